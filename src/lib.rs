@@ -1,0 +1,6 @@
+//! knowhow: measures which deep Q-learning tricks really matter.
+//!
+//! The pipeline runs one way: `spec` (RON) → `plan` → `train` (env + agent) → `store` → `stats` → `report`/`check`.
+//! See `DESIGN.md` in the shared notes and the README for the picture.
+
+pub mod envs;
