@@ -3,4 +3,6 @@
 //! The pipeline runs one way: `spec` (RON) → `plan` → `train` (env + agent) → `store` → `stats` → `report`/`check`.
 //! See `DESIGN.md` in the shared notes and the README for the picture.
 
+pub mod agent;
 pub mod envs;
+pub mod spec;

@@ -1,0 +1,3 @@
+//! The DQN agent and its parts: configuration, Q-network, replay buffer, and the update.
+
+pub mod config;
