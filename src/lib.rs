@@ -5,4 +5,5 @@
 
 pub mod agent;
 pub mod envs;
+pub mod seeding;
 pub mod spec;
