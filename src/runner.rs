@@ -1,0 +1,132 @@
+//! Executes a planned batch: runs in parallel (one thread each, `jobs` at a time, longest first), skips runs already
+//! complete with the same config hash, records failures without stopping the others, and shows progress.
+
+use std::io::IsTerminal;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::Path;
+use std::time::Instant;
+
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rayon::prelude::*;
+
+use crate::plan::PlannedRun;
+use crate::store::{Manifest, ResultsDir, RunStatus, StoreError};
+use crate::train::train_run;
+
+/// How to execute a batch.
+#[derive(Debug, Clone)]
+pub struct RunnerOptions {
+    /// Runs trained at once.
+    pub jobs: usize,
+    /// Retrain runs even when complete results with the same config hash exist.
+    pub fresh: bool,
+}
+
+/// What a batch did.
+#[derive(Debug, Clone)]
+pub struct BatchOutcome {
+    /// Every run's manifest, in plan order.
+    pub manifests: Vec<Manifest>,
+    /// Runs reused from an earlier batch.
+    pub skipped: usize,
+}
+
+impl BatchOutcome {
+    pub fn failed(&self) -> usize {
+        self.manifests.iter().filter(|manifest| manifest.status != RunStatus::Complete).count()
+    }
+}
+
+/// Trains every run of `runs` that is not already complete in `results`, then writes `summary.csv`.
+pub fn execute(
+    runs: &[PlannedRun],
+    results: &ResultsDir,
+    options: &RunnerOptions,
+) -> Result<BatchOutcome, StoreError> {
+    let mut slots: Vec<Option<Manifest>> =
+        runs.iter().map(|run| if options.fresh { None } else { results.completed(run) }).collect();
+    let skipped = slots.iter().filter(|slot| slot.is_some()).count();
+    let mut pending: Vec<usize> = (0..runs.len()).filter(|index| slots[*index].is_none()).collect();
+    // Longest first, so a long run does not start last and leave the other cores idle.
+    pending.sort_by_key(|index| std::cmp::Reverse(runs[*index].cost_steps()));
+
+    let bars = MultiProgress::with_draw_target(if std::io::stderr().is_terminal() {
+        ProgressDrawTarget::stderr()
+    } else {
+        ProgressDrawTarget::hidden()
+    });
+    let overall = bars.add(ProgressBar::new(pending.len() as u64));
+    overall.set_style(
+        ProgressStyle::with_template("{bar:30} {pos}/{len} runs  {elapsed} elapsed, ETA {eta}  {msg}")
+            .expect("a valid progress template"),
+    );
+    if skipped > 0 {
+        overall.println(format!("skipping {skipped} runs already complete with the same config"));
+    }
+
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.jobs.max(1))
+        .build()
+        .expect("a thread pool for the runs");
+    let finished: Vec<(usize, Result<Manifest, StoreError>)> = pool.install(|| {
+        pending
+            .par_iter()
+            .map(|index| {
+                let run = &runs[*index];
+                let line = bars.insert_before(&overall, ProgressBar::new(run.env.steps as u64));
+                line.set_style(
+                    ProgressStyle::with_template("  {prefix} {pos}/{len} steps  {per_sec}  {msg}")
+                        .expect("a valid progress template"),
+                );
+                line.set_prefix(run.id());
+                let manifest = train_and_store(run, results, &line);
+                line.finish_and_clear();
+                overall.inc(1);
+                (*index, manifest)
+            })
+            .collect()
+    });
+    overall.finish_and_clear();
+    for (index, manifest) in finished {
+        slots[index] = Some(manifest?);
+    }
+    let manifests: Vec<Manifest> = slots.into_iter().map(|slot| slot.expect("every run has a manifest")).collect();
+    results.write_summary(&manifests)?;
+    Ok(BatchOutcome { manifests, skipped })
+}
+
+/// Trains one run on its own single-thread pool (so the matrix multiplies of one small network stay on one core)
+/// and stores the result; a panic or a non-finite loss becomes a failed manifest.
+fn train_and_store(run: &PlannedRun, results: &ResultsDir, line: &ProgressBar) -> Result<Manifest, StoreError> {
+    let started = Instant::now();
+    let single_thread = rayon::ThreadPoolBuilder::new().num_threads(1).build().expect("a one-thread pool");
+    let outcome = single_thread.install(|| {
+        catch_unwind(AssertUnwindSafe(|| {
+            train_run(&run.env, &run.agent, run.seed, |progress| {
+                line.set_position(progress.steps as u64);
+                line.set_message(format!("eval {:.1}", progress.latest_eval_return));
+            })
+        }))
+    });
+    match outcome {
+        Ok(Ok(records)) => results.write_run(run, &records),
+        Ok(Err(error)) => results.write_failed_run(run, error.to_string(), started.elapsed().as_secs_f64()),
+        Err(panic) => {
+            let reason = panic_message(panic.as_ref());
+            results.write_failed_run(run, format!("panicked: {reason}"), started.elapsed().as_secs_f64())
+        }
+    }
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|text| text.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_string())
+}
+
+/// The default results folder of an experiment: `reports/<name>`.
+pub fn default_out_dir(experiment_name: &str) -> std::path::PathBuf {
+    Path::new("reports").join(experiment_name)
+}

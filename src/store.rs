@@ -1,0 +1,236 @@
+//! The results folder: its layout, atomic writes, run manifests, and what counts as a complete run for resuming.
+//!
+//! ```text
+//! <out>/spec.ron                              the spec exactly as run
+//! <out>/runs/<env>/<variant>/seed-<k>/        manifest.json, episodes.csv, evals.csv, train.csv
+//! <out>/summary.csv                           one row per run
+//! ```
+//! Every file is written to a temporary name in the same folder and renamed into place, so an interrupted write
+//! never leaves a half file under the real name. A run's manifest is written last: a manifest with status
+//! `complete` means the run's CSVs are whole.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::agent::config::AgentConfig;
+use crate::plan::PlannedRun;
+use crate::spec::EnvSpec;
+use crate::stats::run_scores::{area_under_curve, final_score};
+use crate::train::RunRecords;
+
+/// A file-system failure, with the path it concerns.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("{path}: {source}")]
+    Csv { path: PathBuf, source: csv::Error },
+    #[error("{path}: {source}")]
+    Json { path: PathBuf, source: serde_json::Error },
+}
+
+fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
+    move |source| StoreError::Io { path: path.to_path_buf(), source }
+}
+
+/// How a run ended.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "lowercase")]
+pub enum RunStatus {
+    Complete,
+    Failed { reason: String },
+}
+
+/// `manifest.json`: what a run was and how it went.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    pub id: String,
+    pub env: String,
+    pub variant: String,
+    pub seed: u64,
+    pub config_hash: String,
+    #[serde(flatten)]
+    pub status: RunStatus,
+    /// Env steps trained.
+    pub steps: usize,
+    pub wall_secs: f64,
+    pub steps_per_sec: f64,
+    /// Mean of the last `final_evals` evaluations (absent for a failed run).
+    pub final_score: Option<f64>,
+    /// Area under the eval curve divided by the steps it spans.
+    pub auc: Option<f64>,
+    pub env_settings: EnvSpec,
+    pub agent: AgentConfig,
+    pub knowhow_version: String,
+    pub git_commit: String,
+}
+
+/// The results folder of one experiment.
+#[derive(Debug, Clone)]
+pub struct ResultsDir {
+    root: PathBuf,
+}
+
+impl ResultsDir {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        ResultsDir { root: root.into() }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The folder of one run.
+    pub fn run_dir(&self, run: &PlannedRun) -> PathBuf {
+        self.root.join("runs").join(run.id())
+    }
+
+    /// Saves the spec's source text as `spec.ron`.
+    pub fn write_spec(&self, source: &str) -> Result<(), StoreError> {
+        write_atomic(&self.root.join("spec.ron"), source.as_bytes())
+    }
+
+    /// The stored manifest of `run` if the run is complete with the same config hash (so it can be skipped).
+    pub fn completed(&self, run: &PlannedRun) -> Option<Manifest> {
+        let manifest = read_manifest(&self.run_dir(run)).ok()?;
+        (manifest.status == RunStatus::Complete && manifest.config_hash == run.config_hash()).then_some(manifest)
+    }
+
+    /// Writes a finished run's CSVs, then its manifest, and returns the manifest.
+    pub fn write_run(&self, run: &PlannedRun, records: &RunRecords) -> Result<Manifest, StoreError> {
+        let dir = self.run_dir(run);
+        fs::create_dir_all(&dir).map_err(io_error(&dir))?;
+        write_csv(&dir.join("episodes.csv"), &records.episodes)?;
+        write_csv(&dir.join("evals.csv"), &records.evals)?;
+        write_csv(&dir.join("train.csv"), &records.train_log)?;
+        let eval_returns: Vec<f64> = records.evals.iter().map(|eval| eval.mean_return).collect();
+        let curve: Vec<(usize, f64)> = records.evals.iter().map(|eval| (eval.step, eval.mean_return)).collect();
+        let manifest = Manifest {
+            status: RunStatus::Complete,
+            steps: records.steps,
+            wall_secs: records.wall_secs,
+            steps_per_sec: records.steps as f64 / records.wall_secs.max(1e-9),
+            final_score: final_score(&eval_returns, run.env.final_evals),
+            auc: area_under_curve(&curve),
+            ..manifest_base(run)
+        };
+        write_json(&dir.join("manifest.json"), &manifest)?;
+        Ok(manifest)
+    }
+
+    /// Records a run that failed, with the reason; any CSVs of an earlier attempt are left as they are.
+    pub fn write_failed_run(
+        &self,
+        run: &PlannedRun,
+        reason: String,
+        wall_secs: f64,
+    ) -> Result<Manifest, StoreError> {
+        let dir = self.run_dir(run);
+        fs::create_dir_all(&dir).map_err(io_error(&dir))?;
+        let manifest = Manifest { status: RunStatus::Failed { reason }, wall_secs, ..manifest_base(run) };
+        write_json(&dir.join("manifest.json"), &manifest)?;
+        Ok(manifest)
+    }
+
+    /// Writes `summary.csv`: one row per run, in the order given.
+    pub fn write_summary(&self, manifests: &[Manifest]) -> Result<(), StoreError> {
+        let rows: Vec<SummaryRow> = manifests.iter().map(SummaryRow::from).collect();
+        write_csv(&self.root.join("summary.csv"), &rows)
+    }
+}
+
+/// A manifest with the run's identity and versions filled in and no results yet.
+fn manifest_base(run: &PlannedRun) -> Manifest {
+    Manifest {
+        id: run.id(),
+        env: run.env.id.clone(),
+        variant: run.variant.clone(),
+        seed: run.seed,
+        config_hash: run.config_hash(),
+        status: RunStatus::Complete,
+        steps: 0,
+        wall_secs: 0.0,
+        steps_per_sec: 0.0,
+        final_score: None,
+        auc: None,
+        env_settings: run.env.clone(),
+        agent: run.agent.clone(),
+        knowhow_version: env!("CARGO_PKG_VERSION").to_string(),
+        git_commit: env!("KNOWHOW_GIT_COMMIT").to_string(),
+    }
+}
+
+/// A row of `summary.csv`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SummaryRow {
+    pub env: String,
+    pub variant: String,
+    pub seed: u64,
+    pub final_score: Option<f64>,
+    pub auc: Option<f64>,
+    pub steps: usize,
+    pub wall_secs: f64,
+    pub steps_per_sec: f64,
+    pub status: String,
+    pub reason: String,
+}
+
+impl From<&Manifest> for SummaryRow {
+    fn from(manifest: &Manifest) -> Self {
+        let (status, reason) = match &manifest.status {
+            RunStatus::Complete => ("complete", String::new()),
+            RunStatus::Failed { reason } => ("failed", reason.clone()),
+        };
+        SummaryRow {
+            env: manifest.env.clone(),
+            variant: manifest.variant.clone(),
+            seed: manifest.seed,
+            final_score: manifest.final_score,
+            auc: manifest.auc,
+            steps: manifest.steps,
+            wall_secs: manifest.wall_secs,
+            steps_per_sec: manifest.steps_per_sec,
+            status: status.to_string(),
+            reason,
+        }
+    }
+}
+
+/// Reads a run folder's `manifest.json`.
+pub fn read_manifest(run_dir: &Path) -> Result<Manifest, StoreError> {
+    let path = run_dir.join("manifest.json");
+    let bytes = fs::read(&path).map_err(io_error(&path))?;
+    serde_json::from_slice(&bytes).map_err(|source| StoreError::Json { path, source })
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder and a rename.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(io_error(parent))?;
+    }
+    let file_name = path.file_name().map(|name| name.to_string_lossy()).unwrap_or_default();
+    let temporary = path.with_file_name(format!(".{file_name}.tmp-{}", std::process::id()));
+    fs::write(&temporary, bytes).map_err(io_error(&temporary))?;
+    fs::rename(&temporary, path).map_err(io_error(path))
+}
+
+/// Writes serialisable rows as CSV with a header, atomically.
+pub fn write_csv<T: Serialize>(path: &Path, rows: &[T]) -> Result<(), StoreError> {
+    let csv_error = |source| StoreError::Csv { path: path.to_path_buf(), source };
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    for row in rows {
+        writer.serialize(row).map_err(csv_error)?;
+    }
+    let bytes = writer.into_inner().map_err(|error| csv_error(error.into_error().into()))?;
+    write_atomic(path, &bytes)
+}
+
+/// Writes a value as pretty JSON, atomically.
+pub fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<(), StoreError> {
+    let mut bytes = serde_json::to_vec_pretty(value)
+        .map_err(|source| StoreError::Json { path: path.to_path_buf(), source })?;
+    bytes.push(b'\n');
+    write_atomic(path, &bytes)
+}

@@ -1,0 +1,252 @@
+//! One training run: the env ↔ agent loop, periodic greedy evaluations on a separate env, and the run's records.
+//!
+//! A run is a pure function of (env spec, agent config, seed): every random draw comes from a stream derived from the
+//! seed (see `seeding`). Nothing here touches files; `store` writes what this returns.
+
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+
+use crate::agent::config::AgentConfig;
+use crate::agent::dqn::{Dqn, UpdateStats};
+use crate::envs::{make_env, Env};
+use crate::seeding::{stream_seed, Stream};
+use crate::spec::EnvSpec;
+
+/// Env steps between two rows of `train.csv`.
+pub const TRAIN_LOG_EVERY_STEPS: usize = 1_000;
+
+/// One finished training episode (a row of `episodes.csv`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EpisodeRecord {
+    /// Env step (1-based count of steps taken so far) at which the episode ended.
+    pub step: usize,
+    pub episode: usize,
+    #[serde(rename = "return")]
+    pub episode_return: f64,
+    pub length: usize,
+}
+
+/// One evaluation (a row of `evals.csv`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EvalRecord {
+    /// Training env steps taken before this evaluation.
+    pub step: usize,
+    /// Mean undiscounted return over the evaluation episodes.
+    pub mean_return: f64,
+    /// Every episode's return, separated by `;`.
+    pub returns: String,
+    /// Mean over the episodes' start states of max_a Q(s0, a) from the online network.
+    pub q_estimate: f64,
+    /// Mean over the episodes of the realised discounted return from the start state (γ as in training).
+    pub discounted_return: f64,
+}
+
+/// Training statistics over a window of env steps (a row of `train.csv`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainRecord {
+    pub step: usize,
+    /// Mean loss over the window's gradient steps.
+    pub loss: f64,
+    /// Mean |TD error| over the window's gradient steps.
+    pub mean_abs_td_error: f64,
+    /// ε at the end of the window.
+    pub epsilon: f64,
+    /// Env steps per second over the window (wall time: the one column that differs between identical runs).
+    pub steps_per_sec: f64,
+}
+
+/// Everything one run produced.
+#[derive(Debug, Clone, Default)]
+pub struct RunRecords {
+    pub episodes: Vec<EpisodeRecord>,
+    pub evals: Vec<EvalRecord>,
+    pub train_log: Vec<TrainRecord>,
+    /// Env steps taken.
+    pub steps: usize,
+    pub wall_secs: f64,
+}
+
+/// Why a run stopped before its budget.
+#[derive(Debug, thiserror::Error)]
+pub enum TrainError {
+    #[error("unknown env id {0:?}")]
+    UnknownEnv(String),
+    #[error("loss became {loss} at env step {step}")]
+    NonFiniteLoss { step: usize, loss: f32 },
+}
+
+/// Progress of a run, reported to the caller after each evaluation.
+#[derive(Debug, Clone, Copy)]
+pub struct Progress {
+    pub steps: usize,
+    pub total_steps: usize,
+    pub latest_eval_return: f64,
+}
+
+/// Trains one DQN agent on one env for `env_spec.steps` env steps, evaluating every `env_spec.eval_every` steps (and
+/// at step 0 and at the end).
+pub fn train_run(
+    env_spec: &EnvSpec,
+    config: &AgentConfig,
+    seed: u64,
+    mut on_progress: impl FnMut(Progress),
+) -> Result<RunRecords, TrainError> {
+    let started = Instant::now();
+    let unknown = || TrainError::UnknownEnv(env_spec.id.clone());
+    let mut env = make_env(&env_spec.id).ok_or_else(unknown)?;
+    let mut eval_env = make_env(&env_spec.id).ok_or_else(unknown)?;
+    let observation_size = env.observation_size();
+    let mut agent = Dqn::new(config, observation_size, env.action_count(), seed);
+    let total_steps = env_spec.steps;
+
+    let mut records = RunRecords::default();
+    let mut evaluator = Evaluator::new(stream_seed(seed, Stream::EvalEnv), env_spec.eval_episodes, config.gamma);
+    records.evals.push(evaluator.evaluate(&agent, eval_env.as_mut(), 0));
+
+    let mut observation = vec![0.0; observation_size];
+    let mut next_observation = vec![0.0; observation_size];
+    env.reset(Some(stream_seed(seed, Stream::Env)), &mut observation);
+    let (mut episode, mut episode_return, mut episode_length) = (0, 0.0, 0);
+    let mut window = TrainWindow::new(Instant::now());
+
+    for step in 0..total_steps {
+        // Act: ε-greedy with a linearly decaying ε.
+        let epsilon = config.epsilon_at(step, total_steps);
+        let action = agent.act(&observation, epsilon);
+        let outcome = env.step(action, &mut next_observation);
+
+        // Store the transition; a time-limit truncation is not a terminal state.
+        agent.replay.push(
+            &observation,
+            action,
+            outcome.reward,
+            &next_observation,
+            outcome.terminated,
+            outcome.truncated,
+        );
+        episode_return += outcome.reward;
+        episode_length += 1;
+        if outcome.terminated || outcome.truncated {
+            records.episodes.push(EpisodeRecord { step: step + 1, episode, episode_return, length: episode_length });
+            (episode, episode_return, episode_length) = (episode + 1, 0.0, 0);
+            env.reset(None, &mut observation);
+        } else {
+            std::mem::swap(&mut observation, &mut next_observation);
+        }
+
+        // Learn: after `learning_starts`, `gradient_steps` updates every `train_every` steps.
+        if step >= config.learning_starts {
+            if step % config.train_every == 0 {
+                for _ in 0..config.gradient_steps {
+                    let stats = agent.update();
+                    if !stats.loss.is_finite() {
+                        return Err(TrainError::NonFiniteLoss { step: step + 1, loss: stats.loss });
+                    }
+                    window.add(stats);
+                }
+            }
+            // trick: target network — a hard copy every `target_update_every` steps.
+            if step % config.target_update_every == 0 {
+                agent.sync_target();
+            }
+        }
+
+        let steps_done = step + 1;
+        if steps_done % TRAIN_LOG_EVERY_STEPS == 0 || steps_done == total_steps {
+            if let Some(record) = window.finish(steps_done, epsilon) {
+                records.train_log.push(record);
+            }
+        }
+        if steps_done % env_spec.eval_every == 0 || steps_done == total_steps {
+            let eval = evaluator.evaluate(&agent, eval_env.as_mut(), steps_done);
+            on_progress(Progress { steps: steps_done, total_steps, latest_eval_return: eval.mean_return });
+            records.evals.push(eval);
+        }
+    }
+    records.steps = total_steps;
+    records.wall_secs = started.elapsed().as_secs_f64();
+    Ok(records)
+}
+
+/// Accumulates update statistics between two `train.csv` rows.
+struct TrainWindow {
+    started: Instant,
+    started_step: usize,
+    updates: usize,
+    loss_sum: f64,
+    td_error_sum: f64,
+}
+
+impl TrainWindow {
+    fn new(started: Instant) -> Self {
+        TrainWindow { started, started_step: 0, updates: 0, loss_sum: 0.0, td_error_sum: 0.0 }
+    }
+
+    fn add(&mut self, stats: UpdateStats) {
+        self.updates += 1;
+        self.loss_sum += stats.loss as f64;
+        self.td_error_sum += stats.mean_abs_td_error as f64;
+    }
+
+    /// The window's row (none if it had no update), and a fresh window from `step`.
+    fn finish(&mut self, step: usize, epsilon: f64) -> Option<TrainRecord> {
+        let now = Instant::now();
+        let elapsed_secs = now.duration_since(self.started).as_secs_f64().max(1e-9);
+        let record = (self.updates > 0).then(|| TrainRecord {
+            step,
+            loss: self.loss_sum / self.updates as f64,
+            mean_abs_td_error: self.td_error_sum / self.updates as f64,
+            epsilon,
+            steps_per_sec: (step - self.started_step) as f64 / elapsed_secs,
+        });
+        *self = TrainWindow { started_step: step, ..TrainWindow::new(now) };
+        record
+    }
+}
+
+/// Runs greedy evaluation episodes on the eval env, whose initial states come from their own seed stream.
+struct Evaluator {
+    seed: Option<u64>,
+    episodes: usize,
+    gamma: f64,
+}
+
+impl Evaluator {
+    fn new(seed: u64, episodes: usize, gamma: f64) -> Self {
+        Evaluator { seed: Some(seed), episodes, gamma }
+    }
+
+    fn evaluate(&mut self, agent: &Dqn, env: &mut dyn Env, step: usize) -> EvalRecord {
+        let mut observation = vec![0.0; env.observation_size()];
+        let mut returns = Vec::with_capacity(self.episodes);
+        let (mut q_sum, mut discounted_sum) = (0.0, 0.0);
+        for _ in 0..self.episodes {
+            // The first reset seeds the eval env; later ones continue its stream, so each evaluation sees new starts.
+            env.reset(self.seed.take(), &mut observation);
+            let q_values = agent.q_values(&observation);
+            q_sum += q_values.iter().copied().fold(f32::NEG_INFINITY, f32::max) as f64;
+            let (mut episode_return, mut discounted, mut discount) = (0.0, 0.0, 1.0);
+            loop {
+                let action = agent.greedy_action(&observation);
+                let outcome = env.step(action, &mut observation);
+                episode_return += outcome.reward;
+                discounted += discount * outcome.reward;
+                discount *= self.gamma;
+                if outcome.terminated || outcome.truncated {
+                    break;
+                }
+            }
+            returns.push(episode_return);
+            discounted_sum += discounted;
+        }
+        let count = self.episodes as f64;
+        EvalRecord {
+            step,
+            mean_return: returns.iter().sum::<f64>() / count,
+            returns: returns.iter().map(|value| value.to_string()).collect::<Vec<_>>().join(";"),
+            q_estimate: q_sum / count,
+            discounted_return: discounted_sum / count,
+        }
+    }
+}
