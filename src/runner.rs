@@ -7,7 +7,8 @@ use std::path::Path;
 use std::time::Instant;
 
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
-use rayon::prelude::*;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 use crate::plan::PlannedRun;
 use crate::store::{Manifest, ResultsDir, RunStatus, StoreError};
@@ -64,30 +65,32 @@ pub fn execute(
         overall.println(format!("skipping {skipped} runs already complete with the same config"));
     }
 
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(options.jobs.max(1))
-        .build()
-        .expect("a thread pool for the runs");
-    let finished: Vec<(usize, Result<Manifest, StoreError>)> = pool.install(|| {
-        pending
-            .par_iter()
-            .map(|index| {
-                let run = &runs[*index];
-                let line = bars.insert_before(&overall, ProgressBar::new(run.env.steps as u64));
-                line.set_style(
-                    ProgressStyle::with_template("  {prefix} {pos}/{len} steps  {per_sec}  {msg}")
-                        .expect("a valid progress template"),
-                );
-                line.set_prefix(run.id());
-                let manifest = train_and_store(run, results, &line);
-                line.finish_and_clear();
-                overall.inc(1);
-                (*index, manifest)
-            })
-            .collect()
+    // A fixed set of worker threads pulls runs from a shared queue. (Not a rayon pool: a rayon worker waiting on the
+    // run's single-thread pool would steal and start further runs, oversubscribing the cores.)
+    let next = AtomicUsize::new(0);
+    let finished = Mutex::new(Vec::with_capacity(pending.len()));
+    std::thread::scope(|scope| {
+        for _ in 0..options.jobs.clamp(1, pending.len().max(1)) {
+            scope.spawn(|| {
+                let single_thread = rayon::ThreadPoolBuilder::new().num_threads(1).build().expect("a one-thread pool");
+                while let Some(index) = pending.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    let run = &runs[*index];
+                    let line = bars.insert_before(&overall, ProgressBar::new(run.env.steps as u64));
+                    line.set_style(
+                        ProgressStyle::with_template("  {prefix} {pos}/{len} steps  {per_sec}  {msg}")
+                            .expect("a valid progress template"),
+                    );
+                    line.set_prefix(run.id());
+                    let manifest = single_thread.install(|| train_and_store(run, results, &line));
+                    line.finish_and_clear();
+                    overall.inc(1);
+                    finished.lock().expect("no worker panics while holding the lock").push((*index, manifest));
+                }
+            });
+        }
     });
     overall.finish_and_clear();
-    for (index, manifest) in finished {
+    for (index, manifest) in finished.into_inner().expect("workers are done") {
         slots[index] = Some(manifest?);
     }
     let manifests: Vec<Manifest> = slots.into_iter().map(|slot| slot.expect("every run has a manifest")).collect();
@@ -95,19 +98,16 @@ pub fn execute(
     Ok(BatchOutcome { manifests, skipped })
 }
 
-/// Trains one run on its own single-thread pool (so the matrix multiplies of one small network stay on one core)
-/// and stores the result; a panic or a non-finite loss becomes a failed manifest.
+/// Trains one run and stores the result; a panic or a non-finite loss becomes a failed manifest. Called inside a
+/// one-thread rayon pool, so the matrix multiplies of one small network stay on one core.
 fn train_and_store(run: &PlannedRun, results: &ResultsDir, line: &ProgressBar) -> Result<Manifest, StoreError> {
     let started = Instant::now();
-    let single_thread = rayon::ThreadPoolBuilder::new().num_threads(1).build().expect("a one-thread pool");
-    let outcome = single_thread.install(|| {
-        catch_unwind(AssertUnwindSafe(|| {
-            train_run(&run.env, &run.agent, run.seed, |progress| {
-                line.set_position(progress.steps as u64);
-                line.set_message(format!("eval {:.1}", progress.latest_eval_return));
-            })
-        }))
-    });
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        train_run(&run.env, &run.agent, run.seed, |progress| {
+            line.set_position(progress.steps as u64);
+            line.set_message(format!("eval {:.1}", progress.latest_eval_return));
+        })
+    }));
     match outcome {
         Ok(Ok(records)) => results.write_run(run, &records),
         Ok(Err(error)) => results.write_failed_run(run, error.to_string(), started.elapsed().as_secs_f64()),

@@ -1,0 +1,99 @@
+//! The command line: clap definitions and the commands they call, each returning the process exit code.
+//!
+//! Exit codes: 0 success; 1 the work ran but something failed (a run); 2 bad input (a spec, a path) before any work.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+
+use crate::plan::plan;
+use crate::runner::{default_out_dir, execute, RunnerOptions};
+use crate::spec::load_spec;
+use crate::store::{ResultsDir, RunStatus};
+
+/// knowhow: measures which deep Q-learning tricks really matter.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Train every env × seed of a spec and write the results folder.
+    Run {
+        /// The experiment spec (RON).
+        spec: PathBuf,
+        /// Results folder [default: reports/<experiment name>].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Runs trained at once [default: number of cores].
+        #[arg(long)]
+        jobs: Option<usize>,
+        /// Retrain every run, even those already complete with the same config.
+        #[arg(long)]
+        fresh: bool,
+    },
+}
+
+/// Exit code for bad input (spec, paths).
+pub const EXIT_BAD_INPUT: u8 = 2;
+/// Exit code when the work ran but some of it failed.
+pub const EXIT_FAILED: u8 = 1;
+
+/// Runs the parsed command line and returns the exit code; errors are printed as one line on stderr.
+pub fn main_with(cli: Cli) -> ExitCode {
+    match cli.command {
+        Command::Run { spec, out, jobs, fresh } => run_command(spec, out, jobs, fresh),
+    }
+}
+
+fn run_command(spec_path: PathBuf, out: Option<PathBuf>, jobs: Option<usize>, fresh: bool) -> ExitCode {
+    let spec = match load_spec(&spec_path) {
+        Ok(spec) => spec,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
+    };
+    let result = (|| -> anyhow::Result<ExitCode> {
+        let source = std::fs::read_to_string(&spec_path)
+            .with_context(|| format!("{}: cannot read", spec_path.display()))?;
+        let results = ResultsDir::new(out.unwrap_or_else(|| default_out_dir(&spec.name)));
+        results.write_spec(&source)?;
+        let runs = plan(&spec);
+        let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |count| count.get()));
+        let outcome = execute(&runs, &results, &RunnerOptions { jobs, fresh })?;
+
+        for manifest in &outcome.manifests {
+            match &manifest.status {
+                RunStatus::Complete => println!(
+                    "{:<32} final {:>8.1}  auc {:>8.1}  {:>6.1}s  {:>7.0} steps/s",
+                    manifest.id,
+                    manifest.final_score.unwrap_or(f64::NAN),
+                    manifest.auc.unwrap_or(f64::NAN),
+                    manifest.wall_secs,
+                    manifest.steps_per_sec
+                ),
+                RunStatus::Failed { reason } => println!("{:<32} FAILED: {reason}", manifest.id),
+            }
+        }
+        let failed = outcome.failed();
+        println!(
+            "{} runs: {} trained, {} reused from an earlier batch, {} failed; results in {}",
+            outcome.manifests.len(),
+            outcome.manifests.len() - outcome.skipped,
+            outcome.skipped,
+            failed,
+            results.root().display()
+        );
+        Ok(if failed > 0 { ExitCode::from(EXIT_FAILED) } else { ExitCode::SUCCESS })
+    })();
+    result.unwrap_or_else(|error| {
+        eprintln!("error: {error:#}");
+        ExitCode::from(EXIT_FAILED)
+    })
+}
