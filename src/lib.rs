@@ -5,5 +5,6 @@
 
 pub mod agent;
 pub mod envs;
+pub mod error;
 pub mod seeding;
 pub mod spec;
