@@ -1,9 +1,59 @@
 //! The experiment spec: the RON schema, its defaults, and validation that refuses a bad spec before any training
 //! with the file, line, column and what was expected.
+//!
+//! A spec with every field, each at its default where it has one (`name`, `envs[].id`, `envs[].steps` and `seeds`
+//! have none). Fields left out take the default shown; a field the schema does not know is refused.
+//!
+//! ```ron
+//! (
+//!     // Results go to reports/<name>/: letters, digits, '-', '_' and '.' only.
+//!     name: "example",
+//!     // At least one env, each id once; `knowhow::envs::env_ids()` lists the known ids.
+//!     envs: [
+//!         (
+//!             id: "CartPole-v1",
+//!             steps: 500000,      // env steps of training per run, > 0
+//!             eval_every: 5000,   // env steps between two evaluations
+//!             eval_episodes: 10,  // greedy episodes per evaluation
+//!             final_evals: 3,     // a run's score is the mean of its last `final_evals` evaluations
+//!         ),
+//!     ],
+//!     // The agent block may be left out entirely (see `AgentConfig` for what each field does).
+//!     agent: (
+//!         hidden: [120, 84],           // hidden layer widths, at least one, each > 0
+//!         learning_rate: 0.00025,      // Adam's learning rate, > 0
+//!         adam_epsilon: 1e-8,          // > 0
+//!         gamma: 0.99,                 // discount, in [0, 1]
+//!         batch_size: 128,             // > 0 and <= buffer_size
+//!         buffer_size: 10000,          // replay capacity, > 0
+//!         learning_starts: 10000,      // random steps before the first gradient step
+//!         train_every: 10,             // env steps between two training calls, > 0
+//!         gradient_steps: 1,           // gradient steps per training call, > 0
+//!         target_update_every: 500,    // env steps between two target-network copies, > 0
+//!         epsilon_start: 1.0,          // in [0, 1]
+//!         epsilon_end: 0.05,           // in [0, 1]
+//!         exploration_fraction: 0.5,   // fraction of `steps` over which ε decays, in [0, 1]
+//!         loss: Mse,                   // or Huber
+//!     ),
+//!     // Count(5) runs seeds 0..5; List([3, 7]) runs exactly those (distinct, at least one).
+//!     seeds: Count(5),
+//! )
+//! ```
+//!
+//! [`load_spec`] reads and parses a file and [`Spec::validate`]s it. A refusal is one line,
+//! `<file>:<line>:<col>: <field path>: <what was wrong>, expected <what was expected>`: RON's parser gives the
+//! position of a syntax error, and a small scanner of the source ([`SourceMap`]) finds where a field that breaks a
+//! validation rule is written, since serde forgets positions once a value is parsed.
 
+use std::fmt;
+use std::path::Path;
+
+use ron::error::SpannedError;
+use ron::extensions::Extensions;
 use serde::{Deserialize, Serialize};
 
 use crate::agent::config::AgentConfig;
+use crate::error::{Location, SpecError};
 
 /// One experiment as the user writes it in RON.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -64,6 +114,1373 @@ impl Seeds {
         match self {
             Seeds::Count(count) => (0..*count).collect(),
             Seeds::List(list) => list.clone(),
+        }
+    }
+}
+
+/// Reads, parses and validates the spec at `path`.
+pub fn load_spec(path: &Path) -> Result<Spec, SpecError> {
+    let source = std::fs::read_to_string(path).map_err(|error| SpecError::Read {
+        path: path.to_path_buf(),
+        error,
+    })?;
+    parse_spec(&source, path)
+}
+
+/// Parses and validates a spec's RON `source`; `path` only names the file in errors.
+pub fn parse_spec(source: &str, path: &Path) -> Result<Spec, SpecError> {
+    let options = ron::Options::default().with_default_extension(Extensions::IMPLICIT_SOME);
+    let spec: Spec = options
+        .from_str(source)
+        .map_err(|error| syntax_error(source, path, &error))?;
+    spec.validate().map_err(|violation| SpecError::Invalid {
+        location: location_of(source, path, violation.locate(source)),
+        field: violation.field.to_string(),
+        problem: one_line(&violation.problem),
+        expected: one_line(&violation.expected),
+    })?;
+    Ok(spec)
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Validation
+
+/// A rule of the schema that a parsed spec breaks: which field, what was wrong, what was expected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    field: FieldPath,
+    /// Whether to point at the field's name or at its value in the source.
+    anchor: Anchor,
+    /// Another field to point at when `field` is not written in the source (left to its default).
+    also: Option<FieldPath>,
+    problem: String,
+    expected: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Anchor {
+    /// The `name` of `name: value`.
+    Key,
+    /// The first character of the value (a string literal, a list element).
+    Value,
+}
+
+impl Violation {
+    fn at_key(field: FieldPath, problem: impl Into<String>, expected: impl Into<String>) -> Self {
+        Violation {
+            field,
+            anchor: Anchor::Key,
+            also: None,
+            problem: problem.into(),
+            expected: expected.into(),
+        }
+    }
+
+    fn at_value(field: FieldPath, problem: impl Into<String>, expected: impl Into<String>) -> Self {
+        Violation {
+            anchor: Anchor::Value,
+            ..Violation::at_key(field, problem, expected)
+        }
+    }
+
+    /// The field that breaks the rule, e.g. `agent.learning_rate`.
+    pub fn field(&self) -> &FieldPath {
+        &self.field
+    }
+
+    /// What was wrong.
+    pub fn problem(&self) -> &str {
+        &self.problem
+    }
+
+    /// What was expected.
+    pub fn expected(&self) -> &str {
+        &self.expected
+    }
+
+    /// The byte offset in `source` to point at: the field itself, else the `also` field, else the nearest enclosing
+    /// block that is written, else the start of the file.
+    fn locate(&self, source: &str) -> usize {
+        let map = SourceMap::scan(source, source.len());
+        let primary = match self.anchor {
+            Anchor::Key => map.key(&self.field),
+            Anchor::Value => map.value(&self.field),
+        };
+        primary
+            .or_else(|| self.also.as_ref().and_then(|also| map.key(also)))
+            .or_else(|| {
+                self.field
+                    .ancestors()
+                    .find_map(|ancestor| map.key(&ancestor).or_else(|| map.value(&ancestor)))
+            })
+            .unwrap_or(0)
+    }
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            formatter,
+            "{}: {}, expected {}",
+            self.field, self.problem, self.expected
+        )
+    }
+}
+
+impl std::error::Error for Violation {}
+
+impl Spec {
+    /// Checks every rule the schema cannot express in types; the first broken rule (in field order) is returned.
+    pub fn validate(&self) -> Result<(), Violation> {
+        validate_name(&self.name)?;
+        validate_envs(&self.envs)?;
+        validate_agent(&self.agent)?;
+        validate_seeds(&self.seeds)
+    }
+}
+
+const NAME_RULE: &str = "a folder name made of letters, digits, '-', '_' and '.'";
+
+fn validate_name(name: &str) -> Result<(), Violation> {
+    let field = FieldPath::root().field("name");
+    if name.is_empty() {
+        return Err(Violation::at_key(field, "got \"\"", NAME_RULE));
+    }
+    if name == "." || name == ".." {
+        return Err(Violation::at_key(
+            field,
+            format!("{name:?} is not a folder of its own"),
+            NAME_RULE,
+        ));
+    }
+    if let Some(bad) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+    {
+        return Err(Violation::at_key(
+            field,
+            format!("{name:?} contains {bad:?}"),
+            NAME_RULE,
+        ));
+    }
+    Ok(())
+}
+
+fn validate_envs(envs: &[EnvSpec]) -> Result<(), Violation> {
+    let envs_field = FieldPath::root().field("envs");
+    if envs.is_empty() {
+        return Err(Violation::at_key(
+            envs_field,
+            "no environments",
+            "at least one, e.g. [(id: \"CartPole-v1\", steps: 50000)]",
+        ));
+    }
+    let known = crate::envs::env_ids();
+    for (index, env) in envs.iter().enumerate() {
+        let env_field = envs_field.clone().index(index);
+        if !known.contains(&env.id.as_str()) {
+            let listed: Vec<String> = known.iter().map(|id| format!("{id:?}")).collect();
+            return Err(Violation::at_value(
+                env_field.field("id"),
+                format!("unknown env {:?}", env.id),
+                format!("one of {}", listed.join(", ")),
+            ));
+        }
+        if let Some(first) = envs[..index].iter().position(|other| other.id == env.id) {
+            return Err(Violation::at_value(
+                env_field.field("id"),
+                format!(
+                    "{:?} is listed twice (first as {})",
+                    env.id,
+                    envs_field.clone().index(first)
+                ),
+                "each env once",
+            ));
+        }
+        let counts = [
+            ("steps", env.steps, "env steps of training per run"),
+            (
+                "eval_every",
+                env.eval_every,
+                "env steps between two evaluations",
+            ),
+            (
+                "eval_episodes",
+                env.eval_episodes,
+                "episodes per evaluation",
+            ),
+            (
+                "final_evals",
+                env.final_evals,
+                "evaluations averaged into the score",
+            ),
+        ];
+        for (name, value, meaning) in counts {
+            positive_count(env_field.clone().field(name), value, meaning)?;
+        }
+    }
+    Ok(())
+}
+
+fn validate_agent(agent: &AgentConfig) -> Result<(), Violation> {
+    let agent_field = FieldPath::root().field("agent");
+    let field = |name: &str| agent_field.clone().field(name);
+
+    if agent.hidden.is_empty() {
+        return Err(Violation::at_key(
+            field("hidden"),
+            "no hidden layers",
+            "at least one layer width, e.g. [120, 84]",
+        ));
+    }
+    if let Some(index) = agent.hidden.iter().position(|&width| width == 0) {
+        return Err(Violation::at_value(
+            field("hidden").index(index),
+            "got 0",
+            "a layer width > 0",
+        ));
+    }
+    positive_number(field("learning_rate"), agent.learning_rate)?;
+    positive_number(field("adam_epsilon"), agent.adam_epsilon)?;
+    unit_interval(field("gamma"), agent.gamma)?;
+    positive_count(
+        field("batch_size"),
+        agent.batch_size,
+        "transitions per gradient step",
+    )?;
+    positive_count(field("buffer_size"), agent.buffer_size, "replay capacity")?;
+    if agent.batch_size > agent.buffer_size {
+        return Err(Violation {
+            also: Some(field("buffer_size")),
+            ..Violation::at_key(
+                field("batch_size"),
+                format!(
+                    "batch_size {} is larger than buffer_size {}",
+                    agent.batch_size, agent.buffer_size
+                ),
+                "batch_size <= buffer_size (a batch is sampled from the buffer)",
+            )
+        });
+    }
+    positive_count(
+        field("train_every"),
+        agent.train_every,
+        "env steps between two training calls",
+    )?;
+    positive_count(
+        field("gradient_steps"),
+        agent.gradient_steps,
+        "gradient steps per training call",
+    )?;
+    positive_count(
+        field("target_update_every"),
+        agent.target_update_every,
+        "env steps between two target-network copies",
+    )?;
+    unit_interval(field("epsilon_start"), agent.epsilon_start)?;
+    unit_interval(field("epsilon_end"), agent.epsilon_end)?;
+    unit_interval(field("exploration_fraction"), agent.exploration_fraction)
+}
+
+fn validate_seeds(seeds: &Seeds) -> Result<(), Violation> {
+    let seeds_field = FieldPath::root().field("seeds");
+    let list = seeds.to_vec();
+    if list.is_empty() {
+        let written = match seeds {
+            Seeds::Count(_) => "Count(0)",
+            Seeds::List(_) => "List([])",
+        };
+        return Err(Violation::at_key(
+            seeds_field,
+            format!("zero seeds ({written})"),
+            "at least one seed, e.g. Count(5) or List([0, 1, 2])",
+        ));
+    }
+    for (index, seed) in list.iter().enumerate() {
+        if list[..index].contains(seed) {
+            return Err(Violation::at_value(
+                seeds_field.index(index),
+                format!("seed {seed} is listed twice"),
+                "distinct seeds",
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn positive_count(field: FieldPath, value: usize, meaning: &str) -> Result<(), Violation> {
+    if value == 0 {
+        return Err(Violation::at_key(
+            field,
+            "got 0",
+            format!("an integer > 0 ({meaning})"),
+        ));
+    }
+    Ok(())
+}
+
+fn positive_number(field: FieldPath, value: f64) -> Result<(), Violation> {
+    if !(value.is_finite() && value > 0.0) {
+        return Err(Violation::at_key(
+            field,
+            format!("got {value:?}"),
+            "a finite number > 0",
+        ));
+    }
+    Ok(())
+}
+
+fn unit_interval(field: FieldPath, value: f64) -> Result<(), Violation> {
+    if !(0.0..=1.0).contains(&value) {
+        return Err(Violation::at_key(
+            field,
+            format!("got {value:?}"),
+            "a number in [0, 1]",
+        ));
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Field paths
+
+/// Where a value sits in a spec, written like Rust: `name`, `envs[1].steps`, `agent.hidden[0]`; the whole spec is
+/// `spec`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FieldPath(Vec<Segment>);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Segment {
+    Field(String),
+    Index(usize),
+}
+
+impl FieldPath {
+    /// The whole spec.
+    pub fn root() -> Self {
+        FieldPath(Vec::new())
+    }
+
+    /// This path's field `name`.
+    pub fn field(mut self, name: &str) -> Self {
+        self.0.push(Segment::Field(name.to_string()));
+        self
+    }
+
+    /// This path's list element `index`.
+    pub fn index(mut self, index: usize) -> Self {
+        self.0.push(Segment::Index(index));
+        self
+    }
+
+    /// The enclosing paths, innermost first, ending with the root.
+    fn ancestors(&self) -> impl Iterator<Item = FieldPath> + '_ {
+        (0..self.0.len())
+            .rev()
+            .map(|length| FieldPath(self.0[..length].to_vec()))
+    }
+}
+
+impl fmt::Display for FieldPath {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_empty() {
+            return formatter.write_str("spec");
+        }
+        for (position, segment) in self.0.iter().enumerate() {
+            match segment {
+                Segment::Field(name) if position == 0 => write!(formatter, "{name}")?,
+                Segment::Field(name) => write!(formatter, ".{name}")?,
+                Segment::Index(index) => write!(formatter, "[{index}]")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Positions in the source
+
+/// Where the fields of a RON source are written. A small scanner that knows RON's brackets, strings, comments and
+/// `name: value` pairs, but nothing of the schema: it records the byte offset of every field name (`keys`) and of
+/// the first character of every value (`values`), each under its [`FieldPath`], and which brackets are still open
+/// where it stopped.
+#[derive(Debug, Default)]
+pub struct SourceMap {
+    keys: Vec<(FieldPath, usize)>,
+    values: Vec<(FieldPath, usize)>,
+    frames: Vec<Frame>,
+}
+
+/// An open bracket.
+#[derive(Debug)]
+struct Frame {
+    /// `(`, `[` or `{`.
+    open: u8,
+    /// Byte offset of the bracket.
+    offset: usize,
+    /// The path of the value this bracket opens.
+    base: FieldPath,
+    /// Inside `(...)`: the field whose value is being read, from its `name:` to the next `,`.
+    field: Option<String>,
+    /// Inside `[...]`: the index of the element being read (the commas seen so far).
+    index: usize,
+}
+
+impl SourceMap {
+    /// Scans the tokens of `source` that start before byte `until` (`source.len()` for all of it).
+    pub fn scan(source: &str, until: usize) -> SourceMap {
+        let bytes = source.as_bytes();
+        let until = until.min(bytes.len());
+        let mut map = SourceMap::default();
+        let mut expecting_value = true;
+        let mut cursor = 0;
+        while cursor < until {
+            let start = cursor;
+            let byte = bytes[cursor];
+            match byte {
+                _ if byte.is_ascii_whitespace() => cursor += 1,
+                b'/' if matches!(bytes.get(cursor + 1), Some(b'/' | b'*')) => {
+                    cursor = skip_trivia(bytes, cursor)
+                }
+                b'#' => cursor = skip_attribute(bytes, cursor),
+                b'(' | b'[' | b'{' => {
+                    map.value_starts(start, &mut expecting_value);
+                    let base = map.current_path();
+                    map.frames.push(Frame {
+                        open: byte,
+                        offset: start,
+                        base,
+                        field: None,
+                        index: 0,
+                    });
+                    expecting_value = true;
+                    cursor += 1;
+                }
+                b')' | b']' | b'}' => {
+                    map.frames.pop();
+                    expecting_value = false;
+                    cursor += 1;
+                }
+                b',' => {
+                    if let Some(frame) = map.frames.last_mut() {
+                        frame.field = None;
+                        frame.index += 1;
+                    }
+                    expecting_value = true;
+                    cursor += 1;
+                }
+                b'"' | b'\'' => {
+                    map.value_starts(start, &mut expecting_value);
+                    cursor = skip_quoted(bytes, cursor);
+                }
+                b'r' if raw_string_hashes(bytes, cursor).is_some() => {
+                    map.value_starts(start, &mut expecting_value);
+                    cursor = skip_raw_string(bytes, cursor);
+                }
+                _ if is_word_byte(byte) => {
+                    // `r#name` is a raw identifier: the name starts after the `r#`.
+                    let raw = byte == b'r' && bytes.get(cursor + 1) == Some(&b'#');
+                    let word_start = if raw { cursor + 2 } else { cursor };
+                    let end = word_end(bytes, word_start);
+                    let word = &source[word_start..end];
+                    let after = skip_trivia(bytes, end);
+                    let in_struct = matches!(map.frames.last(), Some(frame) if frame.open == b'(');
+                    if in_struct && is_identifier(word) && bytes.get(after) == Some(&b':') {
+                        if let Some(frame) = map.frames.last_mut() {
+                            frame.field = Some(word.to_string());
+                        }
+                        map.keys.push((map.current_path(), start));
+                        expecting_value = true;
+                        cursor = after + 1;
+                    } else {
+                        map.value_starts(start, &mut expecting_value);
+                        cursor = end.max(start + 1);
+                    }
+                }
+                _ => {
+                    map.value_starts(start, &mut expecting_value);
+                    cursor += source[start..].chars().next().map_or(1, char::len_utf8);
+                }
+            }
+        }
+        map
+    }
+
+    /// Byte offset of the first `name` of `name: value` whose path is `path`.
+    pub fn key(&self, path: &FieldPath) -> Option<usize> {
+        find(&self.keys, path)
+    }
+
+    /// Byte offset of the first character of the first value whose path is `path`.
+    pub fn value(&self, path: &FieldPath) -> Option<usize> {
+        find(&self.values, path)
+    }
+
+    /// The path of the value being read where the scan stopped.
+    pub fn current_path(&self) -> FieldPath {
+        match self.frames.last() {
+            None => FieldPath::root(),
+            Some(frame) => match (frame.open, &frame.field) {
+                (b'(', Some(name)) => frame.base.clone().field(name),
+                (b'[', _) => frame.base.clone().index(frame.index),
+                _ => frame.base.clone(),
+            },
+        }
+    }
+
+    /// The path of the innermost bracket still open where the scan stopped (the struct a field belongs to).
+    pub fn container_path(&self) -> FieldPath {
+        self.frames
+            .last()
+            .map_or_else(FieldPath::root, |frame| frame.base.clone())
+    }
+
+    fn value_starts(&mut self, offset: usize, expecting_value: &mut bool) {
+        if *expecting_value {
+            self.values.push((self.current_path(), offset));
+            *expecting_value = false;
+        }
+    }
+}
+
+fn find(entries: &[(FieldPath, usize)], path: &FieldPath) -> Option<usize> {
+    entries
+        .iter()
+        .find(|(entry, _)| entry == path)
+        .map(|(_, offset)| *offset)
+}
+
+/// Bytes of numbers and identifiers (`-1.5e-3`, `0x1F`, `CartPole`, `r#type`).
+fn is_word_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || matches!(byte, b'_' | b'-' | b'+' | b'.')
+}
+
+fn word_end(bytes: &[u8], start: usize) -> usize {
+    let numeric = bytes
+        .get(start)
+        .is_some_and(|byte| byte.is_ascii_digit() || matches!(byte, b'-' | b'+' | b'.'));
+    let mut end = start;
+    while let Some(&byte) = bytes.get(end) {
+        let sign_of_exponent = numeric
+            && matches!(byte, b'-' | b'+')
+            && end > start
+            && matches!(bytes[end - 1], b'e' | b'E');
+        let continues = byte.is_ascii_alphanumeric() || matches!(byte, b'_' | b'.');
+        if !(continues || sign_of_exponent || end == start) {
+            break;
+        }
+        end += 1;
+    }
+    end
+}
+
+fn is_identifier(word: &str) -> bool {
+    let mut chars = word.chars();
+    chars
+        .next()
+        .is_some_and(|first| first.is_ascii_alphabetic() || first == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// Skips whitespace and comments (`// ...`, nested `/* ... */`) from `cursor`.
+fn skip_trivia(bytes: &[u8], mut cursor: usize) -> usize {
+    loop {
+        match (bytes.get(cursor), bytes.get(cursor + 1)) {
+            (Some(byte), _) if byte.is_ascii_whitespace() => cursor += 1,
+            (Some(b'/'), Some(b'/')) => {
+                while cursor < bytes.len() && bytes[cursor] != b'\n' {
+                    cursor += 1;
+                }
+            }
+            (Some(b'/'), Some(b'*')) => {
+                let mut depth = 0usize;
+                while cursor < bytes.len() {
+                    if bytes[cursor..].starts_with(b"/*") {
+                        depth += 1;
+                        cursor += 2;
+                    } else if bytes[cursor..].starts_with(b"*/") {
+                        depth -= 1;
+                        cursor += 2;
+                        if depth == 0 {
+                            break;
+                        }
+                    } else {
+                        cursor += 1;
+                    }
+                }
+            }
+            _ => return cursor,
+        }
+    }
+}
+
+/// Skips `#![enable(...)]` from its `#`.
+fn skip_attribute(bytes: &[u8], cursor: usize) -> usize {
+    let mut end = cursor + 1;
+    if bytes.get(end) == Some(&b'!') {
+        end += 1;
+    }
+    if bytes.get(end) != Some(&b'[') {
+        return cursor + 1;
+    }
+    let mut depth = 0usize;
+    while end < bytes.len() {
+        match bytes[end] {
+            b'[' => depth += 1,
+            b']' => {
+                depth -= 1;
+                if depth == 0 {
+                    return end + 1;
+                }
+            }
+            _ => {}
+        }
+        end += 1;
+    }
+    end
+}
+
+/// Skips a `"string"` or `'c'` from its opening quote, honouring backslash escapes.
+fn skip_quoted(bytes: &[u8], cursor: usize) -> usize {
+    let quote = bytes[cursor];
+    let mut end = cursor + 1;
+    while end < bytes.len() {
+        match bytes[end] {
+            b'\\' => end += 2,
+            byte if byte == quote => return end + 1,
+            _ => end += 1,
+        }
+    }
+    bytes.len()
+}
+
+/// `Some(n)` when a raw string `r#..#"` with `n` hashes starts at `cursor`.
+fn raw_string_hashes(bytes: &[u8], cursor: usize) -> Option<usize> {
+    let hashes = bytes[cursor + 1..]
+        .iter()
+        .take_while(|&&byte| byte == b'#')
+        .count();
+    (bytes.get(cursor + 1 + hashes) == Some(&b'"')).then_some(hashes)
+}
+
+fn skip_raw_string(bytes: &[u8], cursor: usize) -> usize {
+    let hashes = raw_string_hashes(bytes, cursor).unwrap_or(0);
+    let mut end = cursor + 2 + hashes;
+    while end < bytes.len() {
+        if bytes[end] == b'"'
+            && bytes[end + 1..]
+                .iter()
+                .take(hashes)
+                .filter(|&&byte| byte == b'#')
+                .count()
+                == hashes
+        {
+            return end + 1 + hashes;
+        }
+        end += 1;
+    }
+    bytes.len()
+}
+
+/// The byte offset of RON's 1-based `line` and byte `column` (clamped into the source, on a char boundary).
+fn offset_of(source: &str, line: usize, column: usize) -> usize {
+    let line_start = if line <= 1 {
+        0
+    } else {
+        source
+            .match_indices('\n')
+            .nth(line - 2)
+            .map_or(source.len(), |(newline, _)| newline + 1)
+    };
+    let line_end = source[line_start..]
+        .find('\n')
+        .map_or(source.len(), |end| line_start + end);
+    let mut offset = (line_start + column.saturating_sub(1)).min(line_end);
+    while !source.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// The 1-based line and column (in characters) of byte `offset` in `source`.
+fn location_of(source: &str, path: &Path, offset: usize) -> Location {
+    let before = &source[..offset.min(source.len())];
+    let line_start = before.rfind('\n').map_or(0, |newline| newline + 1);
+    Location {
+        path: path.to_path_buf(),
+        line: before.matches('\n').count() + 1,
+        column: before[line_start..].chars().count() + 1,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Syntax errors: RON's position, the field path there, and RON's complaint reworded as "what, expected what"
+
+fn syntax_error(source: &str, path: &Path, error: &SpannedError) -> SpecError {
+    use ron::Error as Ron;
+
+    let offset = offset_of(source, error.position.line, error.position.col);
+    let map = SourceMap::scan(source, offset);
+    let mut field = map.current_path();
+    let found = format!("found {}", describe_token(source, offset));
+    let closer = map.frames.last().map(|frame| closing(frame.open));
+    let one_of = |names: &[&str]| {
+        let quoted: Vec<String> = names.iter().map(|name| format!("`{name}`")).collect();
+        format!("one of {}", quoted.join(", "))
+    };
+    let (problem, expected) = match &error.code {
+        Ron::Eof => (
+            "the file ends early".to_string(),
+            match map.frames.last() {
+                Some(frame) => {
+                    let opened = location_of(source, path, frame.offset);
+                    format!(
+                        "`{}` to close the `{}` at {}:{}",
+                        closing(frame.open),
+                        frame.open as char,
+                        opened.line,
+                        opened.column
+                    )
+                }
+                None => "a spec `( ... )`".to_string(),
+            },
+        ),
+        Ron::ExpectedComma => (
+            found,
+            closer.map_or("`,`".to_string(), |closer| format!("`,` or `{closer}`")),
+        ),
+        Ron::ExpectedArray => (found, "a list `[ ... ]`".to_string()),
+        Ron::ExpectedArrayEnd => (found, "`,` or `]`".to_string()),
+        Ron::ExpectedStructLike => (found, "a struct `( ... )`".to_string()),
+        Ron::ExpectedNamedStructLike(name) if !name.is_empty() => {
+            (found, format!("a struct `( ... )` for `{name}`"))
+        }
+        Ron::ExpectedNamedStructLike(_) => (found, "a struct `( ... )`".to_string()),
+        Ron::ExpectedStructLikeEnd => (found, "`)`".to_string()),
+        Ron::ExpectedString => (found, "a string in double quotes".to_string()),
+        Ron::ExpectedStringEnd => (
+            "a string is not closed".to_string(),
+            "a closing `\"`".to_string(),
+        ),
+        Ron::ExpectedFloat => (found, "a number".to_string()),
+        Ron::ExpectedInteger if found.starts_with("found `-") => {
+            (found, "an integer >= 0".to_string())
+        }
+        Ron::ExpectedInteger => (found, "an integer".to_string()),
+        Ron::IntegerOutOfBounds => (found, "an integer in the field's range".to_string()),
+        Ron::ExpectedBoolean => (found, "`true` or `false`".to_string()),
+        Ron::ExpectedChar => (found, "a character in single quotes".to_string()),
+        Ron::ExpectedUnit => (found, "`()`".to_string()),
+        Ron::ExpectedOption => (found, "`Some( ... )` or `None`".to_string()),
+        Ron::ExpectedOptionEnd => (found, "`)`".to_string()),
+        Ron::ExpectedMap => (found, "a map `{ ... }`".to_string()),
+        Ron::ExpectedMapColon => (found, "`:`".to_string()),
+        Ron::ExpectedMapEnd => (found, "`,` or `}`".to_string()),
+        Ron::ExpectedIdentifier | Ron::SuggestRawIdentifier(_) | Ron::InvalidIdentifier(_) => {
+            (found, enum_hint(&field).unwrap_or("a name").to_string())
+        }
+        Ron::ExpectedDifferentStructName { expected, found } => (
+            format!("found struct name `{found}`"),
+            format!("`{expected}` or no name"),
+        ),
+        Ron::NoSuchStructField {
+            expected, found, ..
+        } => {
+            field = map.container_path().field(found);
+            ("unknown field".to_string(), one_of(expected))
+        }
+        Ron::MissingStructField { field: name, .. } => {
+            field = map.container_path().field(name);
+            (
+                "missing field".to_string(),
+                format!("`{name}: ...` (it has no default)"),
+            )
+        }
+        Ron::DuplicateStructField { field: name, .. } => {
+            field = map.container_path().field(name);
+            ("given twice".to_string(), "each field once".to_string())
+        }
+        Ron::NoSuchEnumVariant {
+            expected, found, ..
+        } => (format!("unknown variant `{found}`"), one_of(expected)),
+        Ron::InvalidValueForType { expected, found } => {
+            (format!("found {found}"), expected.clone())
+        }
+        Ron::ExpectedDifferentLength { expected, found } => {
+            (format!("found {found} elements"), expected.clone())
+        }
+        Ron::TrailingCharacters => (
+            format!("{found} after the spec"),
+            "nothing after the spec's closing `)`".to_string(),
+        ),
+        Ron::UnclosedBlockComment => (
+            "a `/*` comment is not closed".to_string(),
+            "`*/`".to_string(),
+        ),
+        Ron::UnexpectedByte(byte) => (
+            format!("unexpected character {byte:?}"),
+            "a value".to_string(),
+        ),
+        Ron::InvalidEscape(what) => (
+            what.to_lowercase(),
+            "an escape like `\\n`, `\\\"` or `\\\\`".to_string(),
+        ),
+        Ron::FloatUnderscore | Ron::UnderscoreAtBeginning => {
+            (found, "a number without a misplaced `_`".to_string())
+        }
+        Ron::NoSuchExtension(name) => (
+            format!("unknown RON extension `{name}`"),
+            "`implicit_some`, `unwrap_newtypes` or `unwrap_variant_newtypes`".to_string(),
+        ),
+        Ron::ExpectedAttribute | Ron::ExpectedAttributeEnd => (
+            found,
+            "an attribute like `#![enable(implicit_some)]`".to_string(),
+        ),
+        Ron::ExceededRecursionLimit => (
+            "brackets nested too deeply".to_string(),
+            "a spec with fewer nested brackets".to_string(),
+        ),
+        Ron::Message(message) => (
+            message.clone(),
+            "a value the spec schema accepts".to_string(),
+        ),
+        other => (
+            other.to_string(),
+            "valid RON for the spec schema".to_string(),
+        ),
+    };
+    SpecError::Syntax {
+        location: location_of(source, path, offset),
+        field: field.to_string(),
+        problem: one_line(&problem),
+        expected: one_line(&expected),
+    }
+}
+
+fn closing(open: u8) -> char {
+    match open {
+        b'(' => ')',
+        b'[' => ']',
+        _ => '}',
+    }
+}
+
+/// What the spec's enums accept, for errors where RON only knows it wanted a name.
+fn enum_hint(field: &FieldPath) -> Option<&'static str> {
+    match field.to_string().as_str() {
+        "seeds" => Some("`Count(n)` or `List([ ... ])`"),
+        "agent.loss" => Some("`Huber` or `Mse`"),
+        _ => None,
+    }
+}
+
+/// The token at byte `offset` (after any whitespace or comment), quoted, for "found ..." messages.
+fn describe_token(source: &str, offset: usize) -> String {
+    const LONGEST: usize = 40;
+    let bytes = source.as_bytes();
+    let start = skip_trivia(bytes, offset);
+    let Some(&byte) = bytes.get(start) else {
+        return "the end of the file".to_string();
+    };
+    let end = match byte {
+        b'"' => skip_quoted(bytes, start),
+        _ if is_word_byte(byte) => word_end(bytes, start),
+        _ => start + source[start..].chars().next().map_or(1, char::len_utf8),
+    };
+    let token: String = source[start..end].chars().take(LONGEST).collect();
+    let ellipsis = if source[start..end].chars().count() > LONGEST {
+        "..."
+    } else {
+        ""
+    };
+    format!("`{}{ellipsis}`", one_line(&token))
+}
+
+/// Keeps a message on one line whatever RON or the user's text put in it.
+fn one_line(text: &str) -> String {
+    text.split(['\n', '\r'])
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OK_ENV: &str = "(id: \"CartPole-v1\", steps: 1000)";
+
+    /// A six-line spec: envs start at 3:12, agent fields at 4:13, the `seeds` key at 5:5 and its value at 5:12.
+    fn spec_source(envs: &str, agent: &str, seeds: &str) -> String {
+        format!("(\n    name: \"t\",\n    envs: [{envs}],\n    agent: ({agent}),\n    seeds: {seeds},\n)\n")
+    }
+
+    fn error(source: &str) -> String {
+        let error = parse_spec(source, Path::new("t.ron")).expect_err("the spec should be refused");
+        let message = error.to_string();
+        assert!(!message.contains('\n'), "not one line: {message:?}");
+        message
+    }
+
+    fn agent_error(agent: &str) -> String {
+        error(&spec_source(OK_ENV, agent, "Count(2)"))
+    }
+
+    /// 1-based line:column of byte `offset`.
+    fn at(source: &str, offset: Option<usize>) -> Option<(usize, usize)> {
+        offset.map(|offset| {
+            let location = location_of(source, Path::new("t.ron"), offset);
+            (location.line, location.column)
+        })
+    }
+
+    fn path(text: &str) -> FieldPath {
+        // "envs[1].id" -> [Field(envs), Index(1), Field(id)]
+        let mut path = FieldPath::root();
+        for part in text.split('.') {
+            let mut pieces = part.split('[');
+            path = path.field(pieces.next().unwrap());
+            for index in pieces {
+                path = path.index(index.trim_end_matches(']').parse().unwrap());
+            }
+        }
+        path
+    }
+
+    // --- the position finder -----------------------------------------------------------------------------------
+
+    const DECOYS: &str = "#![enable(implicit_some)]
+// learning_rate: 1.0 in a comment
+Spec(
+    name: \"learning_rate: in a string\",
+    envs: [(id: \"A\", steps: 5), (id: \"B\", steps: 6)],
+    agent: ( /* learning_rate: */ r#learning_rate: 0.1),
+    seeds: List([4, 2]),
+)
+";
+
+    #[test]
+    fn source_map_finds_keys_and_values_past_comments_strings_and_attributes() {
+        let map = SourceMap::scan(DECOYS, DECOYS.len());
+        let key = |text: &str| at(DECOYS, map.key(&path(text)));
+        let value = |text: &str| at(DECOYS, map.value(&path(text)));
+        assert_eq!(at(DECOYS, map.value(&FieldPath::root())), Some((3, 1)));
+        assert_eq!(key("name"), Some((4, 5)));
+        assert_eq!(value("name"), Some((4, 11)));
+        assert_eq!(value("envs[1]"), Some((5, 33)));
+        assert_eq!(value("envs[1].id"), Some((5, 38)));
+        assert_eq!(key("envs[1].steps"), Some((5, 43)));
+        assert_eq!(key("agent.learning_rate"), Some((6, 35)));
+        assert_eq!(value("agent.learning_rate"), Some((6, 52)));
+        assert_eq!(value("seeds[1]"), Some((7, 21)));
+        assert_eq!(key("agent.gamma"), None);
+        assert_eq!(key("learning_rate"), None);
+    }
+
+    #[test]
+    fn source_map_knows_the_path_where_it_stopped() {
+        let source = "(\n    envs: [(id: \"A\", steps: 5)],\n)";
+        let stop_at = |needle: &str| SourceMap::scan(source, source.find(needle).unwrap());
+        let map = stop_at("5)");
+        assert_eq!(map.current_path().to_string(), "envs[0].steps");
+        assert_eq!(map.container_path().to_string(), "envs[0]");
+        let map = stop_at(" steps");
+        assert_eq!(map.current_path().to_string(), "envs[0]");
+        let map = stop_at("(id");
+        assert_eq!(map.current_path().to_string(), "envs[0]");
+        assert_eq!(map.container_path().to_string(), "envs");
+        assert_eq!(
+            SourceMap::scan(source, 0).current_path().to_string(),
+            "spec"
+        );
+    }
+
+    #[test]
+    fn ron_byte_columns_become_character_columns() {
+        let source = "(\n  name: \"é\" x\n";
+        // RON counts bytes: `x` is at byte column 14 of line 2, character column 13.
+        assert_eq!(at(source, Some(offset_of(source, 2, 14))), Some((2, 13)));
+        assert_eq!(at(source, Some(offset_of(source, 1, 1))), Some((1, 1)));
+        assert_eq!(
+            offset_of(source, 1, 99),
+            1,
+            "a column past the line's end stops at the newline"
+        );
+        assert_eq!(offset_of(source, 9, 1), source.len());
+        assert_eq!(offset_of(source, 0, 0), 0);
+    }
+
+    #[test]
+    fn field_paths_read_like_rust() {
+        assert_eq!(FieldPath::root().to_string(), "spec");
+        assert_eq!(path("envs[1].id").to_string(), "envs[1].id");
+        assert_eq!(path("agent.hidden[0]").to_string(), "agent.hidden[0]");
+        let ancestors: Vec<String> = path("envs[1].id")
+            .ancestors()
+            .map(|p| p.to_string())
+            .collect();
+        assert_eq!(ancestors, ["envs[1]", "envs", "spec"]);
+    }
+
+    // --- what parses --------------------------------------------------------------------------------------------
+
+    #[test]
+    fn a_minimal_spec_takes_every_default() {
+        let source = "(name: \"t\", envs: [(id: \"CartPole-v1\", steps: 1000)], seeds: Count(2))";
+        let spec = parse_spec(source, Path::new("t.ron")).unwrap();
+        assert_eq!(
+            spec,
+            Spec {
+                name: "t".into(),
+                envs: vec![EnvSpec {
+                    id: "CartPole-v1".into(),
+                    steps: 1000,
+                    eval_every: 5_000,
+                    eval_episodes: 10,
+                    final_evals: 3,
+                }],
+                agent: AgentConfig::default(),
+                seeds: Seeds::Count(2),
+            }
+        );
+    }
+
+    #[test]
+    fn the_example_in_the_module_docs_parses_to_the_defaults() {
+        let this_file = include_str!("spec.rs");
+        let example: String = this_file
+            .lines()
+            .skip_while(|line| *line != "//! ```ron")
+            .skip(1)
+            .take_while(|line| *line != "//! ```")
+            .map(|line| {
+                format!(
+                    "{}\n",
+                    line.trim_start_matches("//!").trim_start_matches(' ')
+                )
+            })
+            .collect();
+        assert!(
+            example.contains("exploration_fraction"),
+            "example not found"
+        );
+        let spec = parse_spec(&example, Path::new("example.ron"))
+            .unwrap_or_else(|error| panic!("{error}"));
+        assert_eq!(spec.agent, AgentConfig::default());
+        let env = &spec.envs[0];
+        assert_eq!(
+            (env.eval_every, env.eval_episodes, env.final_evals),
+            (
+                default_eval_every(),
+                default_eval_episodes(),
+                default_final_evals()
+            )
+        );
+        assert_eq!(spec.seeds.to_vec(), [0, 1, 2, 3, 4]);
+    }
+
+    // --- validation rules, one each ------------------------------------------------------------------------------
+
+    #[test]
+    fn refuses_an_empty_env_list() {
+        assert_eq!(
+            error(&spec_source("", "", "Count(2)")),
+            "t.ron:3:5: envs: no environments, expected at least one, e.g. [(id: \"CartPole-v1\", steps: 50000)]"
+        );
+    }
+
+    #[test]
+    fn refuses_an_unknown_env_and_lists_the_known_ones() {
+        let message = error(&spec_source(
+            "(id: \"Pong-v5\", steps: 1000)",
+            "",
+            "Count(2)",
+        ));
+        let known: Vec<String> = crate::envs::env_ids()
+            .iter()
+            .map(|id| format!("{id:?}"))
+            .collect();
+        assert_eq!(
+            message,
+            format!(
+                "t.ron:3:17: envs[0].id: unknown env \"Pong-v5\", expected one of {}",
+                known.join(", ")
+            )
+        );
+        assert!(message.contains("\"CartPole-v1\""));
+    }
+
+    #[test]
+    fn refuses_a_duplicate_env() {
+        let envs = format!("{OK_ENV}, (id: \"Acrobot-v1\", steps: 5), {OK_ENV}");
+        assert_eq!(
+            error(&spec_source(&envs, "", "Count(2)")),
+            "t.ron:3:81: envs[2].id: \"CartPole-v1\" is listed twice (first as envs[0]), expected each env once"
+        );
+    }
+
+    #[test]
+    fn refuses_zero_budgets() {
+        assert_eq!(
+            error(&spec_source("(id: \"CartPole-v1\", steps: 0)", "", "Count(2)")),
+            "t.ron:3:32: envs[0].steps: got 0, expected an integer > 0 (env steps of training per run)"
+        );
+        // `steps: 1000` spans 3:32..3:42, so the next field starts at 3:45.
+        for (field, meaning) in [
+            ("eval_every", "env steps between two evaluations"),
+            ("eval_episodes", "episodes per evaluation"),
+            ("final_evals", "evaluations averaged into the score"),
+        ] {
+            let env = format!("(id: \"CartPole-v1\", steps: 1000, {field}: 0)");
+            assert_eq!(
+                error(&spec_source(&env, "", "Count(2)")),
+                format!("t.ron:3:45: envs[0].{field}: got 0, expected an integer > 0 ({meaning})")
+            );
+        }
+    }
+
+    #[test]
+    fn refuses_missing_or_empty_hidden_layers() {
+        assert_eq!(
+            agent_error("hidden: []"),
+            "t.ron:4:13: agent.hidden: no hidden layers, expected at least one layer width, e.g. [120, 84]"
+        );
+        assert_eq!(
+            agent_error("hidden: [64, 0]"),
+            "t.ron:4:26: agent.hidden[1]: got 0, expected a layer width > 0"
+        );
+    }
+
+    #[test]
+    fn refuses_a_learning_rate_or_adam_epsilon_that_is_not_positive_and_finite() {
+        assert_eq!(
+            agent_error("learning_rate: -0.001"),
+            "t.ron:4:13: agent.learning_rate: got -0.001, expected a finite number > 0"
+        );
+        assert_eq!(
+            agent_error("learning_rate: 0.0"),
+            "t.ron:4:13: agent.learning_rate: got 0.0, expected a finite number > 0"
+        );
+        assert_eq!(
+            agent_error("learning_rate: inf"),
+            "t.ron:4:13: agent.learning_rate: got inf, expected a finite number > 0"
+        );
+        assert_eq!(
+            agent_error("learning_rate: NaN"),
+            "t.ron:4:13: agent.learning_rate: got NaN, expected a finite number > 0"
+        );
+        assert_eq!(
+            agent_error("adam_epsilon: 0.0"),
+            "t.ron:4:13: agent.adam_epsilon: got 0.0, expected a finite number > 0"
+        );
+    }
+
+    #[test]
+    fn refuses_probabilities_outside_the_unit_interval() {
+        for field in [
+            "gamma",
+            "epsilon_start",
+            "epsilon_end",
+            "exploration_fraction",
+        ] {
+            assert_eq!(
+                agent_error(&format!("{field}: 1.5")),
+                format!("t.ron:4:13: agent.{field}: got 1.5, expected a number in [0, 1]")
+            );
+            assert_eq!(
+                agent_error(&format!("{field}: -0.1")),
+                format!("t.ron:4:13: agent.{field}: got -0.1, expected a number in [0, 1]")
+            );
+        }
+        let at_the_edges = spec_source(
+            OK_ENV,
+            "gamma: 1.0, epsilon_end: 0.0, exploration_fraction: 1.0",
+            "Count(2)",
+        );
+        assert!(parse_spec(&at_the_edges, Path::new("t.ron")).is_ok());
+    }
+
+    #[test]
+    fn refuses_zero_counts_in_the_agent() {
+        for (field, meaning) in [
+            ("batch_size", "transitions per gradient step"),
+            ("buffer_size", "replay capacity"),
+            ("train_every", "env steps between two training calls"),
+            ("gradient_steps", "gradient steps per training call"),
+            (
+                "target_update_every",
+                "env steps between two target-network copies",
+            ),
+        ] {
+            assert_eq!(
+                agent_error(&format!("{field}: 0")),
+                format!("t.ron:4:13: agent.{field}: got 0, expected an integer > 0 ({meaning})")
+            );
+        }
+    }
+
+    #[test]
+    fn refuses_a_batch_larger_than_the_buffer_and_names_both() {
+        let expected = "expected batch_size <= buffer_size (a batch is sampled from the buffer)";
+        assert_eq!(
+            agent_error("buffer_size: 100, batch_size: 256"),
+            format!("t.ron:4:31: agent.batch_size: batch_size 256 is larger than buffer_size 100, {expected}")
+        );
+        // The batch size left to its default (128): point at the buffer size, the field that is written.
+        assert_eq!(
+            agent_error("buffer_size: 100"),
+            format!("t.ron:4:13: agent.batch_size: batch_size 128 is larger than buffer_size 100, {expected}")
+        );
+        assert!(parse_spec(
+            &spec_source(OK_ENV, "buffer_size: 128", "Count(2)"),
+            Path::new("t.ron")
+        )
+        .is_ok());
+    }
+
+    #[test]
+    fn refuses_zero_seeds() {
+        let expected = "expected at least one seed, e.g. Count(5) or List([0, 1, 2])";
+        assert_eq!(
+            error(&spec_source(OK_ENV, "", "Count(0)")),
+            format!("t.ron:5:5: seeds: zero seeds (Count(0)), {expected}")
+        );
+        assert_eq!(
+            error(&spec_source(OK_ENV, "", "List([])")),
+            format!("t.ron:5:5: seeds: zero seeds (List([])), {expected}")
+        );
+    }
+
+    #[test]
+    fn refuses_duplicate_seeds() {
+        assert_eq!(
+            error(&spec_source(OK_ENV, "", "List([1, 7, 7])")),
+            "t.ron:5:24: seeds[2]: seed 7 is listed twice, expected distinct seeds"
+        );
+    }
+
+    #[test]
+    fn refuses_a_name_that_is_not_a_folder_name() {
+        let with_name = |name: &str| {
+            format!("(\n    name: {name:?},\n    envs: [{OK_ENV}],\n    seeds: Count(2),\n)\n")
+        };
+        let rule = "expected a folder name made of letters, digits, '-', '_' and '.'";
+        assert_eq!(
+            error(&with_name("")),
+            format!("t.ron:2:5: name: got \"\", {rule}")
+        );
+        assert_eq!(
+            error(&with_name("a/b")),
+            format!("t.ron:2:5: name: \"a/b\" contains '/', {rule}")
+        );
+        assert_eq!(
+            error(&with_name("my run")),
+            format!("t.ron:2:5: name: \"my run\" contains ' ', {rule}")
+        );
+        assert_eq!(
+            error(&with_name("..")),
+            format!("t.ron:2:5: name: \"..\" is not a folder of its own, {rule}")
+        );
+        assert_eq!(
+            error(&with_name("a\nb")),
+            format!("t.ron:2:5: name: \"a\\nb\" contains '\\n', {rule}")
+        );
+        assert!(parse_spec(&with_name("dqn-ablation_v1.2"), Path::new("t.ron")).is_ok());
+    }
+
+    #[test]
+    fn validate_works_on_a_spec_built_in_code() {
+        let mut spec =
+            parse_spec(&spec_source(OK_ENV, "", "Count(2)"), Path::new("t.ron")).unwrap();
+        spec.agent.gamma = 2.0;
+        let violation = spec.validate().unwrap_err();
+        assert_eq!(violation.field().to_string(), "agent.gamma");
+        assert_eq!(
+            violation.to_string(),
+            "agent.gamma: got 2.0, expected a number in [0, 1]"
+        );
+    }
+
+    // --- syntax errors: RON's position, our field path and wording -------------------------------------------------
+
+    #[test]
+    fn syntax_errors_name_the_field_at_ron_position() {
+        let cases = [
+            (
+                "(\n    name: \"t\",\n    envs: [(id: \"CartPole-v1\", steps: 1000)]\n    seeds: Count(2),\n)\n",
+                "t.ron:4:5: envs: found `seeds`, expected `,` or `)`",
+            ),
+            (
+                "(\n    name: \"t\",\n    envs: [(id: \"CartPole-v1\", stepz: 1000)],\n    seeds: Count(2),\n)\n",
+                "t.ron:3:37: envs[0].stepz: unknown field, expected one of `id`, `steps`, `eval_every`, \
+                 `eval_episodes`, `final_evals`",
+            ),
+            (
+                "(\n    name: \"t\",\n    envs: [(id: \"CartPole-v1\")],\n    seeds: Count(2),\n)\n",
+                "t.ron:3:30: envs[0].steps: missing field, expected `steps: ...` (it has no default)",
+            ),
+            (
+                "(\n    name: \"t\",\n    envs: [(id: \"CartPole-v1\", steps: -5)],\n    seeds: Count(2),\n)\n",
+                "t.ron:3:39: envs[0].steps: found `-5`, expected an integer >= 0",
+            ),
+            (
+                "(\n    name: \"t\",\n    envs: [(id: \"CartPole-v1\", steps: 5)],\n    seeds: 3,\n)\n",
+                "t.ron:4:12: seeds: found `3`, expected `Count(n)` or `List([ ... ])`",
+            ),
+            (
+                "(\n    name: \"t\",\n    envs: [(id: \"CartPole-v1\", steps: 5)],\n    agent: (loss: Foo),\n    seeds: Count(2),\n)\n",
+                "t.ron:4:22: agent.loss: unknown variant `Foo`, expected one of `Huber`, `Mse`",
+            ),
+            (
+                "(\n    name: \"t\",\n    envs: [(id: \"CartPole-v1\", steps: 5)],\n    seeds: Count(2),\n",
+                "t.ron:5:1: spec: the file ends early, expected `)` to close the `(` at 1:1",
+            ),
+            (
+                "(\n    name: \"t\",\n    name: \"u\",\n    envs: [(id: \"CartPole-v1\", steps: 5)],\n    seeds: Count(2),\n)\n",
+                "t.ron:3:9: name: given twice, expected each field once",
+            ),
+            (
+                "(\n    name: \"t\",\n    envs: [(id: \"CartPole-v1\", steps: 5)],\n    seeds: Count(2),\n) x\n",
+                "t.ron:5:3: spec: found `x` after the spec, expected nothing after the spec's closing `)`",
+            ),
+            (
+                "(\n    name: t,\n    envs: [(id: \"CartPole-v1\", steps: 5)],\n    seeds: Count(2),\n)\n",
+                "t.ron:2:11: name: found `t`, expected a string in double quotes",
+            ),
+            (
+                "(\n    name: \"t\",\n    envs: [\"CartPole-v1\"],\n    seeds: Count(2),\n)\n",
+                "t.ron:3:12: envs[0]: found `\"CartPole-v1\"`, expected a struct `( ... )` for `EnvSpec`",
+            ),
+            (
+                "(\n    name: \"t\",\n    envs: [(id: \"CartPole-v1\", steps: 5)],\n)\n",
+                "t.ron:4:1: seeds: missing field, expected `seeds: ...` (it has no default)",
+            ),
+            (
+                "(\n    name: \"t\",\n    envs: [(id: \"CartPole-v1\", steps: 5)],\n    agent: (hidden: [64, 64), learning_rate: 0.001),\n    seeds: Count(2),\n)\n",
+                "t.ron:4:28: agent.hidden[1]: found `)`, expected `,` or `]`",
+            ),
+            (
+                "(\n    name: \"t\",\n    envs: [(id: \"CartPole-v1\", steps: 5)],\n    seeds: Count(2),\n    /* x\n",
+                "t.ron:6:1: spec: a `/*` comment is not closed, expected `*/`",
+            ),
+        ];
+        for (source, expected) in cases {
+            assert_eq!(error(source), expected, "for {source:?}");
+        }
+    }
+
+    #[test]
+    fn syntax_errors_are_typed_with_their_location() {
+        let source = "(\n    name: \"t\",\n    envs: [(id: \"CartPole-v1\", steps: -5)],\n    seeds: Count(2),\n)\n";
+        match parse_spec(source, Path::new("dir/t.ron")).unwrap_err() {
+            SpecError::Syntax {
+                location, field, ..
+            } => {
+                assert_eq!(location.path, Path::new("dir/t.ron"));
+                assert_eq!((location.line, location.column), (3, 39));
+                assert_eq!(field, "envs[0].steps");
+            }
+            other => panic!("expected a syntax error, got {other:?}"),
         }
     }
 }
