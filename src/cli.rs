@@ -37,6 +37,12 @@ pub enum Command {
         #[arg(long)]
         fresh: bool,
     },
+    /// Measure speed: whole-run env steps/s at CleanRL's CartPole DQN settings on one thread.
+    Bench {
+        /// Repetitions of each measurement (the median, min and max are reported).
+        #[arg(long, default_value_t = 5)]
+        repetitions: usize,
+    },
 }
 
 /// Exit code for bad input (spec, paths).
@@ -48,6 +54,7 @@ pub const EXIT_FAILED: u8 = 1;
 pub fn main_with(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Run { spec, out, jobs, fresh } => run_command(spec, out, jobs, fresh),
+        Command::Bench { repetitions } => bench_command(repetitions),
     }
 }
 
@@ -96,4 +103,18 @@ fn run_command(spec_path: PathBuf, out: Option<PathBuf>, jobs: Option<usize>, fr
         eprintln!("error: {error:#}");
         ExitCode::from(EXIT_FAILED)
     })
+}
+
+fn bench_command(repetitions: usize) -> ExitCode {
+    let measurement = crate::bench::whole_run_cleanrl_cartpole(repetitions.max(1));
+    println!(
+        "{}: median {:.0} {} (min {:.0}, max {:.0}, {} runs)",
+        measurement.name,
+        measurement.median(),
+        measurement.unit,
+        measurement.min(),
+        measurement.max(),
+        measurement.samples.len()
+    );
+    ExitCode::SUCCESS
 }

@@ -177,7 +177,6 @@ fn load_spec_names_a_file_it_cannot_read() {
 }
 
 #[test]
-#[ignore = "needs the run command"]
 fn run_exits_with_code_2_and_one_line_naming_the_field() {
     let folder = tempfile::tempdir().unwrap();
     for bad in BAD_SPECS {

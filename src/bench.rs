@@ -1,0 +1,86 @@
+//! Benchmarks (numbers to report, never timed tests): whole-run env steps/s at CleanRL's CartPole DQN settings.
+
+use std::time::Instant;
+
+use crate::agent::config::{AgentConfig, Loss};
+use crate::spec::EnvSpec;
+use crate::train::train_run;
+
+/// CleanRL `dqn.py`'s CartPole-v1 defaults: lr 2.5e-4, buffer 10,000, batch 128, target every 500, train every 10,
+/// learning starts 10,000, network 120-84, MSE, ε 1 → 0.05 over half the run, γ 0.99, 100,000 steps.
+pub fn cleanrl_cartpole() -> (EnvSpec, AgentConfig) {
+    let env = EnvSpec {
+        id: "CartPole-v1".to_string(),
+        steps: 100_000,
+        // CleanRL evaluates only after training; one eval every 50,000 steps keeps ours a small share of the time.
+        eval_every: 50_000,
+        eval_episodes: 10,
+        final_evals: 1,
+    };
+    let agent = AgentConfig {
+        hidden: vec![120, 84],
+        learning_rate: 2.5e-4,
+        gamma: 0.99,
+        batch_size: 128,
+        buffer_size: 10_000,
+        learning_starts: 10_000,
+        train_every: 10,
+        gradient_steps: 1,
+        target_update_every: 500,
+        epsilon_start: 1.0,
+        epsilon_end: 0.05,
+        exploration_fraction: 0.5,
+        loss: Loss::Mse,
+        ..AgentConfig::default()
+    };
+    (env, agent)
+}
+
+/// One benchmark's repeated measurements.
+#[derive(Debug, Clone)]
+pub struct Measurement {
+    pub name: String,
+    pub unit: String,
+    pub samples: Vec<f64>,
+}
+
+impl Measurement {
+    pub fn median(&self) -> f64 {
+        let mut sorted = self.samples.clone();
+        sorted.sort_by(f64::total_cmp);
+        let middle = sorted.len() / 2;
+        if sorted.len() % 2 == 0 {
+            (sorted[middle - 1] + sorted[middle]) / 2.0
+        } else {
+            sorted[middle]
+        }
+    }
+
+    pub fn min(&self) -> f64 {
+        self.samples.iter().copied().fold(f64::INFINITY, f64::min)
+    }
+
+    pub fn max(&self) -> f64 {
+        self.samples.iter().copied().fold(f64::NEG_INFINITY, f64::max)
+    }
+}
+
+/// Whole-run env steps/s at CleanRL's CartPole settings on one thread, `repetitions` runs with seeds 0, 1, ….
+pub fn whole_run_cleanrl_cartpole(repetitions: usize) -> Measurement {
+    let (env, agent) = cleanrl_cartpole();
+    let single_thread = rayon::ThreadPoolBuilder::new().num_threads(1).build().expect("a one-thread pool");
+    let samples = (0..repetitions as u64)
+        .map(|seed| {
+            let started = Instant::now();
+            let records = single_thread
+                .install(|| train_run(&env, &agent, seed, |_| {}))
+                .expect("the benchmark run trains");
+            records.steps as f64 / started.elapsed().as_secs_f64()
+        })
+        .collect();
+    Measurement {
+        name: "whole run, CleanRL CartPole-v1 settings, 1 thread".to_string(),
+        unit: "env steps/s".to_string(),
+        samples,
+    }
+}
