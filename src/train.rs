@@ -137,7 +137,7 @@ pub fn train_run(
 
         // Learn: after `learning_starts`, `gradient_steps` updates every `train_every` steps.
         if step >= config.learning_starts {
-            if step % config.train_every == 0 {
+            if step.is_multiple_of(config.train_every) {
                 for _ in 0..config.gradient_steps {
                     let stats = agent.update();
                     if !stats.loss.is_finite() {
@@ -147,18 +147,18 @@ pub fn train_run(
                 }
             }
             // trick: target network — a hard copy every `target_update_every` steps.
-            if step % config.target_update_every == 0 {
+            if step.is_multiple_of(config.target_update_every) {
                 agent.sync_target();
             }
         }
 
         let steps_done = step + 1;
-        if steps_done % TRAIN_LOG_EVERY_STEPS == 0 || steps_done == total_steps {
+        if steps_done.is_multiple_of(TRAIN_LOG_EVERY_STEPS) || steps_done == total_steps {
             if let Some(record) = window.finish(steps_done, epsilon) {
                 records.train_log.push(record);
             }
         }
-        if steps_done % env_spec.eval_every == 0 || steps_done == total_steps {
+        if steps_done.is_multiple_of(env_spec.eval_every) || steps_done == total_steps {
             let eval = evaluator.evaluate(&agent, eval_env.as_mut(), steps_done);
             on_progress(Progress { steps: steps_done, total_steps, latest_eval_return: eval.mean_return });
             records.evals.push(eval);
