@@ -26,3 +26,70 @@ pub trait Env: Send {
     /// Applies `action` and writes the next observation.
     fn step(&mut self, action: usize, observation: &mut [f32]) -> StepOutcome;
 }
+
+mod acrobot;
+mod cartpole;
+mod mountain_car;
+mod time_limit;
+
+pub use acrobot::Acrobot;
+pub use cartpole::CartPole;
+pub use mountain_car::MountainCar;
+pub use time_limit::TimeLimit;
+
+/// Builds a registered environment, time limit included.
+type Constructor = fn() -> Box<dyn Env>;
+
+/// Every registered environment: its gymnasium id and constructor. Adding an env is one line here.
+const REGISTRY: &[(&str, Constructor)] = &[
+    (cartpole::ID, || Box::new(CartPole::time_limited())),
+    (acrobot::ID, || Box::new(Acrobot::time_limited())),
+    (mountain_car::ID, || Box::new(MountainCar::time_limited())),
+];
+
+/// Builds the environment registered as `id` (e.g. `"CartPole-v1"`) with its default time limit, or `None` for an
+/// unknown id (`env_ids()` lists the known ones).
+pub fn make_env(id: &str) -> Option<Box<dyn Env>> {
+    REGISTRY
+        .iter()
+        .find(|(name, _)| *name == id)
+        .map(|(_, make)| make())
+}
+
+/// The ids of every registered environment, in registry order.
+pub fn env_ids() -> Vec<&'static str> {
+    REGISTRY.iter().map(|(name, _)| *name).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_registered_id_builds_a_working_env() {
+        assert_eq!(env_ids(), ["CartPole-v1", "Acrobot-v1", "MountainCar-v0"]);
+        for id in env_ids() {
+            let mut env = make_env(id).unwrap();
+            let mut observation = vec![0.0f32; env.observation_size()];
+            env.reset(Some(0), &mut observation);
+            let outcome = env.step(env.action_count() - 1, &mut observation);
+            assert!(
+                observation.iter().all(|value| value.is_finite()),
+                "{id}: {observation:?}"
+            );
+            assert!(!outcome.truncated, "{id}");
+        }
+    }
+
+    #[test]
+    fn unknown_id_gives_none() {
+        assert!(make_env("Pong-v5").is_none());
+    }
+
+    #[test]
+    fn time_limits_are_gymnasium_defaults() {
+        assert_eq!(CartPole::time_limited().max_steps(), 500);
+        assert_eq!(Acrobot::time_limited().max_steps(), 500);
+        assert_eq!(MountainCar::time_limited().max_steps(), 200);
+    }
+}
