@@ -2,7 +2,7 @@
 
 use std::time::Instant;
 
-use crate::agent::config::{AgentConfig, Loss};
+use crate::agent::config::{AgentConfig, Loss, Target};
 use crate::spec::EnvSpec;
 use crate::train::train_run;
 
@@ -26,7 +26,7 @@ pub fn cleanrl_cartpole() -> (EnvSpec, AgentConfig) {
         learning_starts: 10_000,
         train_every: 10,
         gradient_steps: 1,
-        target_update_every: 500,
+        target: Target::Hard(500),
         epsilon_start: 1.0,
         epsilon_end: 0.05,
         exploration_fraction: 0.5,
@@ -68,7 +68,10 @@ impl Measurement {
 /// Whole-run env steps/s at CleanRL's CartPole settings on one thread, `repetitions` runs with seeds 0, 1, ….
 pub fn whole_run_cleanrl_cartpole(repetitions: usize) -> Measurement {
     let (env, agent) = cleanrl_cartpole();
-    let single_thread = rayon::ThreadPoolBuilder::new().num_threads(1).build().expect("a one-thread pool");
+    let single_thread = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .expect("a one-thread pool");
     let samples = (0..repetitions as u64)
         .map(|seed| {
             let started = Instant::now();

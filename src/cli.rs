@@ -67,8 +67,8 @@ fn run_command(spec_path: PathBuf, out: Option<PathBuf>, jobs: Option<usize>, fr
         }
     };
     let result = (|| -> anyhow::Result<ExitCode> {
-        let source = std::fs::read_to_string(&spec_path)
-            .with_context(|| format!("{}: cannot read", spec_path.display()))?;
+        let source =
+            std::fs::read_to_string(&spec_path).with_context(|| format!("{}: cannot read", spec_path.display()))?;
         let results = ResultsDir::new(out.unwrap_or_else(|| default_out_dir(&spec.name)));
         results.write_spec(&source)?;
         let runs = plan(&spec);
@@ -97,7 +97,11 @@ fn run_command(spec_path: PathBuf, out: Option<PathBuf>, jobs: Option<usize>, fr
             failed,
             results.root().display()
         );
-        Ok(if failed > 0 { ExitCode::from(EXIT_FAILED) } else { ExitCode::SUCCESS })
+        Ok(if failed > 0 {
+            ExitCode::from(EXIT_FAILED)
+        } else {
+            ExitCode::SUCCESS
+        })
     })();
     result.unwrap_or_else(|error| {
         eprintln!("error: {error:#}");

@@ -23,13 +23,7 @@ pub struct Location {
 
 impl fmt::Display for Location {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            formatter,
-            "{}:{}:{}",
-            self.path.display(),
-            self.line,
-            self.column
-        )
+        write!(formatter, "{}:{}:{}", self.path.display(), self.line, self.column)
     }
 }
 
@@ -76,9 +70,7 @@ impl SpecError {
     pub fn location(&self) -> Option<&Location> {
         match self {
             SpecError::Read { .. } => None,
-            SpecError::Syntax { location, .. } | SpecError::Invalid { location, .. } => {
-                Some(location)
-            }
+            SpecError::Syntax { location, .. } | SpecError::Invalid { location, .. } => Some(location),
         }
     }
 
@@ -117,10 +109,7 @@ mod tests {
 
         let read = SpecError::Read {
             path: PathBuf::from("missing.ron"),
-            error: io::Error::new(
-                io::ErrorKind::NotFound,
-                "No such file or directory (os error 2)",
-            ),
+            error: io::Error::new(io::ErrorKind::NotFound, "No such file or directory (os error 2)"),
         };
         assert_eq!(
             read.to_string(),

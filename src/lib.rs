@@ -4,14 +4,14 @@
 //! See `DESIGN.md` in the shared notes and the README for the picture.
 
 pub mod agent;
+pub mod bench;
+pub mod cli;
 pub mod envs;
 pub mod error;
+pub mod plan;
+pub mod runner;
 pub mod seeding;
 pub mod spec;
 pub mod stats;
-pub mod train;
-pub mod plan;
 pub mod store;
-pub mod runner;
-pub mod cli;
-pub mod bench;
+pub mod train;

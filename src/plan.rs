@@ -59,7 +59,13 @@ mod tests {
     use crate::spec::Seeds;
 
     fn env(id: &str) -> EnvSpec {
-        EnvSpec { id: id.into(), steps: 1000, eval_every: 500, eval_episodes: 2, final_evals: 1 }
+        EnvSpec {
+            id: id.into(),
+            steps: 1000,
+            eval_every: 500,
+            eval_episodes: 2,
+            final_evals: 1,
+        }
     }
 
     #[test]
@@ -74,7 +80,12 @@ mod tests {
         let ids: Vec<String> = runs.iter().map(PlannedRun::id).collect();
         assert_eq!(
             ids,
-            ["CartPole-v1/base/seed-3", "CartPole-v1/base/seed-7", "Acrobot-v1/base/seed-3", "Acrobot-v1/base/seed-7"]
+            [
+                "CartPole-v1/base/seed-3",
+                "CartPole-v1/base/seed-7",
+                "Acrobot-v1/base/seed-3",
+                "Acrobot-v1/base/seed-7"
+            ]
         );
         assert_eq!(runs[0].config_hash(), plan(&spec)[0].config_hash());
         assert_eq!(runs[0].config_hash().len(), 64);

@@ -34,18 +34,19 @@ pub struct BatchOutcome {
 
 impl BatchOutcome {
     pub fn failed(&self) -> usize {
-        self.manifests.iter().filter(|manifest| manifest.status != RunStatus::Complete).count()
+        self.manifests
+            .iter()
+            .filter(|manifest| manifest.status != RunStatus::Complete)
+            .count()
     }
 }
 
 /// Trains every run of `runs` that is not already complete in `results`, then writes `summary.csv`.
-pub fn execute(
-    runs: &[PlannedRun],
-    results: &ResultsDir,
-    options: &RunnerOptions,
-) -> Result<BatchOutcome, StoreError> {
-    let mut slots: Vec<Option<Manifest>> =
-        runs.iter().map(|run| if options.fresh { None } else { results.completed(run) }).collect();
+pub fn execute(runs: &[PlannedRun], results: &ResultsDir, options: &RunnerOptions) -> Result<BatchOutcome, StoreError> {
+    let mut slots: Vec<Option<Manifest>> = runs
+        .iter()
+        .map(|run| if options.fresh { None } else { results.completed(run) })
+        .collect();
     let skipped = slots.iter().filter(|slot| slot.is_some()).count();
     let mut pending: Vec<usize> = (0..runs.len()).filter(|index| slots[*index].is_none()).collect();
     // Longest first, so a long run does not start last and leave the other cores idle.
@@ -72,7 +73,10 @@ pub fn execute(
     std::thread::scope(|scope| {
         for _ in 0..options.jobs.clamp(1, pending.len().max(1)) {
             scope.spawn(|| {
-                let single_thread = rayon::ThreadPoolBuilder::new().num_threads(1).build().expect("a one-thread pool");
+                let single_thread = rayon::ThreadPoolBuilder::new()
+                    .num_threads(1)
+                    .build()
+                    .expect("a one-thread pool");
                 while let Some(index) = pending.get(next.fetch_add(1, Ordering::Relaxed)) {
                     let run = &runs[*index];
                     let line = bars.insert_before(&overall, ProgressBar::new(run.env.steps as u64));
@@ -84,7 +88,10 @@ pub fn execute(
                     let manifest = single_thread.install(|| train_and_store(run, results, &line));
                     line.finish_and_clear();
                     overall.inc(1);
-                    finished.lock().expect("no worker panics while holding the lock").push((*index, manifest));
+                    finished
+                        .lock()
+                        .expect("no worker panics while holding the lock")
+                        .push((*index, manifest));
                 }
             });
         }
@@ -93,7 +100,10 @@ pub fn execute(
     for (index, manifest) in finished.into_inner().expect("workers are done") {
         slots[index] = Some(manifest?);
     }
-    let manifests: Vec<Manifest> = slots.into_iter().map(|slot| slot.expect("every run has a manifest")).collect();
+    let manifests: Vec<Manifest> = slots
+        .into_iter()
+        .map(|slot| slot.expect("every run has a manifest"))
+        .collect();
     results.write_summary(&manifests)?;
     Ok(BatchOutcome { manifests, skipped })
 }

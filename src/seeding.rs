@@ -17,6 +17,8 @@ pub enum Stream {
     Replay = 4,
     /// Initial network weights.
     NetworkInit = 5,
+    /// The noise of noisy layers.
+    Noise = 6,
 }
 
 /// The seed of `stream` in the run with seed `run_seed`: SplitMix64's finaliser over the pair, so nearby run seeds
@@ -41,11 +43,21 @@ mod tests {
 
     #[test]
     fn streams_differ_within_a_run_and_across_runs() {
-        let streams = [Stream::Env, Stream::EvalEnv, Stream::Exploration, Stream::Replay, Stream::NetworkInit];
+        let streams = [
+            Stream::Env,
+            Stream::EvalEnv,
+            Stream::Exploration,
+            Stream::Replay,
+            Stream::NetworkInit,
+            Stream::Noise,
+        ];
         let mut seen = std::collections::HashSet::new();
         for run_seed in 0..10 {
             for stream in streams {
-                assert!(seen.insert(stream_seed(run_seed, stream)), "collision at {run_seed} {stream:?}");
+                assert!(
+                    seen.insert(stream_seed(run_seed, stream)),
+                    "collision at {run_seed} {stream:?}"
+                );
             }
         }
         assert_eq!(stream_seed(3, Stream::Replay), stream_seed(3, Stream::Replay));

@@ -29,11 +29,18 @@
 //!         learning_starts: 10000,      // random steps before the first gradient step
 //!         train_every: 10,             // env steps between two training calls, > 0
 //!         gradient_steps: 1,           // gradient steps per training call, > 0
-//!         target_update_every: 500,    // env steps between two target-network copies, > 0
+//!         target: Hard(500),           // Hard(every env steps > 0), Soft(tau in (0, 1]) or None
 //!         epsilon_start: 1.0,          // in [0, 1]
 //!         epsilon_end: 0.05,           // in [0, 1]
 //!         exploration_fraction: 0.5,   // fraction of `steps` over which ε decays, in [0, 1]
+//!         exploration: EpsilonGreedy,  // or Noisy(sigma0 > 0), e.g. Noisy(0.5); ε is then 0
 //!         loss: Mse,                   // or Huber
+//!         double: false,               // double DQN target
+//!         dueling: false,              // dueling value/advantage heads
+//!         replay: Uniform,             // or Prioritized(alpha: 0.6, beta_start: 0.4, epsilon: 1e-6)
+//!         n_step: 1,                   // n-step returns, >= 1
+//!         max_grad_norm: None,         // or a number > 0: clip the global gradient norm
+//!         history: 1,                  // observations stacked as the input, >= 1
 //!     ),
 //!     // Count(5) runs seeds 0..5; List([3, 7]) runs exactly those (distinct, at least one).
 //!     seeds: Count(5),
@@ -52,7 +59,7 @@ use ron::error::SpannedError;
 use ron::extensions::Extensions;
 use serde::{Deserialize, Serialize};
 
-use crate::agent::config::AgentConfig;
+use crate::agent::config::{AgentConfig, Exploration, Replay, Target};
 use crate::error::{Location, SpecError};
 
 /// One experiment as the user writes it in RON.
@@ -299,21 +306,9 @@ fn validate_envs(envs: &[EnvSpec]) -> Result<(), Violation> {
         }
         let counts = [
             ("steps", env.steps, "env steps of training per run"),
-            (
-                "eval_every",
-                env.eval_every,
-                "env steps between two evaluations",
-            ),
-            (
-                "eval_episodes",
-                env.eval_episodes,
-                "episodes per evaluation",
-            ),
-            (
-                "final_evals",
-                env.final_evals,
-                "evaluations averaged into the score",
-            ),
+            ("eval_every", env.eval_every, "env steps between two evaluations"),
+            ("eval_episodes", env.eval_episodes, "episodes per evaluation"),
+            ("final_evals", env.final_evals, "evaluations averaged into the score"),
         ];
         for (name, value, meaning) in counts {
             positive_count(env_field.clone().field(name), value, meaning)?;
@@ -343,11 +338,7 @@ fn validate_agent(agent: &AgentConfig) -> Result<(), Violation> {
     positive_number(field("learning_rate"), agent.learning_rate)?;
     positive_number(field("adam_epsilon"), agent.adam_epsilon)?;
     unit_interval(field("gamma"), agent.gamma)?;
-    positive_count(
-        field("batch_size"),
-        agent.batch_size,
-        "transitions per gradient step",
-    )?;
+    positive_count(field("batch_size"), agent.batch_size, "transitions per gradient step")?;
     positive_count(field("buffer_size"), agent.buffer_size, "replay capacity")?;
     if agent.batch_size > agent.buffer_size {
         return Err(Violation {
@@ -372,14 +363,61 @@ fn validate_agent(agent: &AgentConfig) -> Result<(), Violation> {
         agent.gradient_steps,
         "gradient steps per training call",
     )?;
-    positive_count(
-        field("target_update_every"),
-        agent.target_update_every,
-        "env steps between two target-network copies",
-    )?;
+    match agent.target {
+        Target::Hard(every) => positive_count(field("target"), every, "env steps between two target-network copies")?,
+        Target::Soft(tau) => {
+            if !(tau > 0.0 && tau <= 1.0) {
+                return Err(Violation::at_key(
+                    field("target"),
+                    format!("got Soft({tau:?})"),
+                    "Soft(tau) with tau in (0, 1]",
+                ));
+            }
+        }
+        Target::None => {}
+    }
     unit_interval(field("epsilon_start"), agent.epsilon_start)?;
     unit_interval(field("epsilon_end"), agent.epsilon_end)?;
-    unit_interval(field("exploration_fraction"), agent.exploration_fraction)
+    unit_interval(field("exploration_fraction"), agent.exploration_fraction)?;
+    if let Exploration::Noisy(sigma0) = agent.exploration {
+        if !(sigma0.is_finite() && sigma0 > 0.0) {
+            return Err(Violation::at_key(
+                field("exploration"),
+                format!("got Noisy({sigma0:?})"),
+                "Noisy(sigma0) with a finite sigma0 > 0 (Fortunato et al.: 0.5)",
+            ));
+        }
+    }
+    if let Replay::Prioritized {
+        alpha,
+        beta_start,
+        epsilon,
+    } = agent.replay
+    {
+        let replay = field("replay");
+        if !(alpha.is_finite() && alpha >= 0.0) {
+            return Err(Violation::at_key(
+                replay.clone().field("alpha"),
+                format!("got {alpha:?}"),
+                "a finite number >= 0",
+            ));
+        }
+        unit_interval(replay.clone().field("beta_start"), beta_start)?;
+        positive_number(replay.field("epsilon"), epsilon)?;
+    }
+    positive_count(
+        field("n_step"),
+        agent.n_step,
+        "rewards summed before bootstrapping; 1 is plain DQN",
+    )?;
+    if let Some(max_norm) = agent.max_grad_norm {
+        positive_number(field("max_grad_norm"), max_norm)?;
+    }
+    positive_count(
+        field("history"),
+        agent.history,
+        "observations stacked as the network input; 1 is none",
+    )
 }
 
 fn validate_seeds(seeds: &Seeds) -> Result<(), Violation> {
@@ -410,11 +448,7 @@ fn validate_seeds(seeds: &Seeds) -> Result<(), Violation> {
 
 fn positive_count(field: FieldPath, value: usize, meaning: &str) -> Result<(), Violation> {
     if value == 0 {
-        return Err(Violation::at_key(
-            field,
-            "got 0",
-            format!("an integer > 0 ({meaning})"),
-        ));
+        return Err(Violation::at_key(field, "got 0", format!("an integer > 0 ({meaning})")));
     }
     Ok(())
 }
@@ -432,11 +466,7 @@ fn positive_number(field: FieldPath, value: f64) -> Result<(), Violation> {
 
 fn unit_interval(field: FieldPath, value: f64) -> Result<(), Violation> {
     if !(0.0..=1.0).contains(&value) {
-        return Err(Violation::at_key(
-            field,
-            format!("got {value:?}"),
-            "a number in [0, 1]",
-        ));
+        return Err(Violation::at_key(field, format!("got {value:?}"), "a number in [0, 1]"));
     }
     Ok(())
 }
@@ -539,9 +569,7 @@ impl SourceMap {
             let byte = bytes[cursor];
             match byte {
                 _ if byte.is_ascii_whitespace() => cursor += 1,
-                b'/' if matches!(bytes.get(cursor + 1), Some(b'/' | b'*')) => {
-                    cursor = skip_trivia(bytes, cursor)
-                }
+                b'/' if matches!(bytes.get(cursor + 1), Some(b'/' | b'*')) => cursor = skip_trivia(bytes, cursor),
                 b'#' => cursor = skip_attribute(bytes, cursor),
                 b'(' | b'[' | b'{' => {
                     map.value_starts(start, &mut expecting_value);
@@ -661,10 +689,8 @@ fn word_end(bytes: &[u8], start: usize) -> usize {
         .is_some_and(|byte| byte.is_ascii_digit() || matches!(byte, b'-' | b'+' | b'.'));
     let mut end = start;
     while let Some(&byte) = bytes.get(end) {
-        let sign_of_exponent = numeric
-            && matches!(byte, b'-' | b'+')
-            && end > start
-            && matches!(bytes[end - 1], b'e' | b'E');
+        let sign_of_exponent =
+            numeric && matches!(byte, b'-' | b'+') && end > start && matches!(bytes[end - 1], b'e' | b'E');
         let continues = byte.is_ascii_alphanumeric() || matches!(byte, b'_' | b'.');
         if !(continues || sign_of_exponent || end == start) {
             break;
@@ -756,10 +782,7 @@ fn skip_quoted(bytes: &[u8], cursor: usize) -> usize {
 
 /// `Some(n)` when a raw string `r#..#"` with `n` hashes starts at `cursor`.
 fn raw_string_hashes(bytes: &[u8], cursor: usize) -> Option<usize> {
-    let hashes = bytes[cursor + 1..]
-        .iter()
-        .take_while(|&&byte| byte == b'#')
-        .count();
+    let hashes = bytes[cursor + 1..].iter().take_while(|&&byte| byte == b'#').count();
     (bytes.get(cursor + 1 + hashes) == Some(&b'"')).then_some(hashes)
 }
 
@@ -852,20 +875,13 @@ fn syntax_error(source: &str, path: &Path, error: &SpannedError) -> SpecError {
         Ron::ExpectedArray => (found, "a list `[ ... ]`".to_string()),
         Ron::ExpectedArrayEnd => (found, "`,` or `]`".to_string()),
         Ron::ExpectedStructLike => (found, "a struct `( ... )`".to_string()),
-        Ron::ExpectedNamedStructLike(name) if !name.is_empty() => {
-            (found, format!("a struct `( ... )` for `{name}`"))
-        }
+        Ron::ExpectedNamedStructLike(name) if !name.is_empty() => (found, format!("a struct `( ... )` for `{name}`")),
         Ron::ExpectedNamedStructLike(_) => (found, "a struct `( ... )`".to_string()),
         Ron::ExpectedStructLikeEnd => (found, "`)`".to_string()),
         Ron::ExpectedString => (found, "a string in double quotes".to_string()),
-        Ron::ExpectedStringEnd => (
-            "a string is not closed".to_string(),
-            "a closing `\"`".to_string(),
-        ),
+        Ron::ExpectedStringEnd => ("a string is not closed".to_string(), "a closing `\"`".to_string()),
         Ron::ExpectedFloat => (found, "a number".to_string()),
-        Ron::ExpectedInteger if found.starts_with("found `-") => {
-            (found, "an integer >= 0".to_string())
-        }
+        Ron::ExpectedInteger if found.starts_with("found `-") => (found, "an integer >= 0".to_string()),
         Ron::ExpectedInteger => (found, "an integer".to_string()),
         Ron::IntegerOutOfBounds => (found, "an integer in the field's range".to_string()),
         Ron::ExpectedBoolean => (found, "`true` or `false`".to_string()),
@@ -883,9 +899,7 @@ fn syntax_error(source: &str, path: &Path, error: &SpannedError) -> SpecError {
             format!("found struct name `{found}`"),
             format!("`{expected}` or no name"),
         ),
-        Ron::NoSuchStructField {
-            expected, found, ..
-        } => {
+        Ron::NoSuchStructField { expected, found, .. } => {
             field = map.container_path().field(found);
             ("unknown field".to_string(), one_of(expected))
         }
@@ -900,54 +914,33 @@ fn syntax_error(source: &str, path: &Path, error: &SpannedError) -> SpecError {
             field = map.container_path().field(name);
             ("given twice".to_string(), "each field once".to_string())
         }
-        Ron::NoSuchEnumVariant {
-            expected, found, ..
-        } => (format!("unknown variant `{found}`"), one_of(expected)),
-        Ron::InvalidValueForType { expected, found } => {
-            (format!("found {found}"), expected.clone())
-        }
-        Ron::ExpectedDifferentLength { expected, found } => {
-            (format!("found {found} elements"), expected.clone())
-        }
+        Ron::NoSuchEnumVariant { expected, found, .. } => (format!("unknown variant `{found}`"), one_of(expected)),
+        Ron::InvalidValueForType { expected, found } => (format!("found {found}"), expected.clone()),
+        Ron::ExpectedDifferentLength { expected, found } => (format!("found {found} elements"), expected.clone()),
         Ron::TrailingCharacters => (
             format!("{found} after the spec"),
             "nothing after the spec's closing `)`".to_string(),
         ),
-        Ron::UnclosedBlockComment => (
-            "a `/*` comment is not closed".to_string(),
-            "`*/`".to_string(),
-        ),
-        Ron::UnexpectedByte(byte) => (
-            format!("unexpected character {byte:?}"),
-            "a value".to_string(),
-        ),
+        Ron::UnclosedBlockComment => ("a `/*` comment is not closed".to_string(), "`*/`".to_string()),
+        Ron::UnexpectedByte(byte) => (format!("unexpected character {byte:?}"), "a value".to_string()),
         Ron::InvalidEscape(what) => (
             what.to_lowercase(),
             "an escape like `\\n`, `\\\"` or `\\\\`".to_string(),
         ),
-        Ron::FloatUnderscore | Ron::UnderscoreAtBeginning => {
-            (found, "a number without a misplaced `_`".to_string())
-        }
+        Ron::FloatUnderscore | Ron::UnderscoreAtBeginning => (found, "a number without a misplaced `_`".to_string()),
         Ron::NoSuchExtension(name) => (
             format!("unknown RON extension `{name}`"),
             "`implicit_some`, `unwrap_newtypes` or `unwrap_variant_newtypes`".to_string(),
         ),
-        Ron::ExpectedAttribute | Ron::ExpectedAttributeEnd => (
-            found,
-            "an attribute like `#![enable(implicit_some)]`".to_string(),
-        ),
+        Ron::ExpectedAttribute | Ron::ExpectedAttributeEnd => {
+            (found, "an attribute like `#![enable(implicit_some)]`".to_string())
+        }
         Ron::ExceededRecursionLimit => (
             "brackets nested too deeply".to_string(),
             "a spec with fewer nested brackets".to_string(),
         ),
-        Ron::Message(message) => (
-            message.clone(),
-            "a value the spec schema accepts".to_string(),
-        ),
-        other => (
-            other.to_string(),
-            "valid RON for the spec schema".to_string(),
-        ),
+        Ron::Message(message) => (message.clone(), "a value the spec schema accepts".to_string()),
+        other => (other.to_string(), "valid RON for the spec schema".to_string()),
     };
     SpecError::Syntax {
         location: location_of(source, path, offset),
@@ -1089,10 +1082,7 @@ Spec(
         let map = stop_at("(id");
         assert_eq!(map.current_path().to_string(), "envs[0]");
         assert_eq!(map.container_path().to_string(), "envs");
-        assert_eq!(
-            SourceMap::scan(source, 0).current_path().to_string(),
-            "spec"
-        );
+        assert_eq!(SourceMap::scan(source, 0).current_path().to_string(), "spec");
     }
 
     #[test]
@@ -1115,10 +1105,7 @@ Spec(
         assert_eq!(FieldPath::root().to_string(), "spec");
         assert_eq!(path("envs[1].id").to_string(), "envs[1].id");
         assert_eq!(path("agent.hidden[0]").to_string(), "agent.hidden[0]");
-        let ancestors: Vec<String> = path("envs[1].id")
-            .ancestors()
-            .map(|p| p.to_string())
-            .collect();
+        let ancestors: Vec<String> = path("envs[1].id").ancestors().map(|p| p.to_string()).collect();
         assert_eq!(ancestors, ["envs[1]", "envs", "spec"]);
     }
 
@@ -1153,28 +1140,15 @@ Spec(
             .skip_while(|line| *line != "//! ```ron")
             .skip(1)
             .take_while(|line| *line != "//! ```")
-            .map(|line| {
-                format!(
-                    "{}\n",
-                    line.trim_start_matches("//!").trim_start_matches(' ')
-                )
-            })
+            .map(|line| format!("{}\n", line.trim_start_matches("//!").trim_start_matches(' ')))
             .collect();
-        assert!(
-            example.contains("exploration_fraction"),
-            "example not found"
-        );
-        let spec = parse_spec(&example, Path::new("example.ron"))
-            .unwrap_or_else(|error| panic!("{error}"));
+        assert!(example.contains("exploration_fraction"), "example not found");
+        let spec = parse_spec(&example, Path::new("example.ron")).unwrap_or_else(|error| panic!("{error}"));
         assert_eq!(spec.agent, AgentConfig::default());
         let env = &spec.envs[0];
         assert_eq!(
             (env.eval_every, env.eval_episodes, env.final_evals),
-            (
-                default_eval_every(),
-                default_eval_episodes(),
-                default_final_evals()
-            )
+            (default_eval_every(), default_eval_episodes(), default_final_evals())
         );
         assert_eq!(spec.seeds.to_vec(), [0, 1, 2, 3, 4]);
     }
@@ -1191,15 +1165,8 @@ Spec(
 
     #[test]
     fn refuses_an_unknown_env_and_lists_the_known_ones() {
-        let message = error(&spec_source(
-            "(id: \"Pong-v5\", steps: 1000)",
-            "",
-            "Count(2)",
-        ));
-        let known: Vec<String> = crate::envs::env_ids()
-            .iter()
-            .map(|id| format!("{id:?}"))
-            .collect();
+        let message = error(&spec_source("(id: \"Pong-v5\", steps: 1000)", "", "Count(2)"));
+        let known: Vec<String> = crate::envs::env_ids().iter().map(|id| format!("{id:?}")).collect();
         assert_eq!(
             message,
             format!(
@@ -1277,12 +1244,7 @@ Spec(
 
     #[test]
     fn refuses_probabilities_outside_the_unit_interval() {
-        for field in [
-            "gamma",
-            "epsilon_start",
-            "epsilon_end",
-            "exploration_fraction",
-        ] {
+        for field in ["gamma", "epsilon_start", "epsilon_end", "exploration_fraction"] {
             assert_eq!(
                 agent_error(&format!("{field}: 1.5")),
                 format!("t.ron:4:13: agent.{field}: got 1.5, expected a number in [0, 1]")
@@ -1307,10 +1269,8 @@ Spec(
             ("buffer_size", "replay capacity"),
             ("train_every", "env steps between two training calls"),
             ("gradient_steps", "gradient steps per training call"),
-            (
-                "target_update_every",
-                "env steps between two target-network copies",
-            ),
+            ("n_step", "rewards summed before bootstrapping; 1 is plain DQN"),
+            ("history", "observations stacked as the network input; 1 is none"),
         ] {
             assert_eq!(
                 agent_error(&format!("{field}: 0")),
@@ -1331,11 +1291,7 @@ Spec(
             agent_error("buffer_size: 100"),
             format!("t.ron:4:13: agent.batch_size: batch_size 128 is larger than buffer_size 100, {expected}")
         );
-        assert!(parse_spec(
-            &spec_source(OK_ENV, "buffer_size: 128", "Count(2)"),
-            Path::new("t.ron")
-        )
-        .is_ok());
+        assert!(parse_spec(&spec_source(OK_ENV, "buffer_size: 128", "Count(2)"), Path::new("t.ron")).is_ok());
     }
 
     #[test]
@@ -1361,14 +1317,10 @@ Spec(
 
     #[test]
     fn refuses_a_name_that_is_not_a_folder_name() {
-        let with_name = |name: &str| {
-            format!("(\n    name: {name:?},\n    envs: [{OK_ENV}],\n    seeds: Count(2),\n)\n")
-        };
+        let with_name =
+            |name: &str| format!("(\n    name: {name:?},\n    envs: [{OK_ENV}],\n    seeds: Count(2),\n)\n");
         let rule = "expected a folder name made of letters, digits, '-', '_' and '.'";
-        assert_eq!(
-            error(&with_name("")),
-            format!("t.ron:2:5: name: got \"\", {rule}")
-        );
+        assert_eq!(error(&with_name("")), format!("t.ron:2:5: name: got \"\", {rule}"));
         assert_eq!(
             error(&with_name("a/b")),
             format!("t.ron:2:5: name: \"a/b\" contains '/', {rule}")
@@ -1390,8 +1342,7 @@ Spec(
 
     #[test]
     fn validate_works_on_a_spec_built_in_code() {
-        let mut spec =
-            parse_spec(&spec_source(OK_ENV, "", "Count(2)"), Path::new("t.ron")).unwrap();
+        let mut spec = parse_spec(&spec_source(OK_ENV, "", "Count(2)"), Path::new("t.ron")).unwrap();
         spec.agent.gamma = 2.0;
         let violation = spec.validate().unwrap_err();
         assert_eq!(violation.field().to_string(), "agent.gamma");
@@ -1473,9 +1424,7 @@ Spec(
     fn syntax_errors_are_typed_with_their_location() {
         let source = "(\n    name: \"t\",\n    envs: [(id: \"CartPole-v1\", steps: -5)],\n    seeds: Count(2),\n)\n";
         match parse_spec(source, Path::new("dir/t.ron")).unwrap_err() {
-            SpecError::Syntax {
-                location, field, ..
-            } => {
+            SpecError::Syntax { location, field, .. } => {
                 assert_eq!(location.path, Path::new("dir/t.ron"));
                 assert_eq!((location.line, location.column), (3, 39));
                 assert_eq!(field, "envs[0].steps");

@@ -32,7 +32,10 @@ pub enum StoreError {
 }
 
 fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
-    move |source| StoreError::Io { path: path.to_path_buf(), source }
+    move |source| StoreError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
 }
 
 /// How a run ended.
@@ -121,15 +124,14 @@ impl ResultsDir {
     }
 
     /// Records a run that failed, with the reason; any CSVs of an earlier attempt are left as they are.
-    pub fn write_failed_run(
-        &self,
-        run: &PlannedRun,
-        reason: String,
-        wall_secs: f64,
-    ) -> Result<Manifest, StoreError> {
+    pub fn write_failed_run(&self, run: &PlannedRun, reason: String, wall_secs: f64) -> Result<Manifest, StoreError> {
         let dir = self.run_dir(run);
         fs::create_dir_all(&dir).map_err(io_error(&dir))?;
-        let manifest = Manifest { status: RunStatus::Failed { reason }, wall_secs, ..manifest_base(run) };
+        let manifest = Manifest {
+            status: RunStatus::Failed { reason },
+            wall_secs,
+            ..manifest_base(run)
+        };
         write_json(&dir.join("manifest.json"), &manifest)?;
         Ok(manifest)
     }
@@ -218,19 +220,26 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
 
 /// Writes serialisable rows as CSV with a header, atomically.
 pub fn write_csv<T: Serialize>(path: &Path, rows: &[T]) -> Result<(), StoreError> {
-    let csv_error = |source| StoreError::Csv { path: path.to_path_buf(), source };
+    let csv_error = |source| StoreError::Csv {
+        path: path.to_path_buf(),
+        source,
+    };
     let mut writer = csv::Writer::from_writer(Vec::new());
     for row in rows {
         writer.serialize(row).map_err(csv_error)?;
     }
-    let bytes = writer.into_inner().map_err(|error| csv_error(error.into_error().into()))?;
+    let bytes = writer
+        .into_inner()
+        .map_err(|error| csv_error(error.into_error().into()))?;
     write_atomic(path, &bytes)
 }
 
 /// Writes a value as pretty JSON, atomically.
 pub fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<(), StoreError> {
-    let mut bytes = serde_json::to_vec_pretty(value)
-        .map_err(|source| StoreError::Json { path: path.to_path_buf(), source })?;
+    let mut bytes = serde_json::to_vec_pretty(value).map_err(|source| StoreError::Json {
+        path: path.to_path_buf(),
+        source,
+    })?;
     bytes.push(b'\n');
     write_atomic(path, &bytes)
 }

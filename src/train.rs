@@ -7,9 +7,9 @@ use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 
-use crate::agent::config::AgentConfig;
+use crate::agent::config::{AgentConfig, Replay, Target};
 use crate::agent::dqn::{Dqn, UpdateStats};
-use crate::envs::{make_env, Env};
+use crate::envs::{make_env, Env, History};
 use crate::seeding::{stream_seed, Stream};
 use crate::spec::EnvSpec;
 
@@ -93,9 +93,17 @@ pub fn train_run(
     mut on_progress: impl FnMut(Progress),
 ) -> Result<RunRecords, TrainError> {
     let started = Instant::now();
-    let unknown = || TrainError::UnknownEnv(env_spec.id.clone());
-    let mut env = make_env(&env_spec.id).ok_or_else(unknown)?;
-    let mut eval_env = make_env(&env_spec.id).ok_or_else(unknown)?;
+    let make = || -> Result<Box<dyn Env>, TrainError> {
+        let env = make_env(&env_spec.id).ok_or_else(|| TrainError::UnknownEnv(env_spec.id.clone()))?;
+        // trick: history — the network sees the last `history` observations stacked.
+        Ok(if config.history > 1 {
+            Box::new(History::new(env, config.history))
+        } else {
+            env
+        })
+    };
+    let mut env = make()?;
+    let mut eval_env = make()?;
     let observation_size = env.observation_size();
     let mut agent = Dqn::new(config, observation_size, env.action_count(), seed);
     let total_steps = env_spec.steps;
@@ -111,13 +119,13 @@ pub fn train_run(
     let mut window = TrainWindow::new(Instant::now());
 
     for step in 0..total_steps {
-        // Act: ε-greedy with a linearly decaying ε.
+        // Act: ε-greedy with a linearly decaying ε (0 with noisy nets, which explore through their noise).
         let epsilon = config.epsilon_at(step, total_steps);
         let action = agent.act(&observation, epsilon);
         let outcome = env.step(action, &mut next_observation);
 
         // Store the transition; a time-limit truncation is not a terminal state.
-        agent.replay.push(
+        agent.observe(
             &observation,
             action,
             outcome.reward,
@@ -128,7 +136,12 @@ pub fn train_run(
         episode_return += outcome.reward;
         episode_length += 1;
         if outcome.terminated || outcome.truncated {
-            records.episodes.push(EpisodeRecord { step: step + 1, episode, episode_return, length: episode_length });
+            records.episodes.push(EpisodeRecord {
+                step: step + 1,
+                episode,
+                episode_return,
+                length: episode_length,
+            });
             (episode, episode_return, episode_length) = (episode + 1, 0.0, 0);
             env.reset(None, &mut observation);
         } else {
@@ -138,17 +151,29 @@ pub fn train_run(
         // Learn: after `learning_starts`, `gradient_steps` updates every `train_every` steps.
         if step >= config.learning_starts {
             if step.is_multiple_of(config.train_every) {
+                // trick: prioritized replay — β anneals linearly from `beta_start` to 1 over the run.
+                let beta = match config.replay {
+                    Replay::Prioritized { beta_start, .. } => {
+                        beta_start + (1.0 - beta_start) * step as f64 / total_steps as f64
+                    }
+                    Replay::Uniform => 1.0,
+                };
                 for _ in 0..config.gradient_steps {
-                    let stats = agent.update();
+                    let stats = agent.update(beta);
                     if !stats.loss.is_finite() {
-                        return Err(TrainError::NonFiniteLoss { step: step + 1, loss: stats.loss });
+                        return Err(TrainError::NonFiniteLoss {
+                            step: step + 1,
+                            loss: stats.loss,
+                        });
                     }
                     window.add(stats);
                 }
             }
-            // trick: target network — a hard copy every `target_update_every` steps.
-            if step.is_multiple_of(config.target_update_every) {
-                agent.sync_target();
+            // trick: target network — a hard copy every `every` env steps (`Soft` blends inside each update).
+            if let Target::Hard(every) = config.target {
+                if step.is_multiple_of(every) {
+                    agent.sync_target();
+                }
             }
         }
 
@@ -160,7 +185,11 @@ pub fn train_run(
         }
         if steps_done.is_multiple_of(env_spec.eval_every) || steps_done == total_steps {
             let eval = evaluator.evaluate(&agent, eval_env.as_mut(), steps_done);
-            on_progress(Progress { steps: steps_done, total_steps, latest_eval_return: eval.mean_return });
+            on_progress(Progress {
+                steps: steps_done,
+                total_steps,
+                latest_eval_return: eval.mean_return,
+            });
             records.evals.push(eval);
         }
     }
@@ -180,7 +209,13 @@ struct TrainWindow {
 
 impl TrainWindow {
     fn new(started: Instant) -> Self {
-        TrainWindow { started, started_step: 0, updates: 0, loss_sum: 0.0, td_error_sum: 0.0 }
+        TrainWindow {
+            started,
+            started_step: 0,
+            updates: 0,
+            loss_sum: 0.0,
+            td_error_sum: 0.0,
+        }
     }
 
     fn add(&mut self, stats: UpdateStats) {
@@ -200,7 +235,10 @@ impl TrainWindow {
             epsilon,
             steps_per_sec: (step - self.started_step) as f64 / elapsed_secs,
         });
-        *self = TrainWindow { started_step: step, ..TrainWindow::new(now) };
+        *self = TrainWindow {
+            started_step: step,
+            ..TrainWindow::new(now)
+        };
         record
     }
 }
@@ -214,7 +252,11 @@ struct Evaluator {
 
 impl Evaluator {
     fn new(seed: u64, episodes: usize, gamma: f64) -> Self {
-        Evaluator { seed: Some(seed), episodes, gamma }
+        Evaluator {
+            seed: Some(seed),
+            episodes,
+            gamma,
+        }
     }
 
     fn evaluate(&mut self, agent: &Dqn, env: &mut dyn Env, step: usize) -> EvalRecord {
@@ -244,7 +286,11 @@ impl Evaluator {
         EvalRecord {
             step,
             mean_return: returns.iter().sum::<f64>() / count,
-            returns: returns.iter().map(|value| value.to_string()).collect::<Vec<_>>().join(";"),
+            returns: returns
+                .iter()
+                .map(|value| value.to_string())
+                .collect::<Vec<_>>()
+                .join(";"),
             q_estimate: q_sum / count,
             discounted_return: discounted_sum / count,
         }

@@ -60,8 +60,7 @@ impl Recorded for Acrobot {
         "theta1_dot",
         "theta2_dot",
     ];
-    const STATE_COLUMNS: &'static [&'static str] =
-        &["s_theta1", "s_theta2", "s_theta1_dot", "s_theta2_dot"];
+    const STATE_COLUMNS: &'static [&'static str] = &["s_theta1", "s_theta2", "s_theta1_dot", "s_theta2_dot"];
     fn registered() -> TimeLimit<Self> {
         Acrobot::time_limited()
     }
@@ -119,15 +118,11 @@ fn golden_dir() -> PathBuf {
 /// The trace files recorded for `id`: `<id>_seed<k>.csv` and `<id>_seed<k>_multi.csv`, sorted by name.
 fn trace_files(id: &str) -> Vec<PathBuf> {
     let dir = golden_dir();
-    let entries = std::fs::read_dir(&dir)
-        .unwrap_or_else(|error| panic!("cannot read {}: {error}", dir.display()));
+    let entries = std::fs::read_dir(&dir).unwrap_or_else(|error| panic!("cannot read {}: {error}", dir.display()));
     let mut files: Vec<PathBuf> = entries
         .map(|entry| entry.unwrap().path())
         .filter(|path| {
-            let name = path
-                .file_name()
-                .and_then(|name| name.to_str())
-                .unwrap_or("");
+            let name = path.file_name().and_then(|name| name.to_str()).unwrap_or("");
             name.starts_with(&format!("{id}_")) && name.ends_with(".csv")
         })
         .collect();
@@ -185,12 +180,7 @@ impl Row<'_> {
 }
 
 /// Compares the written observation with the row's observation columns.
-fn check_observation<E: Recorded>(
-    row: &Row,
-    observation: &[f32],
-    tally: &mut Tally,
-    problems: &mut Vec<String>,
-) {
+fn check_observation<E: Recorded>(row: &Row, observation: &[f32], tally: &mut Tally, problems: &mut Vec<String>) {
     for (column, &got) in E::OBSERVATION_COLUMNS.iter().zip(observation) {
         let want: f32 = row.parse(column);
         let ulps = ulp_distance(got, want);
@@ -207,12 +197,7 @@ fn check_observation<E: Recorded>(
 }
 
 /// Compares the env's internal state with the row's `s_*` columns.
-fn check_state<E: Recorded>(
-    row: &Row,
-    state: &[f64],
-    tally: &mut Tally,
-    problems: &mut Vec<String>,
-) {
+fn check_state<E: Recorded>(row: &Row, state: &[f64], tally: &mut Tally, problems: &mut Vec<String>) {
     for (column, &got) in E::STATE_COLUMNS.iter().zip(state) {
         let want: f64 = row.parse(column);
         let difference = (got - want).abs();
@@ -224,8 +209,7 @@ fn check_state<E: Recorded>(
         tally.state_values += 1;
         tally.state_values_exact += usize::from(got == want);
         tally.max_state_relative_error = tally.max_state_relative_error.max(relative);
-        let within = difference <= STATE_RELATIVE_TOLERANCE * want.abs()
-            || difference <= STATE_ABSOLUTE_FLOOR;
+        let within = difference <= STATE_RELATIVE_TOLERANCE * want.abs() || difference <= STATE_ABSOLUTE_FLOOR;
         if !within {
             problems.push(format!(
                 "{}, column {column}: gymnasium {want:e}, knowhow {got:e} (relative error {relative:e})",
@@ -238,8 +222,8 @@ fn check_state<E: Recorded>(
 /// Replays one trace file; mismatches go into `tally.mismatches`.
 fn replay_file<E: Recorded>(path: &Path, tally: &mut Tally) {
     let file = path.file_name().unwrap().to_string_lossy().into_owned();
-    let mut reader = csv::Reader::from_path(path)
-        .unwrap_or_else(|error| panic!("cannot open {}: {error}", path.display()));
+    let mut reader =
+        csv::Reader::from_path(path).unwrap_or_else(|error| panic!("cannot open {}: {error}", path.display()));
     let columns: HashMap<String, usize> = reader
         .headers()
         .unwrap()
@@ -254,8 +238,7 @@ fn replay_file<E: Recorded>(path: &Path, tally: &mut Tally) {
     let mut file_problems = Vec::new();
     let mut started = false;
     for (index, record) in reader.records().enumerate() {
-        let record =
-            record.unwrap_or_else(|error| panic!("{file}: bad CSV record {index}: {error}"));
+        let record = record.unwrap_or_else(|error| panic!("{file}: bad CSV record {index}: {error}"));
         let row = Row {
             file: &file,
             line: index + 2,
@@ -270,10 +253,7 @@ fn replay_file<E: Recorded>(path: &Path, tally: &mut Tally) {
         };
         let mut problems = Vec::new();
         if is_reset {
-            let state: Vec<f64> = E::STATE_COLUMNS
-                .iter()
-                .map(|column| row.parse(column))
-                .collect();
+            let state: Vec<f64> = E::STATE_COLUMNS.iter().map(|column| row.parse(column)).collect();
             env.inner_mut().set_state_values(&state);
             env.restart_step_count();
             env.inner().observe(&mut observation);
@@ -293,10 +273,7 @@ fn replay_file<E: Recorded>(path: &Path, tally: &mut Tally) {
                     outcome.reward
                 ));
             }
-            for (column, got) in [
-                ("terminated", outcome.terminated),
-                ("truncated", outcome.truncated),
-            ] {
+            for (column, got) in [("terminated", outcome.terminated), ("truncated", outcome.truncated)] {
                 let want = match row.field(column) {
                     "0" => false,
                     "1" => true,

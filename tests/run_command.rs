@@ -8,17 +8,31 @@ const TINY_SPEC: &str = r#"(
     name: "tiny",
     envs: [(id: "CartPole-v1", steps: 3000, eval_every: 1000, eval_episodes: 2, final_evals: 2)],
     agent: (hidden: [16], learning_rate: 0.001, batch_size: 32, buffer_size: 2000, learning_starts: 500,
-            train_every: 2, target_update_every: 200, exploration_fraction: 0.3),
+            train_every: 2, target: Hard(200), exploration_fraction: 0.3),
     seeds: List([0, 1]),
 )"#;
 
 fn knowhow(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_knowhow")).args(args).output().expect("the binary runs")
+    Command::new(env!("CARGO_BIN_EXE_knowhow"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
 }
 
 fn run_into(spec: &Path, out: &Path) -> std::process::Output {
-    let output = knowhow(&["run", spec.to_str().unwrap(), "--out", out.to_str().unwrap(), "--jobs", "2"]);
-    assert!(output.status.success(), "run failed: {}", String::from_utf8_lossy(&output.stderr));
+    let output = knowhow(&[
+        "run",
+        spec.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--jobs",
+        "2",
+    ]);
+    assert!(
+        output.status.success(),
+        "run failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     output
 }
 
@@ -60,13 +74,24 @@ fn same_spec_and_seed_give_identical_csvs_and_the_results_layout() {
         let run = format!("runs/CartPole-v1/base/seed-{seed}");
         for file in ["episodes.csv", "evals.csv"] {
             let (a, b) = (first.join(&run).join(file), second.join(&run).join(file));
-            assert_eq!(fs::read(&a).unwrap(), fs::read(&b).unwrap(), "{file} of seed {seed} differs");
+            assert_eq!(
+                fs::read(&a).unwrap(),
+                fs::read(&b).unwrap(),
+                "{file} of seed {seed} differs"
+            );
         }
         let train = |root: &Path| fs::read_to_string(root.join(&run).join("train.csv")).unwrap();
-        assert_eq!(without_column(&train(&first), "steps_per_sec"), without_column(&train(&second), "steps_per_sec"));
+        assert_eq!(
+            without_column(&train(&first), "steps_per_sec"),
+            without_column(&train(&second), "steps_per_sec")
+        );
         // Evaluations at step 0, every 1000 steps, and the end.
         let evals = fs::read_to_string(first.join(&run).join("evals.csv")).unwrap();
-        let steps: Vec<&str> = evals.lines().skip(1).map(|line| line.split(',').next().unwrap()).collect();
+        let steps: Vec<&str> = evals
+            .lines()
+            .skip(1)
+            .map(|line| line.split(',').next().unwrap())
+            .collect();
         assert_eq!(steps, ["0", "1000", "2000", "3000"]);
         let manifest = fs::read_to_string(first.join(&run).join("manifest.json")).unwrap();
         assert!(manifest.contains("\"status\": \"complete\""), "{manifest}");

@@ -46,12 +46,7 @@ const BAD_SPECS: &[BadSpec] = &[
 "#,
         line_column: "5:14",
         field: "envs[1].id",
-        mentions: &[
-            "\"Pong-v5\"",
-            "\"CartPole-v1\"",
-            "\"Acrobot-v1\"",
-            "\"MountainCar-v0\"",
-        ],
+        mentions: &["\"Pong-v5\"", "\"CartPole-v1\"", "\"Acrobot-v1\"", "\"MountainCar-v0\""],
     },
     BadSpec {
         name: "negative-learning-rate",
@@ -124,11 +119,7 @@ fn assert_names_everything(message: &str, path: &Path, bad: &BadSpec) {
         bad.name
     );
     for mention in bad.mentions {
-        assert!(
-            message.contains(mention),
-            "{}: {message:?} lacks {mention:?}",
-            bad.name
-        );
+        assert!(message.contains(mention), "{}: {message:?} lacks {mention:?}", bad.name);
     }
 }
 
@@ -188,18 +179,8 @@ fn run_exits_with_code_2_and_one_line_naming_the_field() {
             .output()
             .unwrap();
         let stderr = String::from_utf8_lossy(&output.stderr);
-        assert_eq!(
-            output.status.code(),
-            Some(2),
-            "{}: stderr {stderr:?}",
-            bad.name
-        );
-        assert_eq!(
-            stderr.trim_end().lines().count(),
-            1,
-            "{}: {stderr:?}",
-            bad.name
-        );
+        assert_eq!(output.status.code(), Some(2), "{}: stderr {stderr:?}", bad.name);
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{}: {stderr:?}", bad.name);
         assert_names_everything(&stderr, &path, bad);
         assert!(
             !folder.path().join("reports").exists(),

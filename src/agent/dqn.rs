@@ -1,14 +1,17 @@
-//! The DQN agent: acting (ε-greedy or greedy) and the update, read top to bottom like CleanRL's `dqn.py`.
+//! The DQN agent: acting (ε-greedy, noisy or greedy) and the update, read top to bottom like CleanRL's `dqn.py`,
+//! with each trick an `if`/`match` where it acts, marked `// trick: …`.
 //!
-//! Two networks: the online network learns; the target network, a periodic copy of it, gives the bootstrap target
-//! so that the regression target does not move with every gradient step.
+//! Two networks: the online network learns; the target network, a copy that follows it slowly (hard copies every N
+//! env steps, or Polyak averaging), gives the bootstrap target so that the regression target does not move with
+//! every gradient step.
 
 use dfdx::prelude::*;
 use rand::Rng;
 use rand_pcg::Pcg64;
 
-use crate::agent::config::{AgentConfig, Loss};
-use crate::agent::network::{Adam, Mlp};
+use crate::agent::config::{AgentConfig, Exploration, Loss, Replay, Target};
+use crate::agent::n_step::NStepReturns;
+use crate::agent::network::{clip_gradient_norm, Adam, Architecture, Noise, QNetwork};
 use crate::agent::replay::{Batch, ReplayBuffer};
 use crate::seeding::{stream_rng, Stream};
 
@@ -25,23 +28,41 @@ pub struct Dqn {
     device: Cpu,
     observation_size: usize,
     action_count: usize,
-    online: Mlp,
-    target: Mlp,
+    online: QNetwork,
+    target: QNetwork,
     optimizer: Adam,
-    pub replay: ReplayBuffer,
+    replay: ReplayBuffer,
+    n_step_returns: NStepReturns,
     batch: Batch,
     exploration_rng: Pcg64,
     replay_rng: Pcg64,
+    noise_rng: Pcg64,
 }
 
 impl Dqn {
     /// A fresh agent whose random streams derive from `run_seed`.
     pub fn new(config: &AgentConfig, observation_size: usize, action_count: usize, run_seed: u64) -> Self {
         let device = Cpu::default();
+        let architecture = Architecture {
+            hidden: config.hidden.clone(),
+            dueling: config.dueling,
+            noisy_sigma0: match config.exploration {
+                Exploration::Noisy(sigma0) => Some(sigma0),
+                Exploration::EpsilonGreedy => None,
+            },
+        };
         let mut init_rng = stream_rng(run_seed, Stream::NetworkInit);
-        let online = Mlp::new(&device, observation_size, &config.hidden, action_count, &mut init_rng);
+        let mut noise_rng = stream_rng(run_seed, Stream::Noise);
+        let mut online = QNetwork::new(&device, observation_size, &architecture, action_count, &mut init_rng);
+        online.resample_noise(&mut noise_rng);
         let target = online.clone();
-        let optimizer = Adam::new(&online, config.learning_rate, config.adam_epsilon);
+        let optimizer = Adam::new(&mut online, config.learning_rate, config.adam_epsilon);
+        let replay = match config.replay {
+            Replay::Uniform => ReplayBuffer::uniform(config.buffer_size, observation_size),
+            Replay::Prioritized { alpha, epsilon, .. } => {
+                ReplayBuffer::prioritized(config.buffer_size, observation_size, alpha, epsilon)
+            }
+        };
         Dqn {
             config: config.clone(),
             device,
@@ -50,79 +71,178 @@ impl Dqn {
             online,
             target,
             optimizer,
-            replay: ReplayBuffer::new(config.buffer_size, observation_size),
+            replay,
+            n_step_returns: NStepReturns::new(config.n_step, config.gamma),
             batch: Batch::default(),
             exploration_rng: stream_rng(run_seed, Stream::Exploration),
             replay_rng: stream_rng(run_seed, Stream::Replay),
+            noise_rng,
         }
     }
 
-    /// The online network's Q-values for one observation.
+    /// The online network's Q-values for one observation, noise off (what evaluation and the Q estimate use).
     pub fn q_values(&self, observation: &[f32]) -> Vec<f32> {
-        let input = self.device.tensor_from_vec(observation.to_vec(), (1, self.observation_size));
-        self.online.forward(input).as_vec()
+        let input = self
+            .device
+            .tensor_from_vec(observation.to_vec(), (1, self.observation_size));
+        self.online.forward(input, Noise::Off).as_vec()
     }
 
-    /// The action with the highest Q-value (the first one on ties, like numpy's argmax).
+    /// The action with the highest Q-value, noise off (the first one on ties, like numpy's argmax).
     pub fn greedy_action(&self, observation: &[f32]) -> usize {
         argmax(&self.q_values(observation))
     }
 
-    /// ε-greedy: a uniformly random action with probability `epsilon`, else the greedy one.
+    /// The training-time action: ε-greedy, or greedy under fresh noise with noisy nets (where ε is 0).
     pub fn act(&mut self, observation: &[f32], epsilon: f64) -> usize {
         if self.exploration_rng.gen::<f64>() < epsilon {
-            self.exploration_rng.gen_range(0..self.action_count)
-        } else {
-            self.greedy_action(observation)
+            return self.exploration_rng.gen_range(0..self.action_count);
+        }
+        match self.config.exploration {
+            Exploration::EpsilonGreedy => self.greedy_action(observation),
+            // trick: noisy nets — new noise at every step, then greedy with respect to the noisy Q.
+            Exploration::Noisy(_) => {
+                self.online.resample_noise(&mut self.noise_rng);
+                let input = self
+                    .device
+                    .tensor_from_vec(observation.to_vec(), (1, self.observation_size));
+                argmax(&self.online.forward(input, Noise::Sampled).as_vec())
+            }
         }
     }
 
-    /// One gradient step on a uniformly sampled batch.
-    pub fn update(&mut self) -> UpdateStats {
+    /// Hands one env step to the replay buffer (through the n-step window).
+    #[allow(clippy::too_many_arguments)]
+    pub fn observe(
+        &mut self,
+        observation: &[f32],
+        action: usize,
+        reward: f64,
+        next_observation: &[f32],
+        terminated: bool,
+        truncated: bool,
+    ) {
+        // trick: n-step returns — the window sums rewards before the transition reaches the buffer.
+        let replay = &mut self.replay;
+        self.n_step_returns.push(
+            observation,
+            action,
+            reward,
+            next_observation,
+            terminated,
+            truncated,
+            replay,
+        );
+    }
+
+    /// Transitions in the replay buffer.
+    pub fn replay_len(&self) -> usize {
+        self.replay.len()
+    }
+
+    /// One gradient step on a sampled batch. `beta` is prioritized replay's importance-sampling exponent now.
+    pub fn update(&mut self, beta: f64) -> UpdateStats {
         let batch_size = self.config.batch_size;
-        self.replay.sample(batch_size, &mut self.replay_rng, &mut self.batch);
+        self.replay
+            .sample(batch_size, beta, &mut self.replay_rng, &mut self.batch);
         let shape = (batch_size, self.observation_size);
         let batch = &self.batch;
 
-        // The bootstrap target, without a graph: r + γ · max_a' Q_target(s', a') · (1 − terminated).
+        // trick: noisy nets — fresh noise in both networks for every update.
+        self.online.resample_noise(&mut self.noise_rng);
+        self.target.resample_noise(&mut self.noise_rng);
+
+        // The bootstrap target, without a graph: r + γ^k · Q_target(s', a*) · (1 − terminated).
+        // trick: target network — `None` bootstraps from the online network itself.
+        let bootstrap_network = if self.config.target == Target::None {
+            &self.online
+        } else {
+            &self.target
+        };
         let next_observations = self.device.tensor_from_vec(batch.next_observations.clone(), shape);
-        let next_max = self.target.forward(next_observations).max::<(usize,), Axis<1>>().as_vec();
-        let gamma = self.config.gamma as f32;
-        let targets: Vec<f32> = (0..batch_size)
-            .map(|row| batch.rewards[row] + gamma * next_max[row] * (1.0 - batch.terminated[row]))
-            .collect();
+        let next_q = bootstrap_network
+            .forward(next_observations.clone(), Noise::Sampled)
+            .as_vec();
+        // trick: double DQN — the online network picks a* = argmax_a' Q_online(s', a'), the target evaluates it.
+        let online_next_q = self
+            .config
+            .double
+            .then(|| self.online.forward(next_observations, Noise::Sampled).as_vec());
+        let targets = td_targets(batch, &next_q, online_next_q.as_deref(), self.action_count);
 
         // The online network's Q of the taken actions, with a graph for the gradient.
+        let layers = self.online.pass_layers(Noise::Sampled);
         let observations = self.device.tensor_from_vec(batch.observations.clone(), shape);
         let actions = self.device.tensor_from_vec(batch.actions.clone(), (batch_size,));
-        let q_taken = self.online.forward(observations.leaky_traced()).select(actions);
-        let q_taken_values = q_taken.retaped::<NoneTape>().as_vec();
-        let mean_abs_td_error = q_taken_values
+        let q_taken = self
+            .online
+            .forward_with(&layers, observations.leaky_traced())
+            .select(actions);
+        let td_errors: Vec<f32> = q_taken
+            .as_vec()
             .iter()
             .zip(&targets)
-            .map(|(q, target)| (target - q).abs())
-            .sum::<f32>()
-            / batch_size as f32;
+            .map(|(q, target)| target - q)
+            .collect();
+        let mean_abs_td_error = td_errors.iter().map(|error| error.abs()).sum::<f32>() / batch_size as f32;
 
         let targets = self.device.tensor_from_vec(targets, (batch_size,));
-        let loss = match self.config.loss {
-            Loss::Huber => huber_loss(q_taken, targets, 1.0),
-            Loss::Mse => mse_loss(q_taken, targets),
+        let per_sample = match self.config.loss {
+            Loss::Huber => q_taken.huber_error(targets, 1.0),
+            Loss::Mse => (q_taken - targets).square(),
         };
+        // trick: prioritized replay — importance weights correct the skewed sampling (all 1 under uniform).
+        let weights = self.device.tensor_from_vec(batch.weights.clone(), (batch_size,));
+        let loss = (per_sample * weights).mean();
         let loss_value = loss.array();
-        let gradients = loss.backward();
+        let mut gradients = self.online.parameter_gradients(&layers, &loss.backward());
+        // trick: gradient clipping — scale the global gradient norm down to `max_grad_norm`.
+        if let Some(max_norm) = self.config.max_grad_norm {
+            clip_gradient_norm(&mut gradients, max_norm);
+        }
         self.optimizer.update(&mut self.online, &gradients);
-        UpdateStats { loss: loss_value, mean_abs_td_error }
+
+        // trick: prioritized replay — the batch's new |TD errors| become its priorities.
+        self.replay.update_priorities(&self.batch.slots, &td_errors);
+        // trick: target network — Polyak averaging after every update.
+        if let Target::Soft(tau) = self.config.target {
+            self.target.blend_from(&mut self.online, tau);
+        }
+        UpdateStats {
+            loss: loss_value,
+            mean_abs_td_error,
+        }
     }
 
     /// Hard target update: copy the online network into the target network.
     pub fn sync_target(&mut self) {
-        self.target.copy_from(&self.online);
+        self.target = self.online.clone();
     }
 
     pub fn config(&self) -> &AgentConfig {
         &self.config
     }
+}
+
+/// The regression targets r + γ^k · (1 − terminated) · V(s') of a batch, where V(s') = max_a' Q(s', a') from
+/// `next_q` (the bootstrap network's Q at s', rows of `action_count`), or with double DQN (`online_next_q` given)
+/// V(s') = Q(s', argmax_a' Q_online(s', a')).
+pub fn td_targets(batch: &Batch, next_q: &[f32], online_next_q: Option<&[f32]>, action_count: usize) -> Vec<f32> {
+    let rows = next_q.chunks(action_count);
+    let next_values: Vec<f32> = match online_next_q {
+        Some(online_next_q) => rows
+            .zip(online_next_q.chunks(action_count))
+            .map(|(row, online_row)| row[argmax(online_row)])
+            .collect(),
+        None => rows
+            .map(|row| row.iter().copied().fold(f32::NEG_INFINITY, f32::max))
+            .collect(),
+    };
+    next_values
+        .iter()
+        .enumerate()
+        .map(|(row, next_value)| batch.rewards[row] + batch.discounts[row] * next_value * (1.0 - batch.terminated[row]))
+        .collect()
 }
 
 /// Index of the largest value; the first one on ties.
@@ -134,4 +254,45 @@ pub fn argmax(values: &[f32]) -> usize {
         }
     }
     best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two transitions into states s'_0 and s'_1 with 2 actions; the second ends in a termination.
+    fn two_state_batch() -> Batch {
+        Batch {
+            rewards: vec![1.0, 1.0],
+            discounts: vec![0.5, 0.5],
+            terminated: vec![0.0, 1.0],
+            ..Batch::default()
+        }
+    }
+
+    #[test]
+    fn vanilla_target_takes_the_max_of_the_target_network() {
+        // Target network at s'_0: (2, 6); at s'_1 (terminal): (10, 10). 1 + 0.5·6 = 4; terminal: 1.
+        let targets = td_targets(&two_state_batch(), &[2.0, 6.0, 10.0, 10.0], None, 2);
+        assert_eq!(targets, vec![4.0, 1.0]);
+    }
+
+    #[test]
+    fn double_target_evaluates_the_online_argmax_with_the_target_network() {
+        // The online network prefers action 0 at s'_0 (3 > 1), so the target network's Q(s'_0, 0) = 2 is used:
+        // 1 + 0.5·2 = 2, where vanilla DQN's max would give 4. The terminal row still gives r = 1.
+        let targets = td_targets(
+            &two_state_batch(),
+            &[2.0, 6.0, 10.0, 10.0],
+            Some(&[3.0, 1.0, 0.0, 9.0]),
+            2,
+        );
+        assert_eq!(targets, vec![2.0, 1.0]);
+    }
+
+    #[test]
+    fn argmax_takes_the_first_of_ties() {
+        assert_eq!(argmax(&[1.0, 3.0, 3.0]), 1);
+        assert_eq!(argmax(&[-1.0]), 0);
+    }
 }

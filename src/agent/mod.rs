@@ -1,6 +1,9 @@
-//! The DQN agent and its parts: configuration, Q-network, replay buffer, and the update.
+//! The DQN agent and its parts: configuration, Q-network, replay buffer (with its sum-tree and n-step window), and
+//! the update.
 
 pub mod config;
 pub mod dqn;
+pub mod n_step;
 pub mod network;
 pub mod replay;
+pub mod sum_tree;

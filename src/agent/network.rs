@@ -1,12 +1,19 @@
-//! The Q-network: a multilayer perceptron on dfdx tensors with runtime-sized layers, and the Adam optimiser for it.
+//! The Q-network: a multilayer perceptron on dfdx tensors with runtime-sized layers, optionally with noisy layers
+//! and a dueling head, and the Adam optimiser for it.
 //!
 //! dfdx 0.13's `Linear` fixes its sizes at compile time, which would turn every hidden width a spec may ask for into
 //! a separate monomorphised type. Here each layer's weight is a dfdx tensor of runtime shape `(inputs, outputs)`
 //! (stored input-major so the forward pass is a plain `x · W` with no transpose) and gradients come from dfdx's
-//! autodiff; only Adam is written by hand, over the flat parameter buffers, with PyTorch's update rule.
+//! autodiff; Adam (PyTorch's update rule), gradient clipping and the Polyak average are written by hand over the
+//! parameter buffers.
+//!
+//! A forward pass first turns every layer into the plain `(weight, bias)` it uses this time ([`Linear`]): a plain
+//! layer's own tensors, or a noisy layer's `mean + scale ∘ noise`. The gradient of the loss with respect to those
+//! is then mapped back to the stored parameters ([`QNetwork::parameter_gradients`]).
 
 use dfdx::prelude::*;
 use rand::Rng;
+use rand_distr::StandardNormal;
 use rand_pcg::Pcg64;
 
 /// A batch of rows on dfdx's CPU device.
@@ -14,81 +21,371 @@ pub type Matrix<T = NoneTape> = Tensor<(usize, usize), f32, Cpu, T>;
 /// One vector on dfdx's CPU device.
 pub type Vector<T = NoneTape> = Tensor<(usize,), f32, Cpu, T>;
 
+/// What a network is, apart from its input and output sizes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Architecture {
+    /// Hidden layer widths, ReLU after each.
+    pub hidden: Vec<usize>,
+    /// Two heads, value (1 unit) and advantage (one per action), combined as Q = V + A − mean(A).
+    pub dueling: bool,
+    /// `Some(σ0)`: the last hidden layer and the head are factorised Gaussian noisy layers.
+    pub noisy_sigma0: Option<f64>,
+}
+
+/// Whether a forward pass uses the noisy layers' current noise or their mean weights.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Noise {
+    /// `mean + scale ∘ noise` with the last sampled noise (acting while training, and the update).
+    Sampled,
+    /// `mean` alone (greedy evaluation).
+    Off,
+}
+
 /// One fully connected layer: `y = x · weight + bias`.
 #[derive(Debug, Clone)]
-pub struct Layer {
+pub struct Linear {
     /// Shape `(inputs, outputs)`.
     pub weight: Matrix,
     /// Shape `(outputs,)`.
     pub bias: Vector,
 }
 
-/// A multilayer perceptron with ReLU between layers and a linear output (one Q-value per action).
-#[derive(Debug, Clone)]
-pub struct Mlp {
-    pub layers: Vec<Layer>,
+impl Linear {
+    /// Weight and bias drawn from U(−1/√fan_in, 1/√fan_in) (PyTorch's and dfdx's default for linear layers).
+    fn new(device: &Cpu, inputs: usize, outputs: usize, rng: &mut Pcg64) -> Self {
+        let bound = 1.0 / (inputs as f32).sqrt();
+        Linear {
+            weight: device.tensor_from_vec(uniform(rng, bound, inputs * outputs), (inputs, outputs)),
+            bias: device.tensor_from_vec(uniform(rng, bound, outputs), (outputs,)),
+        }
+    }
+
+    fn forward<T: Tape<f32, Cpu>>(&self, input: Matrix<T>) -> Matrix<T> {
+        let batch = input.shape().0;
+        let outputs = self.bias.shape().0;
+        input.matmul(self.weight.clone()) + self.bias.clone().broadcast_like::<_, Axis<0>>(&(batch, outputs))
+    }
 }
 
-impl Mlp {
-    /// Builds `inputs → hidden[0] → … → outputs`, each weight and bias drawn from U(−1/√fan_in, 1/√fan_in) (PyTorch's
-    /// and dfdx's default for linear layers) with `rng`, the run's network-init stream.
-    pub fn new(device: &Cpu, inputs: usize, hidden: &[usize], outputs: usize, rng: &mut Pcg64) -> Self {
-        let mut widths = Vec::with_capacity(hidden.len() + 2);
-        widths.push(inputs);
-        widths.extend_from_slice(hidden);
-        widths.push(outputs);
-        let layers = widths
-            .windows(2)
-            .map(|pair| {
-                let (fan_in, fan_out) = (pair[0], pair[1]);
-                let bound = 1.0 / (fan_in as f32).sqrt();
-                let mut draw = |count: usize| -> Vec<f32> {
-                    (0..count).map(|_| rng.gen_range(-bound..bound)).collect()
+/// A factorised Gaussian noisy linear layer (Fortunato et al. 2018): `weight = mean + scale ∘ noise` with
+/// `noise[i][j] = f(ε_i)·f(ε_j)`, `bias noise = f(ε_j)`, f(x) = sgn(x)·√|x|, ε ~ N(0, 1) per input and per output.
+#[derive(Debug, Clone)]
+pub struct NoisyLinear {
+    pub weight_mean: Matrix,
+    pub weight_scale: Matrix,
+    pub bias_mean: Vector,
+    pub bias_scale: Vector,
+    weight_noise: Matrix,
+    bias_noise: Vector,
+}
+
+impl NoisyLinear {
+    /// Means from U(−1/√p, 1/√p), scales σ0/√p (p = inputs), noise zero until the first `resample`.
+    fn new(device: &Cpu, inputs: usize, outputs: usize, sigma0: f64, rng: &mut Pcg64) -> Self {
+        let bound = 1.0 / (inputs as f32).sqrt();
+        let scale = sigma0 as f32 / (inputs as f32).sqrt();
+        NoisyLinear {
+            weight_mean: device.tensor_from_vec(uniform(rng, bound, inputs * outputs), (inputs, outputs)),
+            weight_scale: device.tensor_from_vec(vec![scale; inputs * outputs], (inputs, outputs)),
+            bias_mean: device.tensor_from_vec(uniform(rng, bound, outputs), (outputs,)),
+            bias_scale: device.tensor_from_vec(vec![scale; outputs], (outputs,)),
+            weight_noise: device.zeros_like(&(inputs, outputs)),
+            bias_noise: device.zeros_like(&(outputs,)),
+        }
+    }
+
+    /// Draws fresh factorised noise.
+    fn resample(&mut self, rng: &mut Pcg64) {
+        let (inputs, outputs) = *self.weight_mean.shape();
+        let input_noise: Vec<f32> = (0..inputs).map(|_| scaled_noise(rng)).collect();
+        let output_noise: Vec<f32> = (0..outputs).map(|_| scaled_noise(rng)).collect();
+        let weight_noise: Vec<f32> = input_noise
+            .iter()
+            .flat_map(|input| output_noise.iter().map(move |output| input * output))
+            .collect();
+        self.weight_noise.copy_from(&weight_noise);
+        self.bias_noise.copy_from(&output_noise);
+    }
+
+    /// The plain layer this pass uses.
+    fn effective(&self, noise: Noise) -> Linear {
+        match noise {
+            Noise::Off => Linear {
+                weight: self.weight_mean.clone(),
+                bias: self.bias_mean.clone(),
+            },
+            Noise::Sampled => Linear {
+                weight: self.weight_mean.clone() + self.weight_scale.clone() * self.weight_noise.clone(),
+                bias: self.bias_mean.clone() + self.bias_scale.clone() * self.bias_noise.clone(),
+            },
+        }
+    }
+}
+
+/// f(x) = sgn(x)·√|x| of a standard normal draw.
+fn scaled_noise(rng: &mut Pcg64) -> f32 {
+    let value: f32 = rng.sample(StandardNormal);
+    value.signum() * value.abs().sqrt()
+}
+
+fn uniform(rng: &mut Pcg64, bound: f32, count: usize) -> Vec<f32> {
+    (0..count).map(|_| rng.gen_range(-bound..bound)).collect()
+}
+
+/// A layer as stored: plain or noisy. (A network holds a handful of these, so the variants' size difference costs
+/// nothing worth a box.)
+#[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)]
+pub enum Dense {
+    Plain(Linear),
+    Noisy(NoisyLinear),
+}
+
+impl Dense {
+    fn new(device: &Cpu, inputs: usize, outputs: usize, noisy_sigma0: Option<f64>, rng: &mut Pcg64) -> Self {
+        match noisy_sigma0 {
+            Some(sigma0) => Dense::Noisy(NoisyLinear::new(device, inputs, outputs, sigma0, rng)),
+            None => Dense::Plain(Linear::new(device, inputs, outputs, rng)),
+        }
+    }
+
+    fn effective(&self, noise: Noise) -> Linear {
+        match self {
+            Dense::Plain(linear) => linear.clone(),
+            Dense::Noisy(noisy) => noisy.effective(noise),
+        }
+    }
+
+    /// The stored parameters, in a fixed order.
+    fn parameters_mut(&mut self) -> Vec<ParameterMut<'_>> {
+        match self {
+            Dense::Plain(Linear { weight, bias }) => vec![ParameterMut::Matrix(weight), ParameterMut::Vector(bias)],
+            Dense::Noisy(noisy) => vec![
+                ParameterMut::Matrix(&mut noisy.weight_mean),
+                ParameterMut::Matrix(&mut noisy.weight_scale),
+                ParameterMut::Vector(&mut noisy.bias_mean),
+                ParameterMut::Vector(&mut noisy.bias_scale),
+            ],
+        }
+    }
+
+    /// Gradients of the stored parameters (same order as `parameters_mut`) from those of the effective layer.
+    fn parameter_gradients(&self, used: &Linear, gradients: &Gradients<f32, Cpu>) -> Vec<Vec<f32>> {
+        let weight_gradient = gradients.get(&used.weight).as_vec();
+        let bias_gradient = gradients.get(&used.bias).as_vec();
+        match self {
+            Dense::Plain(_) => vec![weight_gradient, bias_gradient],
+            Dense::Noisy(noisy) => {
+                // weight = mean + scale ∘ noise: ∂/∂mean = ∂/∂weight, ∂/∂scale = ∂/∂weight ∘ noise.
+                let times_noise = |gradient: &[f32], noise: Vec<f32>| -> Vec<f32> {
+                    gradient
+                        .iter()
+                        .zip(noise)
+                        .map(|(gradient, noise)| gradient * noise)
+                        .collect()
                 };
-                Layer {
-                    weight: device.tensor_from_vec(draw(fan_in * fan_out), (fan_in, fan_out)),
-                    bias: device.tensor_from_vec(draw(fan_out), (fan_out,)),
-                }
+                let weight_scale_gradient = times_noise(&weight_gradient, noisy.weight_noise.as_vec());
+                let bias_scale_gradient = times_noise(&bias_gradient, noisy.bias_noise.as_vec());
+                vec![
+                    weight_gradient,
+                    weight_scale_gradient,
+                    bias_gradient,
+                    bias_scale_gradient,
+                ]
+            }
+        }
+    }
+}
+
+/// A stored parameter tensor, whatever its rank.
+pub enum ParameterMut<'a> {
+    Matrix(&'a mut Matrix),
+    Vector(&'a mut Vector),
+}
+
+impl ParameterMut<'_> {
+    /// Its values, flattened row-major.
+    pub fn values(&self) -> Vec<f32> {
+        match self {
+            ParameterMut::Matrix(tensor) => tensor.as_vec(),
+            ParameterMut::Vector(tensor) => tensor.as_vec(),
+        }
+    }
+
+    /// Overwrites its values (same length).
+    pub fn set_values(&mut self, values: &[f32]) {
+        match self {
+            ParameterMut::Matrix(tensor) => tensor.copy_from(values),
+            ParameterMut::Vector(tensor) => tensor.copy_from(values),
+        }
+    }
+}
+
+/// How the last hidden features become Q-values.
+#[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)]
+pub enum Head {
+    /// One linear layer, one output per action.
+    Single(Dense),
+    /// trick: dueling — a value stream (1 output) and an advantage stream (one per action).
+    Dueling { value: Dense, advantage: Dense },
+}
+
+/// The Q-network: hidden layers with ReLU, then the head.
+#[derive(Debug, Clone)]
+pub struct QNetwork {
+    pub hidden: Vec<Dense>,
+    pub head: Head,
+}
+
+/// The plain layers one forward pass used, in network order (hidden layers, then the head's one or two).
+pub type PassLayers = Vec<Linear>;
+
+impl QNetwork {
+    /// Builds `inputs → hidden[0] → … → outputs` with weights drawn from `rng`, the run's network-init stream.
+    pub fn new(device: &Cpu, inputs: usize, architecture: &Architecture, outputs: usize, rng: &mut Pcg64) -> Self {
+        let mut widths = vec![inputs];
+        widths.extend_from_slice(&architecture.hidden);
+        let last_hidden = architecture.hidden.len().saturating_sub(1);
+        let hidden = widths
+            .windows(2)
+            .enumerate()
+            .map(|(index, pair)| {
+                // trick: noisy nets — the last hidden layer and the head are noisy, earlier layers are not.
+                let sigma0 = if index == last_hidden {
+                    architecture.noisy_sigma0
+                } else {
+                    None
+                };
+                Dense::new(device, pair[0], pair[1], sigma0, rng)
             })
             .collect();
-        Mlp { layers }
+        let features = *widths.last().expect("at least the input width");
+        let sigma0 = architecture.noisy_sigma0;
+        let head = if architecture.dueling {
+            Head::Dueling {
+                value: Dense::new(device, features, 1, sigma0, rng),
+                advantage: Dense::new(device, features, outputs, sigma0, rng),
+            }
+        } else {
+            Head::Single(Dense::new(device, features, outputs, sigma0, rng))
+        };
+        QNetwork { hidden, head }
     }
 
-    /// Q-values for a batch of observations, `(batch, inputs) → (batch, actions)`. With an `OwnedTape` input the
-    /// result carries the graph for `backward`; with `NoneTape` it is a plain evaluation.
-    pub fn forward<T: Tape<f32, Cpu>>(&self, input: Matrix<T>) -> Matrix<T> {
-        let last = self.layers.len() - 1;
-        let mut activation = input;
-        for (index, layer) in self.layers.iter().enumerate() {
-            let batch = activation.shape().0;
-            let outputs = layer.bias.shape().0;
-            let linear = activation.matmul(layer.weight.clone())
-                + layer.bias.clone().broadcast_like::<_, Axis<0>>(&(batch, outputs));
-            activation = if index == last { linear } else { linear.relu() };
+    fn layers(&self) -> Vec<&Dense> {
+        let head: Vec<&Dense> = match &self.head {
+            Head::Single(output) => vec![output],
+            Head::Dueling { value, advantage } => vec![value, advantage],
+        };
+        self.hidden.iter().chain(head).collect()
+    }
+
+    fn layers_mut(&mut self) -> Vec<&mut Dense> {
+        let head: Vec<&mut Dense> = match &mut self.head {
+            Head::Single(output) => vec![output],
+            Head::Dueling { value, advantage } => vec![value, advantage],
+        };
+        self.hidden.iter_mut().chain(head).collect()
+    }
+
+    /// The plain layers a pass with `noise` uses.
+    pub fn pass_layers(&self, noise: Noise) -> PassLayers {
+        self.layers().iter().map(|layer| layer.effective(noise)).collect()
+    }
+
+    /// Q-values for a batch of observations, `(batch, inputs) → (batch, actions)`, without a graph.
+    pub fn forward(&self, input: Matrix, noise: Noise) -> Matrix {
+        self.forward_with(&self.pass_layers(noise), input)
+    }
+
+    /// Q-values through `layers` (from `pass_layers`). With an `OwnedTape` input the result carries the graph for
+    /// `backward`; with `NoneTape` it is a plain evaluation.
+    pub fn forward_with<T: Tape<f32, Cpu> + Merge<T>>(&self, layers: &[Linear], input: Matrix<T>) -> Matrix<T> {
+        let (hidden, head) = layers.split_at(self.hidden.len());
+        let mut features = input;
+        for layer in hidden {
+            features = layer.forward(features).relu();
         }
-        activation
-    }
-
-    /// Number of output units (actions).
-    pub fn outputs(&self) -> usize {
-        self.layers.last().map_or(0, |layer| layer.bias.shape().0)
-    }
-
-    /// Copies every parameter of `source` into `self` (the hard target update). Shapes must match.
-    pub fn copy_from(&mut self, source: &Mlp) {
-        for (target, layer) in self.layers.iter_mut().zip(&source.layers) {
-            target.weight = layer.weight.clone();
-            target.bias = layer.bias.clone();
+        match head {
+            [output] => output.forward(features),
+            [value, advantage] => {
+                // trick: dueling — Q = V + A − mean(A); both streams read the same features.
+                let (features, tape) = features.split_tape();
+                let value = value.forward(features.clone().put_tape(tape));
+                let advantage = advantage.forward(features.retaped::<T>());
+                let (batch, actions) = *advantage.shape();
+                let (advantage, advantage_tape) = advantage.split_tape();
+                let advantage_mean = advantage.retaped::<T>().mean::<(usize,), Axis<1>>();
+                let value = value
+                    .reshape_like(&(batch,))
+                    .broadcast_like::<_, Axis<1>>(&(batch, actions));
+                value + advantage.put_tape(advantage_tape)
+                    - advantage_mean.broadcast_like::<_, Axis<1>>(&(batch, actions))
+            }
+            _ => unreachable!("a head has one or two layers"),
         }
     }
 
-    /// Every parameter tensor's values, flattened, in a fixed order (weights then bias, layer by layer).
-    pub fn parameters_as_vecs(&self) -> Vec<Vec<f32>> {
-        self.layers
+    /// Gradients of every stored parameter (the order of `parameters_mut`) after `backward` through `layers`.
+    pub fn parameter_gradients(&self, layers: &[Linear], gradients: &Gradients<f32, Cpu>) -> Vec<Vec<f32>> {
+        self.layers()
             .iter()
-            .flat_map(|layer| [layer.weight.as_vec(), layer.bias.as_vec()])
+            .zip(layers)
+            .flat_map(|(layer, used)| layer.parameter_gradients(used, gradients))
             .collect()
     }
+
+    /// Every stored parameter, in a fixed order (layer by layer; weight before bias, mean before scale).
+    pub fn parameters_mut(&mut self) -> Vec<ParameterMut<'_>> {
+        self.layers_mut().into_iter().flat_map(Dense::parameters_mut).collect()
+    }
+
+    /// Every stored parameter's values, flattened, in the order of `parameters_mut`.
+    pub fn parameters_as_vecs(&mut self) -> Vec<Vec<f32>> {
+        self.parameters_mut().iter().map(ParameterMut::values).collect()
+    }
+
+    /// Draws fresh noise for every noisy layer (none without noisy layers).
+    pub fn resample_noise(&mut self, rng: &mut Pcg64) {
+        for layer in self.layers_mut() {
+            if let Dense::Noisy(noisy) = layer {
+                noisy.resample(rng);
+            }
+        }
+    }
+
+    /// Polyak averaging: every parameter becomes `tau · source + (1 − tau) · self`. Shapes must match.
+    pub fn blend_from(&mut self, source: &mut QNetwork, tau: f64) {
+        let tau = tau as f32;
+        for (mut parameter, source_parameter) in self.parameters_mut().into_iter().zip(source.parameters_mut()) {
+            let blended: Vec<f32> = parameter
+                .values()
+                .iter()
+                .zip(source_parameter.values())
+                .map(|(own, source)| tau * source + (1.0 - tau) * own)
+                .collect();
+            parameter.set_values(&blended);
+        }
+    }
+}
+
+/// Scales `gradients` so that their global L2 norm is at most `max_norm` (PyTorch's `clip_grad_norm_`, whose
+/// scale is `max_norm / (norm + 1e-6)` when below 1). Returns the norm before clipping.
+pub fn clip_gradient_norm(gradients: &mut [Vec<f32>], max_norm: f64) -> f64 {
+    let norm = gradients
+        .iter()
+        .flatten()
+        .map(|value| (*value as f64).powi(2))
+        .sum::<f64>()
+        .sqrt();
+    let scale = max_norm / (norm + 1e-6);
+    if scale < 1.0 {
+        for value in gradients.iter_mut().flatten() {
+            *value *= scale as f32;
+        }
+    }
+    norm
 }
 
 /// Adam (Kingma & Ba 2015) with PyTorch's bias correction and ε outside the square root.
@@ -99,10 +396,8 @@ pub struct Adam {
     beta2: f32,
     epsilon: f32,
     step: i32,
-    /// First and second moment estimates, one pair of buffers per parameter tensor (same order as the network's).
+    /// First and second moment estimates, one pair of buffers per parameter tensor (the network's order).
     moments: Vec<Moments>,
-    /// Scratch buffers for a tensor's values and gradient, reused across updates.
-    scratch: Moments,
 }
 
 /// Two buffers the size of one parameter tensor.
@@ -112,23 +407,19 @@ struct Moments {
     second: Vec<f32>,
 }
 
-/// The scalars of one Adam step, shared by every parameter tensor.
-struct StepCoefficients {
-    beta1: f32,
-    beta2: f32,
-    epsilon: f32,
-    step_size: f32,
-    bias_correction2: f32,
-}
-
 impl Adam {
     /// An optimiser for `network` with β = (0.9, 0.999).
-    pub fn new(network: &Mlp, learning_rate: f64, epsilon: f64) -> Self {
+    pub fn new(network: &mut QNetwork, learning_rate: f64, epsilon: f64) -> Self {
         let moments = network
-            .layers
+            .parameters_mut()
             .iter()
-            .flat_map(|layer| [layer.weight.shape().num_elements(), layer.bias.shape().0])
-            .map(|size| Moments { first: vec![0.0; size], second: vec![0.0; size] })
+            .map(|parameter| {
+                let size = parameter.values().len();
+                Moments {
+                    first: vec![0.0; size],
+                    second: vec![0.0; size],
+                }
+            })
             .collect();
         Adam {
             learning_rate: learning_rate as f32,
@@ -137,55 +428,33 @@ impl Adam {
             epsilon: epsilon as f32,
             step: 0,
             moments,
-            scratch: Moments::default(),
         }
     }
 
-    /// One Adam step on every parameter of `network` with the gradients from `backward`.
-    pub fn update(&mut self, network: &mut Mlp, gradients: &Gradients<f32, Cpu>) {
+    /// One Adam step on every parameter of `network` with `gradients` (the order of `parameters_mut`).
+    pub fn update(&mut self, network: &mut QNetwork, gradients: &[Vec<f32>]) {
         self.step += 1;
-        let coefficients = StepCoefficients {
-            beta1: self.beta1,
-            beta2: self.beta2,
-            epsilon: self.epsilon,
-            step_size: self.learning_rate / (1.0 - self.beta1.powi(self.step)),
-            bias_correction2: 1.0 - self.beta2.powi(self.step),
-        };
-        let mut moments = self.moments.iter_mut();
-        for layer in network.layers.iter_mut() {
-            let weight_moments = moments.next().expect("one moment pair per parameter");
-            adam_step(&coefficients, &mut layer.weight, gradients, weight_moments, &mut self.scratch);
-            let bias_moments = moments.next().expect("one moment pair per parameter");
-            adam_step(&coefficients, &mut layer.bias, gradients, bias_moments, &mut self.scratch);
+        let (beta1, beta2, epsilon) = (self.beta1, self.beta2, self.epsilon);
+        let step_size = self.learning_rate / (1.0 - beta1.powi(self.step));
+        let bias_correction2 = 1.0 - beta2.powi(self.step);
+        for ((mut parameter, gradient), moments) in network
+            .parameters_mut()
+            .into_iter()
+            .zip(gradients)
+            .zip(&mut self.moments)
+        {
+            let mut values = parameter.values();
+            for index in 0..values.len() {
+                let grad = gradient[index];
+                let first = beta1 * moments.first[index] + (1.0 - beta1) * grad;
+                let second = beta2 * moments.second[index] + (1.0 - beta2) * grad * grad;
+                moments.first[index] = first;
+                moments.second[index] = second;
+                values[index] -= step_size * first / ((second / bias_correction2).sqrt() + epsilon);
+            }
+            parameter.set_values(&values);
         }
     }
-}
-
-/// Applies one Adam step to one parameter tensor; `scratch.first` holds its values, `scratch.second` its gradient.
-fn adam_step<S: Shape>(
-    coefficients: &StepCoefficients,
-    tensor: &mut Tensor<S, f32, Cpu>,
-    gradients: &Gradients<f32, Cpu>,
-    moments: &mut Moments,
-    scratch: &mut Moments,
-) {
-    let size = tensor.shape().num_elements();
-    let (values, gradient) = (&mut scratch.first, &mut scratch.second);
-    values.resize(size, 0.0);
-    gradient.resize(size, 0.0);
-    tensor.copy_into(values);
-    // Every parameter takes part in the forward pass, so the backward pass gave each one a gradient.
-    gradients.get(tensor).copy_into(gradient);
-    let StepCoefficients { beta1, beta2, epsilon, step_size, bias_correction2 } = *coefficients;
-    for index in 0..size {
-        let grad = gradient[index];
-        let first = beta1 * moments.first[index] + (1.0 - beta1) * grad;
-        let second = beta2 * moments.second[index] + (1.0 - beta2) * grad * grad;
-        moments.first[index] = first;
-        moments.second[index] = second;
-        values[index] -= step_size * first / ((second / bias_correction2).sqrt() + epsilon);
-    }
-    tensor.copy_from(values);
 }
 
 #[cfg(test)]
@@ -193,48 +462,224 @@ mod tests {
     use super::*;
     use rand::SeedableRng;
 
+    fn plain(hidden: &[usize]) -> Architecture {
+        Architecture {
+            hidden: hidden.to_vec(),
+            dueling: false,
+            noisy_sigma0: None,
+        }
+    }
+
+    fn set(device: &Cpu, layer: &mut Dense, weight: Vec<f32>, bias: Vec<f32>) {
+        let Dense::Plain(linear) = layer else {
+            panic!("a plain layer")
+        };
+        let (inputs, outputs) = *linear.weight.shape();
+        linear.weight = device.tensor_from_vec(weight, (inputs, outputs));
+        linear.bias = device.tensor_from_vec(bias, (outputs,));
+    }
+
     /// A 1 → 1 network `y = w·x + b` with chosen parameters.
-    fn scalar_network(device: &Cpu, weight: f32, bias: f32) -> Mlp {
+    fn scalar_network(device: &Cpu, weight: f32, bias: f32) -> QNetwork {
         let mut rng = Pcg64::seed_from_u64(0);
-        let mut network = Mlp::new(device, 1, &[], 1, &mut rng);
-        network.layers[0].weight = device.tensor_from_vec(vec![weight], (1, 1));
-        network.layers[0].bias = device.tensor_from_vec(vec![bias], (1,));
+        let mut network = QNetwork::new(device, 1, &plain(&[]), 1, &mut rng);
+        let Head::Single(output) = &mut network.head else {
+            panic!("a single head")
+        };
+        set(device, output, vec![weight], vec![bias]);
         network
     }
 
-    /// Gradients of `mse(w·x + b, target)` for one sample, through dfdx's autodiff.
-    fn gradients_at(device: &Cpu, network: &Mlp, input: f32, target: f32) -> Gradients<f32, Cpu> {
+    /// Gradients of `mse(w·x + b, target)` for one sample, through dfdx's autodiff, mapped to the parameters.
+    fn gradients_at(device: &Cpu, network: &QNetwork, input: f32, target: f32) -> Vec<Vec<f32>> {
         let input = device.tensor_from_vec(vec![input], (1, 1));
-        let output = network.forward(input.leaky_traced()).reshape_like(&(1,));
-        mse_loss(output, device.tensor_from_vec(vec![target], (1,))).backward()
+        let layers = network.pass_layers(Noise::Sampled);
+        let output = network.forward_with(&layers, input.leaky_traced()).reshape_like(&(1,));
+        let gradients = mse_loss(output, device.tensor_from_vec(vec![target], (1,))).backward();
+        network.parameter_gradients(&layers, &gradients)
     }
 
     #[test]
     fn forward_matches_a_hand_computed_two_layer_network() {
         let device = Cpu::default();
         let mut rng = Pcg64::seed_from_u64(0);
-        let mut network = Mlp::new(&device, 2, &[2], 1, &mut rng);
-        network.layers[0].weight = device.tensor_from_vec(vec![1.0, -1.0, 2.0, 0.5], (2, 2));
-        network.layers[0].bias = device.tensor_from_vec(vec![0.0, -3.0], (2,));
-        network.layers[1].weight = device.tensor_from_vec(vec![1.0, 2.0], (2, 1));
-        network.layers[1].bias = device.tensor_from_vec(vec![0.25], (1,));
+        let mut network = QNetwork::new(&device, 2, &plain(&[2]), 1, &mut rng);
+        set(
+            &device,
+            &mut network.hidden[0],
+            vec![1.0, -1.0, 2.0, 0.5],
+            vec![0.0, -3.0],
+        );
+        let Head::Single(output) = &mut network.head else {
+            panic!("a single head")
+        };
+        set(&device, output, vec![1.0, 2.0], vec![0.25]);
         // x = (1, 1): hidden pre-activation (1 + 2, −1 + 0.5 − 3) = (3, −3.5) → ReLU (3, 0) → 3 + 0 + 0.25.
         // x = (−1, 0): (−1, 1 − 3) = (−1, −2) → (0, 0) → 0.25.
         let input = device.tensor_from_vec(vec![1.0, 1.0, -1.0, 0.0], (2, 2));
-        assert_eq!(network.forward(input).as_vec(), vec![3.25, 0.25]);
+        assert_eq!(network.forward(input, Noise::Off).as_vec(), vec![3.25, 0.25]);
+    }
+
+    #[test]
+    fn dueling_head_adds_value_to_centred_advantages() {
+        let device = Cpu::default();
+        let mut rng = Pcg64::seed_from_u64(0);
+        let architecture = Architecture {
+            hidden: vec![],
+            dueling: true,
+            noisy_sigma0: None,
+        };
+        let mut network = QNetwork::new(&device, 1, &architecture, 3, &mut rng);
+        let Head::Dueling { value, advantage } = &mut network.head else {
+            panic!("a dueling head")
+        };
+        // V(x) = 2x + 1; A(x) = (x, 2x, 6x) + (0, 1, −4).
+        set(&device, value, vec![2.0], vec![1.0]);
+        set(&device, advantage, vec![1.0, 2.0, 6.0], vec![0.0, 1.0, -4.0]);
+        // x = 1: V = 3, A = (1, 3, 2), mean 2 → Q = (2, 4, 3). x = 0: V = 1, A = (0, 1, −4), mean −1 → (2, 3, −2).
+        let input = device.tensor_from_vec(vec![1.0, 0.0], (2, 1));
+        assert_eq!(
+            network.forward(input.clone(), Noise::Off).as_vec(),
+            vec![2.0, 4.0, 3.0, 2.0, 3.0, -2.0]
+        );
+
+        // The gradient reaches both streams: d Q_0(x=1) / d value bias = 1, d / d advantage bias = (2/3, −1/3, −1/3).
+        let layers = network.pass_layers(Noise::Off);
+        let q = network.forward_with(&layers, input.slice((0..1, ..)).leaky_traced());
+        let picked = q.select(device.tensor_from_vec(vec![0usize], (1,)));
+        let gradients = network.parameter_gradients(&layers, &picked.sum::<(), _>().backward());
+        assert_eq!(gradients[1], vec![1.0]);
+        let advantage_bias: Vec<f32> = gradients[3].clone();
+        for (got, want) in advantage_bias.iter().zip([2.0 / 3.0, -1.0 / 3.0, -1.0 / 3.0]) {
+            assert!((got - want).abs() < 1e-6, "{advantage_bias:?}");
+        }
+    }
+
+    #[test]
+    fn noisy_layer_output_has_the_factorised_mean_and_variance() {
+        // One noisy 1 → 1 layer: y = x(μ + σ f(a) f(b)) + μ_b + σ_b f(b), with a, b ~ N(0, 1).
+        // E[f(a)] = 0 and E[f(a)²] = E|a| = √(2/π), so E[y] = xμ + μ_b and
+        // Var[y] = x²σ²·(2/π) + σ_b²·√(2/π) (the cross term has E[f(a)] = 0 as a factor).
+        let device = Cpu::default();
+        let mut rng = Pcg64::seed_from_u64(3);
+        let architecture = Architecture {
+            hidden: vec![],
+            dueling: false,
+            noisy_sigma0: Some(0.5),
+        };
+        let mut network = QNetwork::new(&device, 1, &architecture, 1, &mut rng);
+        let Head::Single(Dense::Noisy(noisy)) = &mut network.head else {
+            panic!("a noisy head")
+        };
+        noisy.weight_mean = device.tensor_from_vec(vec![0.3], (1, 1));
+        noisy.bias_mean = device.tensor_from_vec(vec![-0.2], (1,));
+        // σ0 = 0.5 and p = 1: both scales start at 0.5.
+        assert_eq!(noisy.weight_scale.as_vec(), vec![0.5]);
+        assert_eq!(noisy.bias_scale.as_vec(), vec![0.5]);
+        let x = 2.0f64;
+        let input = device.tensor_from_vec(vec![x as f32], (1, 1));
+        let samples = 200_000;
+        let outputs: Vec<f64> = (0..samples)
+            .map(|_| {
+                network.resample_noise(&mut rng);
+                network.forward(input.clone(), Noise::Sampled).as_vec()[0] as f64
+            })
+            .collect();
+        let mean = outputs.iter().sum::<f64>() / samples as f64;
+        let variance = outputs.iter().map(|y| (y - mean).powi(2)).sum::<f64>() / (samples - 1) as f64;
+        let pi = std::f64::consts::PI;
+        let expected_variance = x * x * 0.25 * (2.0 / pi) + 0.25 * (2.0 / pi).sqrt();
+        // Standard errors: √(Var/n) ≈ 0.0016 for the mean; the variance's is under 1% here.
+        assert!((mean - (x * 0.3 - 0.2)).abs() < 0.01, "mean {mean}");
+        assert!(
+            (variance / expected_variance - 1.0).abs() < 0.03,
+            "variance {variance} vs {expected_variance}"
+        );
+        // With the noise off the layer is its mean.
+        assert_eq!(network.forward(input, Noise::Off).as_vec(), vec![0.3 * 2.0 - 0.2]);
+    }
+
+    #[test]
+    fn noisy_scale_gradient_is_the_weight_gradient_times_the_noise() {
+        let device = Cpu::default();
+        let mut rng = Pcg64::seed_from_u64(5);
+        let architecture = Architecture {
+            hidden: vec![],
+            dueling: false,
+            noisy_sigma0: Some(0.5),
+        };
+        let mut network = QNetwork::new(&device, 1, &architecture, 1, &mut rng);
+        network.resample_noise(&mut rng);
+        let Head::Single(Dense::Noisy(noisy)) = &network.head else {
+            panic!("a noisy head")
+        };
+        let (mean, scale) = (noisy.weight_mean.as_vec()[0], noisy.weight_scale.as_vec()[0]);
+        let (bias_mean, bias_scale) = (noisy.bias_mean.as_vec()[0], noisy.bias_scale.as_vec()[0]);
+        let (weight_noise, bias_noise) = (noisy.weight_noise.as_vec()[0], noisy.bias_noise.as_vec()[0]);
+        let (x, target) = (1.5f32, 2.0f32);
+        // L = (y − t)², y = x(μ + σ e_w) + μ_b + σ_b e_b.
+        let y = x * (mean + scale * weight_noise) + bias_mean + bias_scale * bias_noise;
+        let error = 2.0 * (y - target);
+        let want = [error * x, error * x * weight_noise, error, error * bias_noise];
+        let got = gradients_at(&device, &network, x, target);
+        for (got, want) in got.iter().zip(want) {
+            assert!((got[0] - want).abs() < 1e-5, "{got:?} vs {want}");
+        }
+    }
+
+    #[test]
+    fn noisy_nets_make_the_last_hidden_layer_and_the_head_noisy() {
+        let device = Cpu::default();
+        let mut rng = Pcg64::seed_from_u64(0);
+        let architecture = Architecture {
+            hidden: vec![8, 8],
+            dueling: true,
+            noisy_sigma0: Some(0.5),
+        };
+        let network = QNetwork::new(&device, 4, &architecture, 2, &mut rng);
+        let noisy: Vec<bool> = network
+            .layers()
+            .iter()
+            .map(|layer| matches!(layer, Dense::Noisy(_)))
+            .collect();
+        assert_eq!(noisy, [false, true, true, true]);
     }
 
     #[test]
     fn initial_weights_lie_within_one_over_root_fan_in() {
         let device = Cpu::default();
         let mut rng = Pcg64::seed_from_u64(7);
-        let network = Mlp::new(&device, 4, &[16], 2, &mut rng);
+        let mut network = QNetwork::new(&device, 4, &plain(&[16]), 2, &mut rng);
         let bounds = [0.5, 0.25];
         for (values, bound) in network.parameters_as_vecs().chunks(2).zip(bounds) {
             for value in values.iter().flatten() {
                 assert!(value.abs() <= bound, "{value} outside ±{bound}");
             }
         }
+    }
+
+    #[test]
+    fn polyak_average_moves_tau_of_the_way() {
+        let device = Cpu::default();
+        let mut target = scalar_network(&device, 1.0, -2.0);
+        let mut online = scalar_network(&device, 3.0, 2.0);
+        target.blend_from(&mut online, 0.25);
+        // 0.25·3 + 0.75·1 = 1.5; 0.25·2 + 0.75·(−2) = −1.
+        assert_eq!(target.parameters_as_vecs(), vec![vec![1.5], vec![-1.0]]);
+        target.blend_from(&mut online, 1.0);
+        assert_eq!(target.parameters_as_vecs(), vec![vec![3.0], vec![2.0]]);
+    }
+
+    #[test]
+    fn gradient_clipping_scales_to_the_max_norm_and_leaves_small_gradients() {
+        let mut gradients = vec![vec![3.0], vec![0.0, 4.0]];
+        let norm = clip_gradient_norm(&mut gradients, 1.0);
+        assert_eq!(norm, 5.0);
+        let scale = (1.0 / (5.0 + 1e-6)) as f32;
+        assert_eq!(gradients, vec![vec![3.0 * scale], vec![0.0, 4.0 * scale]]);
+        let mut small = vec![vec![0.3, 0.4]];
+        clip_gradient_norm(&mut small, 1.0);
+        assert_eq!(small, vec![vec![0.3, 0.4]]);
     }
 
     /// Adam on one scalar parameter in f64, written from the paper's algorithm.
@@ -259,10 +704,18 @@ mod tests {
         let device = Cpu::default();
         let mut network = scalar_network(&device, 0.5, 0.0);
         let (learning_rate, epsilon) = (0.1_f64, 1e-8_f64);
-        let mut adam = Adam::new(&network, learning_rate, epsilon);
+        let mut adam = Adam::new(&mut network, learning_rate, epsilon);
         let (input, target) = (2.0_f64, 3.0_f64);
-        let mut weight = ReferenceAdam { value: 0.5, first: 0.0, second: 0.0 };
-        let mut bias = ReferenceAdam { value: 0.0, first: 0.0, second: 0.0 };
+        let mut weight = ReferenceAdam {
+            value: 0.5,
+            first: 0.0,
+            second: 0.0,
+        };
+        let mut bias = ReferenceAdam {
+            value: 0.0,
+            first: 0.0,
+            second: 0.0,
+        };
         for step in 1..=3 {
             let gradients = gradients_at(&device, &network, input as f32, target as f32);
             adam.update(&mut network, &gradients);
@@ -271,8 +724,16 @@ mod tests {
             weight.step(2.0 * error * input, step, learning_rate, epsilon);
             bias.step(2.0 * error, step, learning_rate, epsilon);
             let values = network.parameters_as_vecs();
-            assert!((values[0][0] as f64 - weight.value).abs() < 1e-5, "step {step}: w {values:?} vs {}", weight.value);
-            assert!((values[1][0] as f64 - bias.value).abs() < 1e-5, "step {step}: b {values:?} vs {}", bias.value);
+            assert!(
+                (values[0][0] as f64 - weight.value).abs() < 1e-5,
+                "step {step}: w {values:?} vs {}",
+                weight.value
+            );
+            assert!(
+                (values[1][0] as f64 - bias.value).abs() < 1e-5,
+                "step {step}: b {values:?} vs {}",
+                bias.value
+            );
         }
         // After the first step each parameter moved by exactly the learning rate (m̂/√v̂ = ±1): 0.5 + 0.1 + …
         assert!(weight.value > 0.5 + 0.1);

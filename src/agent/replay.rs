@@ -1,19 +1,59 @@
-//! The uniform replay buffer: a ring of transitions in flat arrays, sampled with replacement.
+//! The replay buffer: a ring of transitions in flat arrays, sampled uniformly or by priority.
 //!
 //! Terminated and truncated are stored apart: only `terminated` stops bootstrapping (the pole fell); a time-limit
-//! truncation still has a valued next state, so the target bootstraps through it.
+//! truncation still has a valued next state, so the target bootstraps through it. Each transition carries the
+//! discount of its bootstrap term, γ^k for a k-step return (see `n_step`), so the update needs no other knowledge of
+//! how the return was formed.
+//!
+//! trick: prioritized replay (Schaul et al. 2016, proportional variant) — P(i) = p_i^α / Σ_k p_k^α with
+//! p = |δ| + ε, kept in a sum-tree; a new transition gets the largest priority seen so far; a batch is drawn
+//! stratified (one sample from each of `batch_size` equal segments of the total); importance weights
+//! w_i = (N·P(i))^−β are divided by the batch's largest.
 
 use rand::Rng;
+
+use crate::agent::sum_tree::SumTree;
 
 /// A sampled batch, laid out row-major for the network (`batch × observation_size`).
 #[derive(Debug, Clone, Default)]
 pub struct Batch {
     pub observations: Vec<f32>,
     pub actions: Vec<usize>,
+    /// The (possibly n-step, discounted) reward sum.
     pub rewards: Vec<f32>,
     pub next_observations: Vec<f32>,
     /// 1.0 where the transition ended the episode inside the MDP, else 0.0.
     pub terminated: Vec<f32>,
+    /// The discount of the bootstrap term, γ^k.
+    pub discounts: Vec<f32>,
+    /// The buffer slot of each row (for priority updates).
+    pub slots: Vec<usize>,
+    /// Importance-sampling weight of each row (1 under uniform sampling).
+    pub weights: Vec<f32>,
+}
+
+/// One transition to store.
+#[derive(Debug, Clone, Copy)]
+pub struct Transition<'a> {
+    pub observation: &'a [f32],
+    pub action: usize,
+    pub reward: f64,
+    pub next_observation: &'a [f32],
+    pub terminated: bool,
+    pub truncated: bool,
+    /// γ^k for a k-step reward sum.
+    pub discount: f64,
+}
+
+/// Priority bookkeeping of prioritized replay.
+#[derive(Debug, Clone)]
+struct Priorities {
+    /// Leaf i holds p_i^α.
+    tree: SumTree,
+    alpha: f64,
+    epsilon: f64,
+    /// The largest p (before the exponent) given so far; new transitions get it.
+    max_priority: f64,
 }
 
 /// A fixed-capacity ring buffer of transitions.
@@ -28,12 +68,15 @@ pub struct ReplayBuffer {
     next_observations: Vec<f32>,
     actions: Vec<u32>,
     rewards: Vec<f32>,
+    discounts: Vec<f32>,
     terminated: Vec<bool>,
     truncated: Vec<bool>,
+    priorities: Option<Priorities>,
 }
 
 impl ReplayBuffer {
-    pub fn new(capacity: usize, observation_size: usize) -> Self {
+    /// A buffer sampled uniformly with replacement.
+    pub fn uniform(capacity: usize, observation_size: usize) -> Self {
         ReplayBuffer {
             capacity,
             observation_size,
@@ -43,8 +86,24 @@ impl ReplayBuffer {
             next_observations: vec![0.0; capacity * observation_size],
             actions: vec![0; capacity],
             rewards: vec![0.0; capacity],
+            discounts: vec![0.0; capacity],
             terminated: vec![false; capacity],
             truncated: vec![false; capacity],
+            priorities: None,
+        }
+    }
+
+    /// A buffer sampled in proportion to p^`alpha`, with p = |δ| + `epsilon`.
+    pub fn prioritized(capacity: usize, observation_size: usize, alpha: f64, epsilon: f64) -> Self {
+        let priorities = Priorities {
+            tree: SumTree::new(capacity),
+            alpha,
+            epsilon,
+            max_priority: 1.0,
+        };
+        ReplayBuffer {
+            priorities: Some(priorities),
+            ..ReplayBuffer::uniform(capacity, observation_size)
         }
     }
 
@@ -58,48 +117,105 @@ impl ReplayBuffer {
     }
 
     /// Stores one transition, overwriting the oldest when full.
-    pub fn push(
-        &mut self,
-        observation: &[f32],
-        action: usize,
-        reward: f64,
-        next_observation: &[f32],
-        terminated: bool,
-        truncated: bool,
-    ) {
+    pub fn push(&mut self, transition: Transition<'_>) {
         let slot = self.position;
         let range = slot * self.observation_size..(slot + 1) * self.observation_size;
-        self.observations[range.clone()].copy_from_slice(observation);
-        self.next_observations[range].copy_from_slice(next_observation);
-        self.actions[slot] = action as u32;
-        self.rewards[slot] = reward as f32;
-        self.terminated[slot] = terminated;
-        self.truncated[slot] = truncated;
+        self.observations[range.clone()].copy_from_slice(transition.observation);
+        self.next_observations[range].copy_from_slice(transition.next_observation);
+        self.actions[slot] = transition.action as u32;
+        self.rewards[slot] = transition.reward as f32;
+        self.discounts[slot] = transition.discount as f32;
+        self.terminated[slot] = transition.terminated;
+        self.truncated[slot] = transition.truncated;
+        if let Some(priorities) = &mut self.priorities {
+            // trick: prioritized replay — a new transition gets the largest priority so far, so it is seen soon.
+            priorities
+                .tree
+                .set(slot, priorities.max_priority.powf(priorities.alpha));
+        }
         self.position = (self.position + 1) % self.capacity;
         self.len = (self.len + 1).min(self.capacity);
     }
 
-    /// Whether the transition in `slot` was cut by a time limit (kept for tricks that look across transitions).
+    /// Whether the transition in `slot` was cut by a time limit.
     pub fn truncated(&self, slot: usize) -> bool {
         self.truncated[slot]
     }
 
-    /// Fills `batch` with `batch_size` transitions drawn uniformly with replacement.
-    pub fn sample(&self, batch_size: usize, rng: &mut impl Rng, batch: &mut Batch) {
+    /// Fills `batch` with `batch_size` transitions: uniformly with replacement, or by priority with importance
+    /// weights for exponent `beta`.
+    pub fn sample(&self, batch_size: usize, beta: f64, rng: &mut impl Rng, batch: &mut Batch) {
         assert!(!self.is_empty(), "sampling from an empty replay buffer");
+        batch.slots.clear();
+        batch.weights.clear();
+        match &self.priorities {
+            None => {
+                for _ in 0..batch_size {
+                    batch.slots.push(rng.gen_range(0..self.len));
+                    batch.weights.push(1.0);
+                }
+            }
+            Some(priorities) => {
+                let total = priorities.tree.total();
+                let segment = total / batch_size as f64;
+                for index in 0..batch_size {
+                    let prefix_sum = segment * (index as f64 + rng.gen::<f64>());
+                    batch.slots.push(priorities.tree.find(prefix_sum));
+                }
+                // w_i = (N·P(i))^−β, divided by the largest in the batch so that weights only ever scale down.
+                let count = self.len as f64;
+                let weights = batch
+                    .slots
+                    .iter()
+                    .map(|slot| (count * priorities.tree.get(*slot) / total).powf(-beta))
+                    .collect::<Vec<f64>>();
+                let largest = weights.iter().copied().fold(0.0, f64::max);
+                batch
+                    .weights
+                    .extend(weights.iter().map(|weight| (weight / largest) as f32));
+            }
+        }
+        self.gather(batch);
+    }
+
+    /// Copies the transitions in `batch.slots` into the batch's rows.
+    fn gather(&self, batch: &mut Batch) {
         batch.observations.clear();
         batch.next_observations.clear();
         batch.actions.clear();
         batch.rewards.clear();
         batch.terminated.clear();
-        for _ in 0..batch_size {
-            let slot = rng.gen_range(0..self.len);
+        batch.discounts.clear();
+        for &slot in &batch.slots {
             let range = slot * self.observation_size..(slot + 1) * self.observation_size;
             batch.observations.extend_from_slice(&self.observations[range.clone()]);
-            batch.next_observations.extend_from_slice(&self.next_observations[range]);
+            batch
+                .next_observations
+                .extend_from_slice(&self.next_observations[range]);
             batch.actions.push(self.actions[slot] as usize);
             batch.rewards.push(self.rewards[slot]);
             batch.terminated.push(if self.terminated[slot] { 1.0 } else { 0.0 });
+            batch.discounts.push(self.discounts[slot]);
+        }
+    }
+
+    /// trick: prioritized replay — sets the priorities of `slots` from their new TD errors, p = |δ| + ε. Does
+    /// nothing under uniform sampling.
+    pub fn update_priorities(&mut self, slots: &[usize], td_errors: &[f32]) {
+        if let Some(priorities) = &mut self.priorities {
+            for (slot, td_error) in slots.iter().zip(td_errors) {
+                let priority = td_error.abs() as f64 + priorities.epsilon;
+                priorities.max_priority = priorities.max_priority.max(priority);
+                priorities.tree.set(*slot, priority.powf(priorities.alpha));
+            }
+        }
+    }
+
+    /// Sampling probability of `slot` (1/N under uniform sampling).
+    pub fn probability(&self, slot: usize) -> f64 {
+        match &self.priorities {
+            None => 1.0 / self.len as f64,
+            Some(priorities) => priorities.tree.get(slot) / priorities.tree.total(),
         }
     }
 }
@@ -109,12 +225,25 @@ mod tests {
     use super::*;
     use rand::SeedableRng;
 
+    /// Pushes a transition whose observation, action and reward are `value` and whose next observation is
+    /// `value + 0.5`.
+    fn push_value(buffer: &mut ReplayBuffer, value: f32, terminated: bool, truncated: bool) {
+        buffer.push(Transition {
+            observation: &[value],
+            action: value as usize,
+            reward: value as f64,
+            next_observation: &[value + 0.5],
+            terminated,
+            truncated,
+            discount: 0.99,
+        });
+    }
+
     #[test]
     fn ring_overwrites_the_oldest_and_keeps_flags_apart() {
-        let mut buffer = ReplayBuffer::new(3, 1);
+        let mut buffer = ReplayBuffer::uniform(3, 1);
         for index in 0..5 {
-            let value = index as f32;
-            buffer.push(&[value], index, index as f64, &[value + 0.5], index == 3, index == 4);
+            push_value(&mut buffer, index as f32, index == 3, index == 4);
         }
         assert_eq!(buffer.len(), 3);
         // Slots now hold transitions 3, 4, 2 (5 writes into 3 slots).
@@ -123,13 +252,86 @@ mod tests {
         assert_eq!(buffer.truncated, vec![false, true, false]);
         let mut rng = rand_pcg::Pcg64::seed_from_u64(0);
         let mut batch = Batch::default();
-        buffer.sample(64, &mut rng, &mut batch);
+        buffer.sample(64, 0.4, &mut rng, &mut batch);
         for row in 0..64 {
             let observation = batch.observations[row];
             assert!([2.0, 3.0, 4.0].contains(&observation));
             assert_eq!(batch.next_observations[row], observation + 0.5);
             assert_eq!(batch.rewards[row], observation);
             assert_eq!(batch.terminated[row], if observation == 3.0 { 1.0 } else { 0.0 });
+            assert_eq!((batch.weights[row], batch.discounts[row]), (1.0, 0.99));
         }
+    }
+
+    /// A prioritized buffer of four transitions with TD errors chosen so that p^α is easy: α = 0.5, ε = 0, and
+    /// |δ| = (1, 4, 9, 16) give p^α = (1, 2, 3, 4), P = (0.1, 0.2, 0.3, 0.4).
+    fn four_prioritized() -> ReplayBuffer {
+        let mut buffer = ReplayBuffer::prioritized(4, 1, 0.5, 0.0);
+        for index in 0..4 {
+            push_value(&mut buffer, index as f32, false, false);
+        }
+        buffer.update_priorities(&[0, 1, 2, 3], &[1.0, -4.0, 9.0, 16.0]);
+        buffer
+    }
+
+    #[test]
+    fn prioritized_sampling_frequencies_match_the_priorities() {
+        let buffer = four_prioritized();
+        let expected = [0.1, 0.2, 0.3, 0.4];
+        for (slot, probability) in expected.iter().enumerate() {
+            assert!((buffer.probability(slot) - probability).abs() < 1e-12);
+        }
+        let mut rng = rand_pcg::Pcg64::seed_from_u64(11);
+        let mut batch = Batch::default();
+        let mut counts = [0usize; 4];
+        let draws_per_batch = 32;
+        let batches = 2_000;
+        for _ in 0..batches {
+            buffer.sample(draws_per_batch, 0.4, &mut rng, &mut batch);
+            for slot in &batch.slots {
+                counts[*slot] += 1;
+            }
+        }
+        // Pearson's chi-square against P with 3 degrees of freedom; 16.27 is its 0.999 quantile. Stratified
+        // sampling makes the counts less variable than multinomial ones, so this bound is loose, not tight.
+        let draws = (draws_per_batch * batches) as f64;
+        let chi_square: f64 = counts
+            .iter()
+            .zip(expected)
+            .map(|(count, probability)| (*count as f64 - draws * probability).powi(2) / (draws * probability))
+            .sum();
+        assert!(chi_square < 16.27, "chi-square {chi_square}, counts {counts:?}");
+    }
+
+    #[test]
+    fn importance_weights_match_hand_computation() {
+        let buffer = four_prioritized();
+        let mut rng = rand_pcg::Pcg64::seed_from_u64(2);
+        let mut batch = Batch::default();
+        // With 4 strata of a total of 10, stratum k covers [2.5k, 2.5(k+1)): leaf ranges are [0,1) [1,3) [3,6) [6,10),
+        // so whatever the draws, the batch holds one of slots 0/1, slot 1/2, slot 2/3 and slot 3.
+        buffer.sample(4, 0.5, &mut rng, &mut batch);
+        // (N·P)^−β with N = 4, β = 0.5: slot 0 → 0.4^−0.5, 1 → 0.8^−0.5, 2 → 1.2^−0.5, 3 → 1.6^−0.5.
+        let raw = |slot: usize| (4.0_f64 * [0.1, 0.2, 0.3, 0.4][slot]).powf(-0.5);
+        let largest = batch.slots.iter().map(|slot| raw(*slot)).fold(0.0, f64::max);
+        for (slot, weight) in batch.slots.iter().zip(&batch.weights) {
+            assert!(
+                (*weight as f64 - raw(*slot) / largest).abs() < 1e-6,
+                "slot {slot}: {weight}"
+            );
+        }
+        assert_eq!(batch.slots[3], 3);
+        assert!(batch.weights.contains(&1.0));
+    }
+
+    #[test]
+    fn new_transitions_get_the_largest_priority_so_far() {
+        let mut buffer = four_prioritized();
+        // Replaces slot 0 (the ring is full) at the max p = 16 → p^α = 4; total becomes 2 + 3 + 4 + 4 = 13.
+        push_value(&mut buffer, 9.0, false, false);
+        assert!((buffer.probability(0) - 4.0 / 13.0).abs() < 1e-12);
+        // A priority update changes the total by exactly the difference of p^α: slot 1 to |δ| 0.25 → 0.5.
+        buffer.update_priorities(&[1], &[0.25]);
+        assert!((buffer.probability(0) - 4.0 / 11.5).abs() < 1e-12);
     }
 }

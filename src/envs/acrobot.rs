@@ -110,20 +110,13 @@ fn derivatives(state: [f64; 4], torque: f64) -> [f64; 4] {
     let d1 = M1 * (LC1 * LC1) + M2 * (L1 * L1 + LC2 * LC2 + 2.0 * L1 * LC2 * cos2) + I1 + I2;
     let d2 = M2 * (LC2 * LC2 + L1 * LC2 * cos2) + I2;
     let phi2 = M2 * LC2 * GRAVITY * (theta1 + theta2 - PI / 2.0).cos();
-    let phi1 = -M2 * L1 * LC2 * (theta2_dot * theta2_dot) * sin2
-        - 2.0 * M2 * L1 * LC2 * theta2_dot * theta1_dot * sin2
+    let phi1 = -M2 * L1 * LC2 * (theta2_dot * theta2_dot) * sin2 - 2.0 * M2 * L1 * LC2 * theta2_dot * theta1_dot * sin2
         + (M1 * LC1 + M2 * L1) * GRAVITY * (theta1 - PI / 2.0).cos()
         + phi2;
-    let theta2_acceleration =
-        (torque + d2 / d1 * phi1 - M2 * L1 * LC2 * (theta1_dot * theta1_dot) * sin2 - phi2)
-            / (M2 * (LC2 * LC2) + I2 - (d2 * d2) / d1);
+    let theta2_acceleration = (torque + d2 / d1 * phi1 - M2 * L1 * LC2 * (theta1_dot * theta1_dot) * sin2 - phi2)
+        / (M2 * (LC2 * LC2) + I2 - (d2 * d2) / d1);
     let theta1_acceleration = -(d2 * theta2_acceleration + phi1) / d1;
-    [
-        theta1_dot,
-        theta2_dot,
-        theta1_acceleration,
-        theta2_acceleration,
-    ]
+    [theta1_dot, theta2_dot, theta1_acceleration, theta2_acceleration]
 }
 
 /// One classical Runge-Kutta step of length `DT_SECS`, as gymnasium's `rk4` over `[0, dt]` (the torque rides along
@@ -171,12 +164,8 @@ impl Env for Acrobot {
     }
 
     fn step(&mut self, action: usize, observation: &mut [f32]) -> StepOutcome {
-        assert!(
-            action < Self::ACTION_COUNT,
-            "Acrobot action {action} is not 0, 1 or 2"
-        );
-        let [theta1, theta2, theta1_dot, theta2_dot] =
-            runge_kutta_step(self.state, TORQUES[action]);
+        assert!(action < Self::ACTION_COUNT, "Acrobot action {action} is not 0, 1 or 2");
+        let [theta1, theta2, theta1_dot, theta2_dot] = runge_kutta_step(self.state, TORQUES[action]);
         self.state = [
             wrap(theta1, -PI, PI),
             wrap(theta2, -PI, PI),
@@ -218,10 +207,7 @@ mod tests {
             env.reset(Some(seed), &mut observation);
             for value in env.state() {
                 assert!((-bound..=bound).contains(&value), "{value}");
-                assert_eq!(
-                    value as f32 as f64, value,
-                    "initial state should be f32-representable"
-                );
+                assert_eq!(value as f32 as f64, value, "initial state should be f32-representable");
             }
         }
     }
@@ -241,11 +227,7 @@ mod tests {
         let mut observation = [0.0f32; 6];
         let outcome = env.step(1, &mut observation);
         // Not exactly zero: cos(-pi/2) is 6e-17 in f64, in gymnasium too.
-        assert!(
-            env.state().iter().all(|value| value.abs() < 1e-14),
-            "{:?}",
-            env.state()
-        );
+        assert!(env.state().iter().all(|value| value.abs() < 1e-14), "{:?}", env.state());
         let expected = [1.0, 0.0, 1.0, 0.0, 0.0, 0.0];
         assert!(
             observation

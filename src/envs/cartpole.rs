@@ -75,10 +75,7 @@ impl CartPole {
 
     /// Writes the observation of the current state: the state cast to `f32`.
     pub fn write_observation(&self, observation: &mut [f32]) {
-        for (value, state) in observation[..Self::OBSERVATION_SIZE]
-            .iter_mut()
-            .zip(self.state)
-        {
+        for (value, state) in observation[..Self::OBSERVATION_SIZE].iter_mut().zip(self.state) {
             *value = state as f32;
         }
     }
@@ -104,16 +101,9 @@ impl Env for CartPole {
     }
 
     fn step(&mut self, action: usize, observation: &mut [f32]) -> StepOutcome {
-        assert!(
-            action < Self::ACTION_COUNT,
-            "CartPole action {action} is not 0 or 1"
-        );
+        assert!(action < Self::ACTION_COUNT, "CartPole action {action} is not 0 or 1");
         let [x, x_dot, theta, theta_dot] = self.state;
-        let force = if action == 1 {
-            FORCE_MAGNITUDE
-        } else {
-            -FORCE_MAGNITUDE
-        };
+        let force = if action == 1 { FORCE_MAGNITUDE } else { -FORCE_MAGNITUDE };
         let cos_theta = theta.cos();
         let sin_theta = theta.sin();
 

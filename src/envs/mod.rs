@@ -29,11 +29,13 @@ pub trait Env: Send {
 
 mod acrobot;
 mod cartpole;
+mod history;
 mod mountain_car;
 mod time_limit;
 
 pub use acrobot::Acrobot;
 pub use cartpole::CartPole;
+pub use history::History;
 pub use mountain_car::MountainCar;
 pub use time_limit::TimeLimit;
 
@@ -50,10 +52,7 @@ const REGISTRY: &[(&str, Constructor)] = &[
 /// Builds the environment registered as `id` (e.g. `"CartPole-v1"`) with its default time limit, or `None` for an
 /// unknown id (`env_ids()` lists the known ones).
 pub fn make_env(id: &str) -> Option<Box<dyn Env>> {
-    REGISTRY
-        .iter()
-        .find(|(name, _)| *name == id)
-        .map(|(_, make)| make())
+    REGISTRY.iter().find(|(name, _)| *name == id).map(|(_, make)| make())
 }
 
 /// The ids of every registered environment, in registry order.

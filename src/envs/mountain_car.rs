@@ -99,8 +99,7 @@ impl Env for MountainCar {
         );
         let [position, velocity] = self.state;
         // Gymnasium sums the push and the slope term first, then adds them to the velocity.
-        let velocity =
-            velocity + ((action as f64 - 1.0) * FORCE + (3.0 * position).cos() * -GRAVITY);
+        let velocity = velocity + ((action as f64 - 1.0) * FORCE + (3.0 * position).cos() * -GRAVITY);
         let velocity = velocity.clamp(-MAX_SPEED, MAX_SPEED);
         let position = (position + velocity).clamp(MIN_POSITION, MAX_POSITION);
         // The left wall is inelastic.

@@ -109,9 +109,7 @@ mod tests {
         for _episode in 0..2 {
             env.reset(None, &mut observation);
             assert_eq!(env.elapsed_steps(), 0);
-            let truncations: Vec<bool> = (0..3)
-                .map(|_| env.step(0, &mut observation).truncated)
-                .collect();
+            let truncations: Vec<bool> = (0..3).map(|_| env.step(0, &mut observation).truncated).collect();
             assert_eq!(truncations, [false, false, true]);
         }
     }

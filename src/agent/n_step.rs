@@ -1,0 +1,177 @@
+//! trick: n-step returns — turns the stream of one-step transitions into n-step ones before they reach the replay
+//! buffer: (s_t, a_t, r_t + γ r_{t+1} + … + γ^{k−1} r_{t+k−1}, s_{t+k}) with bootstrap discount γ^k, k = n.
+//!
+//! At the end of an episode the pending transitions are flushed with shorter sums (k < n) that stop at the last
+//! state: a termination inside the window means no bootstrap at all, a time-limit truncation means bootstrapping
+//! from the state where the episode was cut, discounted by γ^k.
+
+use std::collections::VecDeque;
+
+use crate::agent::replay::{ReplayBuffer, Transition};
+
+/// A one-step transition waiting for its later rewards.
+#[derive(Debug, Clone)]
+struct Pending {
+    observation: Vec<f32>,
+    action: usize,
+    reward: f64,
+}
+
+/// The last n − 1 (or fewer) steps of the current episode.
+#[derive(Debug, Clone)]
+pub struct NStepReturns {
+    n: usize,
+    gamma: f64,
+    pending: VecDeque<Pending>,
+    /// Observation buffers of emitted transitions, reused so that a step allocates nothing.
+    spare: Vec<Vec<f32>>,
+}
+
+impl NStepReturns {
+    pub fn new(n: usize, gamma: f64) -> Self {
+        assert!(n >= 1, "n-step returns need n ≥ 1");
+        NStepReturns {
+            n,
+            gamma,
+            pending: VecDeque::with_capacity(n),
+            spare: Vec::new(),
+        }
+    }
+
+    /// Records one env step and pushes every transition it completes into `replay`: the oldest pending one once n
+    /// rewards are in, or all of them when the episode ends (`terminated` or `truncated`).
+    #[allow(clippy::too_many_arguments)]
+    pub fn push(
+        &mut self,
+        observation: &[f32],
+        action: usize,
+        reward: f64,
+        next_observation: &[f32],
+        terminated: bool,
+        truncated: bool,
+        replay: &mut ReplayBuffer,
+    ) {
+        let mut stored = self.spare.pop().unwrap_or_default();
+        stored.clear();
+        stored.extend_from_slice(observation);
+        self.pending.push_back(Pending {
+            observation: stored,
+            action,
+            reward,
+        });
+
+        if terminated || truncated {
+            while !self.pending.is_empty() {
+                self.emit(next_observation, terminated, truncated, replay);
+            }
+        } else if self.pending.len() == self.n {
+            self.emit(next_observation, false, false, replay);
+        }
+    }
+
+    /// Pushes the oldest pending transition with the sum of every pending reward, bootstrapping from
+    /// `next_observation`.
+    fn emit(&mut self, next_observation: &[f32], terminated: bool, truncated: bool, replay: &mut ReplayBuffer) {
+        let (reward, discount) = self.pending.iter().fold((0.0, 1.0), |(sum, discount), step| {
+            (sum + discount * step.reward, discount * self.gamma)
+        });
+        let oldest = self.pending.pop_front().expect("emit is called with a pending step");
+        replay.push(Transition {
+            observation: &oldest.observation,
+            action: oldest.action,
+            reward,
+            next_observation,
+            terminated,
+            truncated,
+            discount,
+        });
+        self.spare.push(oldest.observation);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::agent::replay::Batch;
+    use rand::SeedableRng;
+
+    /// A stored transition: (observation, reward, next observation, terminated, discount).
+    type Row = (f32, f32, f32, f32, f32);
+
+    /// Every transition of a small buffer, in slot order: (observation, reward, next, terminated, discount). 256
+    /// uniform draws from at most 8 slots miss one with probability below 1e-14; rows are deduplicated by slot.
+    fn stored(replay: &ReplayBuffer) -> Vec<Row> {
+        let mut rng = rand_pcg::Pcg64::seed_from_u64(0);
+        let mut batch = Batch::default();
+        replay.sample(256, 0.0, &mut rng, &mut batch);
+        let mut rows: Vec<(usize, Row)> = (0..batch.slots.len())
+            .map(|row| {
+                let values = (
+                    batch.observations[row],
+                    batch.rewards[row],
+                    batch.next_observations[row],
+                    batch.terminated[row],
+                    batch.discounts[row],
+                );
+                (batch.slots[row], values)
+            })
+            .collect();
+        rows.sort_by_key(|(slot, _)| *slot);
+        rows.dedup_by_key(|(slot, _)| *slot);
+        assert_eq!(rows.len(), replay.len());
+        rows.into_iter().map(|(_, values)| values).collect()
+    }
+
+    /// Plays an episode of observations 0, 1, 2, … with rewards 1, 2, 3, … through 3-step returns with γ = 0.5.
+    fn episode(steps: usize, terminated: bool) -> ReplayBuffer {
+        let mut replay = ReplayBuffer::uniform(8, 1);
+        let mut returns = NStepReturns::new(3, 0.5);
+        for step in 0..steps {
+            let last = step + 1 == steps;
+            let (observation, next) = ([step as f32], [(step + 1) as f32]);
+            returns.push(
+                &observation,
+                0,
+                (step + 1) as f64,
+                &next,
+                last && terminated,
+                last && !terminated,
+                &mut replay,
+            );
+        }
+        replay
+    }
+
+    #[test]
+    fn full_windows_sum_three_rewards_and_bootstrap_with_gamma_cubed() {
+        // 5 steps ending in a termination: s0 → 1 + 0.5·2 + 0.25·3 = 2.75 then s3 (γ³ = 0.125); s1 → 2 + 1.5 + 1 =
+        // 4.5 then s4; s2 → 3 + 2 + 1.25 = 6.25 then s5, the terminal state; s3 → 4 + 2.5 = 6.5; s4 → 5.
+        let rows = stored(&episode(5, true));
+        assert_eq!(
+            rows,
+            vec![
+                (0.0, 2.75, 3.0, 0.0, 0.125),
+                (1.0, 4.5, 4.0, 0.0, 0.125),
+                (2.0, 6.25, 5.0, 1.0, 0.125),
+                (3.0, 6.5, 5.0, 1.0, 0.25),
+                (4.0, 5.0, 5.0, 1.0, 0.5),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_truncation_inside_the_window_bootstraps_from_the_cut_state() {
+        // 2 steps cut by a time limit: s0 → 1 + 0.5·2 = 2 then s2 with γ² = 0.25, not terminal; s1 → 2 then s2 with γ.
+        let rows = stored(&episode(2, false));
+        assert_eq!(rows, vec![(0.0, 2.0, 2.0, 0.0, 0.25), (1.0, 2.0, 2.0, 0.0, 0.5)]);
+    }
+
+    #[test]
+    fn one_step_returns_are_plain_transitions() {
+        let mut replay = ReplayBuffer::uniform(8, 1);
+        let mut returns = NStepReturns::new(1, 0.9);
+        returns.push(&[0.0], 1, 2.0, &[1.0], false, false, &mut replay);
+        let rows = stored(&replay);
+        assert_eq!(rows, vec![(0.0, 2.0, 1.0, 0.0, 0.9)]);
+    }
+}
