@@ -16,6 +16,7 @@ pub fn cleanrl_cartpole() -> (EnvSpec, AgentConfig) {
         eval_every: 50_000,
         eval_episodes: 10,
         final_evals: 1,
+        agent: Default::default(),
     };
     let agent = AgentConfig {
         hidden: vec![120, 84],

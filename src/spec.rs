@@ -59,7 +59,7 @@ use ron::error::SpannedError;
 use ron::extensions::Extensions;
 use serde::{Deserialize, Serialize};
 
-use crate::agent::config::{AgentConfig, Exploration, Replay, Target};
+use crate::agent::config::{AgentConfig, AgentOverrides, Exploration, Replay, Target};
 use crate::error::{Location, SpecError};
 
 /// One experiment as the user writes it in RON.
@@ -70,12 +70,32 @@ pub struct Spec {
     pub name: String,
     /// The environments to train on, each with its budget and evaluation settings.
     pub envs: Vec<EnvSpec>,
-    /// The agent configuration (fields left out take `AgentConfig::default()`).
+    /// The base agent configuration (fields left out take `AgentConfig::default()`).
     #[serde(default)]
     pub agent: AgentConfig,
+    /// Named variants, each the base agent plus the changes it writes; none means one variant, `base`.
+    #[serde(default)]
+    pub variants: Vec<Variant>,
+    /// The variant the others are compared with (in the report and the check).
+    #[serde(default)]
+    pub reference: Option<String>,
     /// Which seeds to run: `Count(5)` means seeds 0..5; `List([3, 7])` exactly those.
     pub seeds: Seeds,
 }
+
+/// One named variant of the base agent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Variant {
+    /// Its name: a folder name, unique in the spec.
+    pub name: String,
+    /// What it changes on the base agent (after the env's own changes).
+    #[serde(default)]
+    pub agent: AgentOverrides,
+}
+
+/// The variant name of a spec without variants.
+pub const BASE_VARIANT: &str = "base";
 
 /// One environment of a spec.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -94,6 +114,9 @@ pub struct EnvSpec {
     /// A run's final score is the mean of its last `final_evals` evaluations.
     #[serde(default = "default_final_evals")]
     pub final_evals: usize,
+    /// Changes to the agent on this env, for every variant (e.g. a wider network), applied before the variant's.
+    #[serde(default, skip_serializing_if = "AgentOverrides::is_empty")]
+    pub agent: AgentOverrides,
 }
 
 fn default_eval_every() -> usize {
@@ -239,17 +262,81 @@ impl std::error::Error for Violation {}
 impl Spec {
     /// Checks every rule the schema cannot express in types; the first broken rule (in field order) is returned.
     pub fn validate(&self) -> Result<(), Violation> {
-        validate_name(&self.name)?;
+        validate_name(FieldPath::root().field("name"), &self.name)?;
         validate_envs(&self.envs)?;
-        validate_agent(&self.agent)?;
+        let agent = FieldPath::root().field("agent");
+        validate_agent(&self.agent, &agent)?;
+        for (index, env) in self.envs.iter().enumerate() {
+            validate_agent(
+                &env.agent.apply_to(&self.agent),
+                &FieldPath::root().field("envs").index(index).field("agent"),
+            )?;
+        }
+        validate_variants(self)?;
         validate_seeds(&self.seeds)
     }
+
+    /// The variants' names and changes, in order; `base` with no changes when the spec declares none.
+    pub fn variant_list(&self) -> Vec<Variant> {
+        if self.variants.is_empty() {
+            vec![Variant {
+                name: BASE_VARIANT.to_string(),
+                agent: AgentOverrides::default(),
+            }]
+        } else {
+            self.variants.clone()
+        }
+    }
+
+    /// The agent a run of `variant` on `env` trains: the base, then the env's changes, then the variant's.
+    pub fn resolve_agent(&self, env: &EnvSpec, variant: &Variant) -> AgentConfig {
+        variant.agent.apply_to(&env.agent.apply_to(&self.agent))
+    }
+}
+
+fn validate_variants(spec: &Spec) -> Result<(), Violation> {
+    let variants_field = FieldPath::root().field("variants");
+    for (index, variant) in spec.variants.iter().enumerate() {
+        let variant_field = variants_field.clone().index(index);
+        validate_name(variant_field.clone().field("name"), &variant.name)?;
+        if let Some(first) = spec.variants[..index]
+            .iter()
+            .position(|other| other.name == variant.name)
+        {
+            return Err(Violation::at_value(
+                variant_field.field("name"),
+                format!(
+                    "{:?} is declared twice (first as {})",
+                    variant.name,
+                    variants_field.clone().index(first)
+                ),
+                "each variant name once",
+            ));
+        }
+        for env in &spec.envs {
+            validate_agent(&spec.resolve_agent(env, variant), &variant_field.clone().field("agent"))?;
+        }
+    }
+    if let Some(reference) = &spec.reference {
+        let names: Vec<String> = spec
+            .variant_list()
+            .iter()
+            .map(|variant| format!("{:?}", variant.name))
+            .collect();
+        if !spec.variant_list().iter().any(|variant| &variant.name == reference) {
+            return Err(Violation::at_value(
+                FieldPath::root().field("reference"),
+                format!("{reference:?} names no variant"),
+                format!("one of {}", names.join(", ")),
+            ));
+        }
+    }
+    Ok(())
 }
 
 const NAME_RULE: &str = "a folder name made of letters, digits, '-', '_' and '.'";
 
-fn validate_name(name: &str) -> Result<(), Violation> {
-    let field = FieldPath::root().field("name");
+fn validate_name(field: FieldPath, name: &str) -> Result<(), Violation> {
     if name.is_empty() {
         return Err(Violation::at_key(field, "got \"\"", NAME_RULE));
     }
@@ -317,8 +404,9 @@ fn validate_envs(envs: &[EnvSpec]) -> Result<(), Violation> {
     Ok(())
 }
 
-fn validate_agent(agent: &AgentConfig) -> Result<(), Violation> {
-    let agent_field = FieldPath::root().field("agent");
+/// Checks a (resolved) agent config; `agent_field` is where its fields are written (`agent`, `envs[0].agent`,
+/// `variants[2].agent`), the place an error points at.
+fn validate_agent(agent: &AgentConfig, agent_field: &FieldPath) -> Result<(), Violation> {
     let field = |name: &str| agent_field.clone().field(name);
 
     if agent.hidden.is_empty() {
@@ -1125,8 +1213,11 @@ Spec(
                     eval_every: 5_000,
                     eval_episodes: 10,
                     final_evals: 3,
+                    agent: AgentOverrides::default(),
                 }],
                 agent: AgentConfig::default(),
+                variants: vec![],
+                reference: None,
                 seeds: Seeds::Count(2),
             }
         );
@@ -1280,6 +1371,49 @@ Spec(
     }
 
     #[test]
+    fn refuses_trick_settings_outside_their_ranges() {
+        assert_eq!(
+            agent_error("target: Soft(1.5)"),
+            "t.ron:4:13: agent.target: got Soft(1.5), expected Soft(tau) with tau in (0, 1]"
+        );
+        assert_eq!(
+            agent_error("target: Soft(0.0)"),
+            "t.ron:4:13: agent.target: got Soft(0.0), expected Soft(tau) with tau in (0, 1]"
+        );
+        assert_eq!(
+            agent_error("target: Hard(0)"),
+            "t.ron:4:13: agent.target: got 0, expected an integer > 0 (env steps between two target-network copies)"
+        );
+        assert_eq!(
+            agent_error("exploration: Noisy(0.0)"),
+            "t.ron:4:13: agent.exploration: got Noisy(0.0), expected Noisy(sigma0) with a finite sigma0 > 0 \
+             (Fortunato et al.: 0.5)"
+        );
+        // Inside `Prioritized(...)` the error points at the field itself: `alpha` is at column 33.
+        assert_eq!(
+            agent_error("replay: Prioritized(alpha: -0.5)"),
+            "t.ron:4:33: agent.replay.alpha: got -0.5, expected a finite number >= 0"
+        );
+        assert_eq!(
+            agent_error("replay: Prioritized(beta_start: 2.0)"),
+            "t.ron:4:33: agent.replay.beta_start: got 2.0, expected a number in [0, 1]"
+        );
+        assert_eq!(
+            agent_error("max_grad_norm: 0.0"),
+            "t.ron:4:13: agent.max_grad_norm: got 0.0, expected a finite number > 0"
+        );
+        let every_trick = "target: Soft(0.005), exploration: Noisy(0.5), replay: Prioritized(), double: true, \
+                           dueling: true, n_step: 3, max_grad_norm: 10.0, history: 4, target: None";
+        let message = agent_error(every_trick);
+        assert!(
+            message.contains("agent.target: given twice"),
+            "a field written twice is refused: {message}"
+        );
+        let every_trick = every_trick.trim_end_matches(", target: None");
+        assert!(parse_spec(&spec_source(OK_ENV, every_trick, "Count(2)"), Path::new("t.ron")).is_ok());
+    }
+
+    #[test]
     fn refuses_a_batch_larger_than_the_buffer_and_names_both() {
         let expected = "expected batch_size <= buffer_size (a batch is sampled from the buffer)";
         assert_eq!(
@@ -1364,7 +1498,7 @@ Spec(
             (
                 "(\n    name: \"t\",\n    envs: [(id: \"CartPole-v1\", stepz: 1000)],\n    seeds: Count(2),\n)\n",
                 "t.ron:3:37: envs[0].stepz: unknown field, expected one of `id`, `steps`, `eval_every`, \
-                 `eval_episodes`, `final_evals`",
+                 `eval_episodes`, `final_evals`, `agent`",
             ),
             (
                 "(\n    name: \"t\",\n    envs: [(id: \"CartPole-v1\")],\n    seeds: Count(2),\n)\n",

@@ -76,81 +76,107 @@ impl Replay {
     }
 }
 
-/// Everything that defines how a DQN agent learns. Fields left out of a spec take the defaults below.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct AgentConfig {
-    /// Widths of the Q-network's hidden layers (ReLU after each); the input and output sizes come from the env.
-    pub hidden: Vec<usize>,
-    /// Adam's learning rate.
-    pub learning_rate: f64,
-    /// Adam's ε (added to the root of the second moment).
-    pub adam_epsilon: f64,
-    /// Discount factor γ.
-    pub gamma: f64,
-    /// Transitions per gradient step.
-    pub batch_size: usize,
-    /// Capacity of the replay buffer (a ring: the oldest transition is overwritten).
-    pub buffer_size: usize,
-    /// Env steps taken with random actions before the first gradient step.
-    pub learning_starts: usize,
-    /// Env steps between two training calls.
-    pub train_every: usize,
-    /// Gradient steps per training call.
-    pub gradient_steps: usize,
-    /// trick: target network — `Hard(every)`, `Soft(tau)` or `None`.
-    pub target: Target,
-    /// ε at the first step.
-    pub epsilon_start: f64,
-    /// ε after the decay, kept until the end.
-    pub epsilon_end: f64,
-    /// Fraction of the run's step budget over which ε decays linearly from start to end.
-    pub exploration_fraction: f64,
-    /// trick: exploration — `EpsilonGreedy` or `Noisy(sigma0)`.
-    pub exploration: Exploration,
-    /// trick: the loss on the TD error — `Huber` (δ = 1) or `Mse`.
-    pub loss: Loss,
-    /// trick: double DQN — the online network picks argmax a' at s', the target network evaluates it.
-    pub double: bool,
-    /// trick: dueling heads — Q = V + A − mean(A).
-    pub dueling: bool,
-    /// trick: replay sampling — `Uniform` or `Prioritized(alpha: 0.6, beta_start: 0.4, epsilon: 1e-6)`.
-    pub replay: Replay,
-    /// trick: n-step returns — rewards summed over this many steps before bootstrapping (1 is plain DQN).
-    pub n_step: usize,
-    /// trick: gradient clipping — the global gradient norm is scaled down to this when larger; none when absent.
-    pub max_grad_norm: Option<f64>,
-    /// trick: history — the network sees the last this many observations stacked (1 is the current one alone).
-    pub history: usize,
+/// Declares [`AgentConfig`] (every field with its type, default and doc line, in one table) and [`AgentOverrides`]
+/// (the same fields, each optional: what a variant or an env changes on top of a base config).
+macro_rules! agent_config {
+    ($($(#[doc = $doc:literal])* $field:ident: $type:ty = $default:expr,)*) => {
+        /// Everything that defines how a DQN agent learns. Fields left out of a spec take the defaults below.
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[serde(default, deny_unknown_fields)]
+        pub struct AgentConfig {
+            $($(#[doc = $doc])* pub $field: $type,)*
+        }
+
+        impl Default for AgentConfig {
+            fn default() -> Self {
+                AgentConfig { $($field: $default,)* }
+            }
+        }
+
+        /// Changes to an [`AgentConfig`]: each field written replaces the base's, each left out keeps it.
+        #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct AgentOverrides {
+            $(
+                $(#[doc = $doc])*
+                #[serde(default, deserialize_with = "written", skip_serializing_if = "Option::is_none")]
+                pub $field: Option<$type>,
+            )*
+        }
+
+        impl AgentOverrides {
+            /// `base` with every written field replaced.
+            pub fn apply_to(&self, base: &AgentConfig) -> AgentConfig {
+                let mut config = base.clone();
+                $(if let Some(value) = &self.$field { config.$field = value.clone(); })*
+                config
+            }
+
+            /// Whether no field is written.
+            pub fn is_empty(&self) -> bool {
+                self.written_fields().is_empty()
+            }
+
+            /// The names of the fields written, in declaration order.
+            pub fn written_fields(&self) -> Vec<&'static str> {
+                let mut names = Vec::new();
+                $(if self.$field.is_some() { names.push(stringify!($field)); })*
+                names
+            }
+        }
+    };
 }
 
-impl Default for AgentConfig {
-    fn default() -> Self {
-        // CleanRL's dqn.py defaults (vanilla DQN: every trick but the target network and replay off).
-        AgentConfig {
-            hidden: vec![120, 84],
-            learning_rate: 2.5e-4,
-            adam_epsilon: 1e-8,
-            gamma: 0.99,
-            batch_size: 128,
-            buffer_size: 10_000,
-            learning_starts: 10_000,
-            train_every: 10,
-            gradient_steps: 1,
-            target: Target::Hard(500),
-            epsilon_start: 1.0,
-            epsilon_end: 0.05,
-            exploration_fraction: 0.5,
-            exploration: Exploration::EpsilonGreedy,
-            loss: Loss::Mse,
-            double: false,
-            dueling: false,
-            replay: Replay::Uniform,
-            n_step: 1,
-            max_grad_norm: None,
-            history: 1,
-        }
-    }
+/// A field that is written at all is `Some`, even when its own type is an `Option` written `None` (so a variant can
+/// switch `max_grad_norm` off).
+fn written<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(deserializer: D) -> Result<Option<T>, D::Error> {
+    T::deserialize(deserializer).map(Some)
+}
+
+// CleanRL's dqn.py defaults (vanilla DQN: a hard-copied target network, uniform replay, every other trick off).
+agent_config! {
+    /// Widths of the Q-network's hidden layers (ReLU after each); the input and output sizes come from the env.
+    hidden: Vec<usize> = vec![120, 84],
+    /// Adam's learning rate.
+    learning_rate: f64 = 2.5e-4,
+    /// Adam's ε (added to the root of the second moment).
+    adam_epsilon: f64 = 1e-8,
+    /// Discount factor γ.
+    gamma: f64 = 0.99,
+    /// Transitions per gradient step.
+    batch_size: usize = 128,
+    /// Capacity of the replay buffer (a ring: the oldest transition is overwritten).
+    buffer_size: usize = 10_000,
+    /// Env steps taken with random actions before the first gradient step.
+    learning_starts: usize = 10_000,
+    /// Env steps between two training calls.
+    train_every: usize = 10,
+    /// Gradient steps per training call.
+    gradient_steps: usize = 1,
+    /// trick: target network — `Hard(every)`, `Soft(tau)` or `None`.
+    target: Target = Target::Hard(500),
+    /// ε at the first step.
+    epsilon_start: f64 = 1.0,
+    /// ε after the decay, kept until the end.
+    epsilon_end: f64 = 0.05,
+    /// Fraction of the run's step budget over which ε decays linearly from start to end.
+    exploration_fraction: f64 = 0.5,
+    /// trick: exploration — `EpsilonGreedy` or `Noisy(sigma0)`.
+    exploration: Exploration = Exploration::EpsilonGreedy,
+    /// trick: the loss on the TD error — `Huber` (δ = 1) or `Mse`.
+    loss: Loss = Loss::Mse,
+    /// trick: double DQN — the online network picks argmax a' at s', the target network evaluates it.
+    double: bool = false,
+    /// trick: dueling heads — Q = V + A − mean(A).
+    dueling: bool = false,
+    /// trick: replay sampling — `Uniform` or `Prioritized(alpha: 0.6, beta_start: 0.4, epsilon: 1e-6)`.
+    replay: Replay = Replay::Uniform,
+    /// trick: n-step returns — rewards summed over this many steps before bootstrapping (1 is plain DQN).
+    n_step: usize = 1,
+    /// trick: gradient clipping — the global gradient norm is scaled down to this when larger; none when absent.
+    max_grad_norm: Option<f64> = None,
+    /// trick: history — the network sees the last this many observations stacked (1 is the current one alone).
+    history: usize = 1,
 }
 
 impl AgentConfig {
@@ -218,5 +244,31 @@ mod tests {
         let no_target: AgentConfig = ron::from_str("(target: None, replay: Prioritized())").unwrap();
         assert_eq!(no_target.target, Target::None);
         assert_eq!(no_target.replay, Replay::prioritized());
+    }
+
+    #[test]
+    fn overrides_replace_only_the_fields_written() {
+        let base = AgentConfig {
+            learning_rate: 1e-3,
+            max_grad_norm: Some(10.0),
+            ..AgentConfig::default()
+        };
+        let overrides: AgentOverrides = ron::from_str("(double: true, max_grad_norm: None, n_step: 3)").unwrap();
+        assert_eq!(overrides.written_fields(), ["double", "n_step", "max_grad_norm"]);
+        let config = overrides.apply_to(&base);
+        assert_eq!(
+            config,
+            AgentConfig {
+                double: true,
+                n_step: 3,
+                max_grad_norm: None,
+                ..base.clone()
+            }
+        );
+        assert_eq!(AgentOverrides::default().apply_to(&base), base);
+        assert!(
+            ron::from_str::<AgentOverrides>("(doubel: true)").is_err(),
+            "unknown fields are refused"
+        );
     }
 }
