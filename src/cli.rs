@@ -2,15 +2,15 @@
 //!
 //! Exit codes: 0 success; 1 the work ran but something failed (a run); 2 bad input (a spec, a path) before any work.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
-use crate::plan::plan;
+use crate::plan::{plan, shard_runs, PlannedRun, Shard};
 use crate::runner::{default_out_dir, execute, RunnerOptions};
-use crate::spec::load_spec;
+use crate::spec::{load_spec, Spec};
 use crate::store::{ResultsDir, RunStatus};
 
 /// knowhow: measures which deep Q-learning tricks really matter.
@@ -23,7 +23,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Train every env × seed of a spec and write the results folder.
+    /// Train every env × variant × seed of a spec and write the results folder.
     Run {
         /// The experiment spec (RON).
         spec: PathBuf,
@@ -36,6 +36,26 @@ pub enum Command {
         /// Retrain every run, even those already complete with the same config.
         #[arg(long)]
         fresh: bool,
+        /// Run only part i of N of the plan (1-based, e.g. 2/4), for one machine of a cluster; the shards' folders
+        /// merge by copying them into one.
+        #[arg(long)]
+        shard: Option<Shard>,
+        /// List the runs that would train, and stop.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// List a spec's runs (env × variant × seed) with their estimated cost, without training.
+    Plan {
+        /// The experiment spec (RON).
+        spec: PathBuf,
+        /// Only part i of N of the plan.
+        #[arg(long)]
+        shard: Option<Shard>,
+    },
+    /// Check a spec without running it: exit 0 if it is valid, 2 with the first error if not.
+    Validate {
+        /// The experiment spec (RON).
+        spec: PathBuf,
     },
     /// Measure speed: whole-run env steps/s at CleanRL's CartPole DQN settings on one thread.
     Bench {
@@ -53,28 +73,88 @@ pub const EXIT_FAILED: u8 = 1;
 /// Runs the parsed command line and returns the exit code; errors are printed as one line on stderr.
 pub fn main_with(cli: Cli) -> ExitCode {
     match cli.command {
-        Command::Run { spec, out, jobs, fresh } => run_command(spec, out, jobs, fresh),
+        Command::Run {
+            spec,
+            out,
+            jobs,
+            fresh,
+            shard,
+            dry_run,
+        } => {
+            let spec_and_runs = match planned(&spec, shard) {
+                Ok(planned) => planned,
+                Err(code) => return code,
+            };
+            if dry_run {
+                print_plan(&spec_and_runs.1);
+                return ExitCode::SUCCESS;
+            }
+            run_command(&spec, spec_and_runs, out, jobs, fresh, shard)
+        }
+        Command::Plan { spec, shard } => match planned(&spec, shard) {
+            Ok((_, runs)) => {
+                print_plan(&runs);
+                ExitCode::SUCCESS
+            }
+            Err(code) => code,
+        },
+        Command::Validate { spec } => match planned(&spec, None) {
+            Ok((parsed, runs)) => {
+                let variants = parsed.variant_list().len();
+                println!(
+                    "{}: valid; {} runs ({} envs × {variants} variants × {} seeds)",
+                    spec.display(),
+                    runs.len(),
+                    parsed.envs.len(),
+                    parsed.seeds.to_vec().len()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(code) => code,
+        },
         Command::Bench { repetitions } => bench_command(repetitions),
     }
 }
 
-fn run_command(spec_path: PathBuf, out: Option<PathBuf>, jobs: Option<usize>, fresh: bool) -> ExitCode {
-    let spec = match load_spec(&spec_path) {
-        Ok(spec) => spec,
-        Err(error) => {
-            eprintln!("error: {error}");
-            return ExitCode::from(EXIT_BAD_INPUT);
-        }
+/// The spec at `spec_path` and its runs (only `shard`'s part when given); a bad spec is reported on stderr and
+/// becomes exit code 2.
+fn planned(spec_path: &Path, shard: Option<Shard>) -> Result<(Spec, Vec<PlannedRun>), ExitCode> {
+    let spec = load_spec(spec_path).map_err(|error| {
+        eprintln!("error: {error}");
+        ExitCode::from(EXIT_BAD_INPUT)
+    })?;
+    let runs = plan(&spec);
+    let runs = match shard {
+        Some(shard) => shard_runs(&runs, shard),
+        None => runs,
     };
+    Ok((spec, runs))
+}
+
+/// One line per run: its id and its estimated cost, then the total.
+fn print_plan(runs: &[PlannedRun]) {
+    for run in runs {
+        println!("{:<40} {:>10} env steps", run.id(), run.cost_steps());
+    }
+    let total: usize = runs.iter().map(PlannedRun::cost_steps).sum();
+    println!("{} runs, {total} env steps in all", runs.len());
+}
+
+fn run_command(
+    spec_path: &Path,
+    (spec, runs): (Spec, Vec<PlannedRun>),
+    out: Option<PathBuf>,
+    jobs: Option<usize>,
+    fresh: bool,
+    shard: Option<Shard>,
+) -> ExitCode {
     let result = (|| -> anyhow::Result<ExitCode> {
         let source =
-            std::fs::read_to_string(&spec_path).with_context(|| format!("{}: cannot read", spec_path.display()))?;
+            std::fs::read_to_string(spec_path).with_context(|| format!("{}: cannot read", spec_path.display()))?;
         let results = ResultsDir::new(out.unwrap_or_else(|| default_out_dir(&spec.name)));
         results.write_spec(&source)?;
-        let runs = plan(&spec);
         let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |count| count.get()));
-        let outcome = execute(&runs, &results, &RunnerOptions { jobs, fresh })?;
-
+        let outcome = execute(&runs, &results, &RunnerOptions { jobs, fresh, shard })?;
         for manifest in &outcome.manifests {
             match &manifest.status {
                 RunStatus::Complete => println!(

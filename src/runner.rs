@@ -10,7 +10,7 @@ use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
-use crate::plan::PlannedRun;
+use crate::plan::{PlannedRun, Shard};
 use crate::store::{Manifest, ResultsDir, RunStatus, StoreError};
 use crate::train::train_run;
 
@@ -21,6 +21,8 @@ pub struct RunnerOptions {
     pub jobs: usize,
     /// Retrain runs even when complete results with the same config hash exist.
     pub fresh: bool,
+    /// The part of the plan these runs are, if a shard: its summary gets a file of its own.
+    pub shard: Option<Shard>,
 }
 
 /// What a batch did.
@@ -104,7 +106,7 @@ pub fn execute(runs: &[PlannedRun], results: &ResultsDir, options: &RunnerOption
         .into_iter()
         .map(|slot| slot.expect("every run has a manifest"))
         .collect();
-    results.write_summary(&manifests)?;
+    results.write_summary(&manifests, options.shard)?;
     Ok(BatchOutcome { manifests, skipped })
 }
 

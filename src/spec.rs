@@ -1413,6 +1413,48 @@ Spec(
         assert!(parse_spec(&spec_source(OK_ENV, every_trick, "Count(2)"), Path::new("t.ron")).is_ok());
     }
 
+    /// A spec with `variants` and `reference` written on lines 4 and 5.
+    fn variants_error(variants: &str, reference: &str) -> String {
+        error(&format!(
+            "(\n    name: \"t\",\n    envs: [{OK_ENV}],\n    variants: [{variants}],\n    reference: {reference},\n    \
+             seeds: Count(2),\n)\n"
+        ))
+    }
+
+    #[test]
+    fn refuses_bad_variants_and_references() {
+        assert_eq!(
+            variants_error(r#"(name: "a"), (name: "b", agent: (doubel: true))"#, r#""a""#),
+            "t.ron:4:55: variants[1].agent.doubel: unknown field, expected one of `hidden`, `learning_rate`, \
+             `adam_epsilon`, `gamma`, `batch_size`, `buffer_size`, `learning_starts`, `train_every`, \
+             `gradient_steps`, `target`, `epsilon_start`, `epsilon_end`, `exploration_fraction`, `exploration`, \
+             `loss`, `double`, `dueling`, `replay`, `n_step`, `max_grad_norm`, `history`"
+        );
+        assert_eq!(
+            variants_error(r#"(name: "a"), (name: "a", agent: (double: true))"#, r#""a""#),
+            "t.ron:4:36: variants[1].name: \"a\" is declared twice (first as variants[0]), expected each variant \
+             name once"
+        );
+        assert_eq!(
+            variants_error(r#"(name: "a"), (name: "b")"#, r#""vanila""#),
+            "t.ron:5:16: reference: \"vanila\" names no variant, expected one of \"a\", \"b\""
+        );
+        assert_eq!(
+            variants_error(r#"(name: "a/b")"#, r#""a/b""#),
+            "t.ron:4:17: variants[0].name: \"a/b\" contains '/', expected a folder name made of letters, digits, \
+             '-', '_' and '.'"
+        );
+        // A variant's change is checked on the resolved config and pointed at where the variant writes it.
+        assert_eq!(
+            variants_error(r#"(name: "a", agent: (n_step: 0))"#, r#""a""#),
+            "t.ron:4:36: variants[0].agent.n_step: got 0, expected an integer > 0 (rewards summed before \
+             bootstrapping; 1 is plain DQN)"
+        );
+        // Without variants the one variant is `base`, and the reference may name it.
+        let source = format!("(name: \"t\", envs: [{OK_ENV}], reference: \"base\", seeds: Count(2))");
+        assert!(parse_spec(&source, Path::new("t.ron")).is_ok());
+    }
+
     #[test]
     fn refuses_a_batch_larger_than_the_buffer_and_names_both() {
         let expected = "expected batch_size <= buffer_size (a batch is sampled from the buffer)";

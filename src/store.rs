@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::agent::config::AgentConfig;
-use crate::plan::PlannedRun;
+use crate::plan::{PlannedRun, Shard};
 use crate::spec::EnvSpec;
 use crate::stats::run_scores::{area_under_curve, final_score};
 use crate::train::RunRecords;
@@ -137,9 +137,15 @@ impl ResultsDir {
     }
 
     /// Writes `summary.csv`: one row per run, in the order given.
-    pub fn write_summary(&self, manifests: &[Manifest]) -> Result<(), StoreError> {
+    /// `shard` i/N writes `summary.shard-i-of-N.csv` instead, so that shards copied into one folder never write the
+    /// same file.
+    pub fn write_summary(&self, manifests: &[Manifest], shard: Option<Shard>) -> Result<(), StoreError> {
         let rows: Vec<SummaryRow> = manifests.iter().map(SummaryRow::from).collect();
-        write_csv(&self.root.join("summary.csv"), &rows)
+        let name = match shard {
+            None => "summary.csv".to_string(),
+            Some(Shard { index, count }) => format!("summary.shard-{index}-of-{count}.csv"),
+        };
+        write_csv(&self.root.join(name), &rows)
     }
 }
 
