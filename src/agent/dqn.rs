@@ -196,6 +196,8 @@ impl Dqn {
         let loss = (per_sample * weights).mean();
         let loss_value = loss.array();
         let mut gradients = self.online.parameter_gradients(&layers, &loss.backward());
+        // The pass's layers share their buffers with the network: drop them so the update writes in place.
+        drop(layers);
         // trick: gradient clipping — scale the global gradient norm down to `max_grad_norm`.
         if let Some(max_norm) = self.config.max_grad_norm {
             clip_gradient_norm(&mut gradients, max_norm);
