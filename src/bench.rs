@@ -1,8 +1,11 @@
-//! Benchmarks (numbers to report, never timed tests): whole-run env steps/s at CleanRL's CartPole DQN settings.
+//! Benchmarks (numbers to report, never timed tests): whole-run env steps/s at CleanRL's CartPole DQN settings, and
+//! gradient updates/s with each trick switched on alone.
 
 use std::time::Instant;
 
-use crate::agent::config::{AgentConfig, Loss, Target};
+use crate::agent::config::{AgentConfig, Exploration, Loss, Replay, Target};
+use crate::agent::dqn::Dqn;
+use crate::envs::make_env;
 use crate::spec::EnvSpec;
 use crate::train::train_run;
 
@@ -85,6 +88,78 @@ pub fn whole_run_cleanrl_cartpole(repetitions: usize) -> Measurement {
     Measurement {
         name: "whole run, CleanRL CartPole-v1 settings, 1 thread".to_string(),
         unit: "env steps/s".to_string(),
+        samples,
+    }
+}
+
+/// The tricks whose update cost `update_throughput` measures, each switched on alone over `base`.
+pub fn trick_variants(base: &AgentConfig) -> Vec<(&'static str, AgentConfig)> {
+    let with = |change: fn(&mut AgentConfig)| {
+        let mut config = base.clone();
+        change(&mut config);
+        config
+    };
+    vec![
+        ("vanilla", base.clone()),
+        ("double", with(|config| config.double = true)),
+        ("prioritized", with(|config| config.replay = Replay::prioritized())),
+        ("noisy", with(|config| config.exploration = Exploration::Noisy(0.5))),
+        ("dueling", with(|config| config.dueling = true)),
+        ("n-step 3", with(|config| config.n_step = 3)),
+        ("soft target", with(|config| config.target = Target::Soft(0.005))),
+        ("huber", with(|config| config.loss = Loss::Huber)),
+        ("grad clipping", with(|config| config.max_grad_norm = Some(10.0))),
+    ]
+}
+
+/// Gradient updates/s of `config` on CartPole-v1 observations, one thread: the replay is filled with 10,000
+/// random-action transitions, then `updates` updates are timed, `repetitions` times (seeds 0, 1, …).
+pub fn update_throughput(name: &str, config: &AgentConfig, updates: usize, repetitions: usize) -> Measurement {
+    let single_thread = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .expect("a one-thread pool");
+    let samples = (0..repetitions as u64)
+        .map(|seed| {
+            single_thread.install(|| {
+                let mut env = make_env("CartPole-v1").expect("a registered env");
+                let mut agent = Dqn::new(config, env.observation_size(), env.action_count(), seed);
+                let mut observation = vec![0.0; env.observation_size()];
+                let mut next_observation = observation.clone();
+                env.reset(Some(seed), &mut observation);
+                for step in 0..10_000 {
+                    let action = step % env.action_count();
+                    let outcome = env.step(action, &mut next_observation);
+                    agent.observe(
+                        &observation,
+                        action,
+                        outcome.reward,
+                        &next_observation,
+                        outcome.terminated,
+                        outcome.truncated,
+                    );
+                    if outcome.terminated || outcome.truncated {
+                        env.reset(None, &mut observation);
+                    } else {
+                        std::mem::swap(&mut observation, &mut next_observation);
+                    }
+                }
+                let started = Instant::now();
+                for _ in 0..updates {
+                    agent.update(0.4);
+                }
+                updates as f64 / started.elapsed().as_secs_f64()
+            })
+        })
+        .collect();
+    let network: Vec<String> = config.hidden.iter().map(usize::to_string).collect();
+    Measurement {
+        name: format!(
+            "updates, batch {}, 4-{}-2, {name}",
+            config.batch_size,
+            network.join("-")
+        ),
+        unit: "updates/s".to_string(),
         samples,
     }
 }

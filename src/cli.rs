@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
+use crate::agent::config::AgentConfig;
 use crate::plan::{plan, shard_runs, PlannedRun, Shard};
 use crate::runner::{default_out_dir, execute, RunnerOptions};
 use crate::spec::{load_spec, Spec};
@@ -190,15 +191,35 @@ fn run_command(
 }
 
 fn bench_command(repetitions: usize) -> ExitCode {
-    let measurement = crate::bench::whole_run_cleanrl_cartpole(repetitions.max(1));
-    println!(
-        "{}: median {:.0} {} (min {:.0}, max {:.0}, {} runs)",
-        measurement.name,
-        measurement.median(),
-        measurement.unit,
-        measurement.min(),
-        measurement.max(),
-        measurement.samples.len()
-    );
+    let repetitions = repetitions.max(1);
+    let print = |measurement: &crate::bench::Measurement| {
+        println!(
+            "{:<58} median {:>8.0} {} (min {:.0}, max {:.0}, {} runs)",
+            measurement.name,
+            measurement.median(),
+            measurement.unit,
+            measurement.min(),
+            measurement.max(),
+            measurement.samples.len()
+        )
+    };
+    let base = AgentConfig {
+        hidden: vec![64, 64],
+        batch_size: 64,
+        ..AgentConfig::default()
+    };
+    let mut vanilla_median = None;
+    for (name, config) in crate::bench::trick_variants(&base) {
+        let measurement = crate::bench::update_throughput(name, &config, 2_000, repetitions);
+        print(&measurement);
+        let median = measurement.median();
+        let vanilla = *vanilla_median.get_or_insert(median);
+        println!(
+            "{:<58} {:>+7.1}% time per update vs vanilla",
+            "",
+            (vanilla / median - 1.0) * 100.0
+        );
+    }
+    print(&crate::bench::whole_run_cleanrl_cartpole(repetitions));
     ExitCode::SUCCESS
 }

@@ -9,6 +9,7 @@ pub mod cli;
 pub mod envs;
 pub mod error;
 pub mod plan;
+pub mod report;
 pub mod runner;
 pub mod seeding;
 pub mod spec;

@@ -1,0 +1,58 @@
+//! What a trick costs in compute: per variant, the median training speed (env steps per second of wall time,
+//! evaluations included) as a horizontal bar.
+
+use plotters::prelude::*;
+
+use super::{colour, plot_error, PlotError, FONT};
+
+/// One variant's speed.
+#[derive(Debug, Clone)]
+pub struct Speed {
+    pub name: String,
+    pub colour_index: usize,
+    pub steps_per_sec: f64,
+}
+
+pub fn cost(speeds: &[Speed]) -> Result<String, PlotError> {
+    let error = plot_error("cost");
+    let count = speeds.len().max(1) as f64;
+    let fastest = speeds.iter().map(|speed| speed.steps_per_sec).fold(1.0, f64::max) * 1.1;
+    let longest_name = speeds.iter().map(|speed| speed.name.chars().count()).max().unwrap_or(0);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (760, 60 + 30 * speeds.len().max(1) as u32)).into_drawing_area();
+        root.fill(&WHITE).map_err(&error)?;
+        let mut chart = ChartBuilder::on(&root)
+            .margin(12)
+            .x_label_area_size(40)
+            .y_label_area_size((longest_name as u32 * 7 + 16).clamp(60, 240))
+            .build_cartesian_2d(0.0..fastest, 0.0..count)
+            .map_err(&error)?;
+        let name_at = |y: &f64| {
+            let index = count - y - 0.5;
+            if (index - index.round()).abs() < 1e-6 && index >= 0.0 {
+                speeds.get(index.round() as usize).map(|speed| speed.name.clone()).unwrap_or_default()
+            } else {
+                String::new()
+            }
+        };
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .y_labels(speeds.len().max(1) * 2 + 1)
+            .y_label_formatter(&name_at)
+            .x_desc("env steps per second (median over runs, one core each)")
+            .x_labels(6)
+            .label_style((FONT, 13))
+            .axis_desc_style((FONT, 14))
+            .draw()
+            .map_err(&error)?;
+        let bars = speeds.iter().enumerate().map(|(index, speed)| {
+            let y = count - index as f64 - 0.5;
+            Rectangle::new([(0.0, y - 0.3), (speed.steps_per_sec, y + 0.3)], colour(speed.colour_index).filled())
+        });
+        chart.draw_series(bars).map_err(&error)?;
+        root.present().map_err(&error)?;
+    }
+    Ok(svg)
+}

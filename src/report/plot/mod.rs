@@ -1,0 +1,86 @@
+//! The report's figures: each a function from plain numbers to an SVG string (plotters' SVG backend), one figure
+//! per file. Rendering computes nothing statistical: every estimate and interval arrives computed.
+
+pub mod cost;
+pub mod curves;
+pub mod forest;
+pub mod overestimation;
+pub mod profile;
+pub mod seeds;
+
+use plotters::style::RGBColor;
+
+/// Okabe & Ito's colour-blind-safe palette (black last); a variant keeps its colour across the whole report.
+pub const PALETTE: [RGBColor; 8] = [
+    RGBColor(0, 114, 178),   // blue
+    RGBColor(230, 159, 0),   // orange
+    RGBColor(0, 158, 115),   // bluish green
+    RGBColor(204, 121, 167), // reddish purple
+    RGBColor(86, 180, 233),  // sky blue
+    RGBColor(213, 94, 0),    // vermillion
+    RGBColor(240, 228, 66),  // yellow
+    RGBColor(0, 0, 0),       // black
+];
+
+/// The colour of the variant with this index in the spec (cycling after eight).
+pub fn colour(index: usize) -> RGBColor {
+    PALETTE[index % PALETTE.len()]
+}
+
+/// The colour as CSS `#rrggbb`, for legends drawn in HTML.
+pub fn css_colour(index: usize) -> String {
+    let RGBColor(red, green, blue) = colour(index);
+    format!("#{red:02x}{green:02x}{blue:02x}")
+}
+
+/// A point estimate with its confidence interval.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct Interval {
+    pub estimate: f64,
+    pub low: f64,
+    pub high: f64,
+}
+
+/// Why a figure could not be drawn.
+#[derive(Debug, thiserror::Error)]
+#[error("drawing the {figure} figure: {message}")]
+pub struct PlotError {
+    pub figure: &'static str,
+    pub message: String,
+}
+
+/// Turns any plotters error into a `PlotError` for `figure`.
+pub(crate) fn plot_error<E: std::fmt::Display>(figure: &'static str) -> impl Fn(E) -> PlotError {
+    move |error| PlotError { figure, message: error.to_string() }
+}
+
+/// A range `[low, high]` that contains every value with a margin of 5% on each side (and a unit width around a
+/// single value), so that no mark sits on the frame.
+pub fn padded_range(values: impl IntoIterator<Item = f64>) -> (f64, f64) {
+    let (low, high) = values
+        .into_iter()
+        .filter(|value| value.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(low, high), value| (low.min(value), high.max(value)));
+    if !low.is_finite() {
+        return (0.0, 1.0);
+    }
+    let margin = if high > low { (high - low) * 0.05 } else { 0.5_f64.max(low.abs() * 0.05) };
+    (low - margin, high + margin)
+}
+
+/// The font every figure uses (the browser picks the face; sizes in pixels).
+pub const FONT: &str = "sans-serif";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn padded_range_keeps_marks_off_the_frame() {
+        assert_eq!(padded_range([0.0, 10.0]), (-0.5, 10.5));
+        assert_eq!(padded_range([3.0]), (2.5, 3.5));
+        assert_eq!(padded_range([f64::NAN]), (0.0, 1.0));
+        assert_eq!(css_colour(0), "#0072b2");
+        assert_eq!(css_colour(8), "#0072b2");
+    }
+}

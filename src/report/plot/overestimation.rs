@@ -1,0 +1,74 @@
+//! The overestimation plot of the double DQN paper: per variant, the network's estimate max_a Q(s0, a) at the
+//! evaluation episodes' start states (solid) against the discounted return actually obtained from them (dashed).
+
+use plotters::prelude::*;
+
+use super::curves::compact_number;
+use super::{colour, padded_range, plot_error, PlotError, FONT};
+
+/// One variant's two curves over env steps: (step, mean across seeds).
+#[derive(Debug, Clone)]
+pub struct ValueCurves {
+    pub name: String,
+    pub colour_index: usize,
+    pub q_estimate: Vec<(f64, f64)>,
+    pub discounted_return: Vec<(f64, f64)>,
+}
+
+pub fn overestimation(curves: &[ValueCurves]) -> Result<String, PlotError> {
+    let error = plot_error("overestimation");
+    let points = || curves.iter().flat_map(|curve| curve.q_estimate.iter().chain(&curve.discounted_return));
+    let (x_high, (y_low, y_high)) =
+        (points().map(|point| point.0).fold(1.0, f64::max), padded_range(points().map(|point| point.1)));
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (760, 360)).into_drawing_area();
+        root.fill(&WHITE).map_err(&error)?;
+        let mut chart = ChartBuilder::on(&root)
+            .margin(12)
+            .x_label_area_size(40)
+            .y_label_area_size(64)
+            .build_cartesian_2d(0.0..x_high, y_low..y_high)
+            .map_err(&error)?;
+        chart
+            .configure_mesh()
+            .x_desc("env steps")
+            .y_desc("value of the start state (discounted)")
+            .x_labels(8)
+            .y_labels(6)
+            .x_label_formatter(&|x| compact_number(*x))
+            .label_style((FONT, 13))
+            .axis_desc_style((FONT, 14))
+            .light_line_style(WHITE.mix(0.0))
+            .draw()
+            .map_err(&error)?;
+        for curve in curves {
+            let line_colour = colour(curve.colour_index);
+            chart
+                .draw_series(LineSeries::new(curve.q_estimate.iter().copied(), line_colour.stroke_width(2)))
+                .map_err(&error)?
+                .label(format!("{}: Q estimate", curve.name))
+                .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], line_colour.stroke_width(3)));
+            chart
+                .draw_series(DashedLineSeries::new(
+                    curve.discounted_return.iter().copied(),
+                    5,
+                    4,
+                    line_colour.stroke_width(2),
+                ))
+                .map_err(&error)?
+                .label(format!("{}: true discounted return", curve.name))
+                .legend(move |(x, y)| PathElement::new([(x, y), (x + 6, y)], line_colour.stroke_width(3)));
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK.mix(0.3))
+            .label_font((FONT, 13))
+            .draw()
+            .map_err(&error)?;
+        root.present().map_err(&error)?;
+    }
+    Ok(svg)
+}

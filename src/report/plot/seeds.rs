@@ -1,0 +1,88 @@
+//! Final scores per seed: every run as a dot, and per variant the IQM as a bar with its confidence interval, so a
+//! reader sees both the spread and what the summary makes of it.
+
+use plotters::prelude::*;
+
+use super::{colour, padded_range, plot_error, Interval, PlotError, FONT};
+
+/// One variant's final scores.
+#[derive(Debug, Clone)]
+pub struct SeedScores {
+    pub name: String,
+    pub colour_index: usize,
+    pub scores: Vec<f64>,
+    pub iqm: Interval,
+}
+
+/// Variants left to right in the order given.
+pub fn seed_scores(groups: &[SeedScores], y_label: &str) -> Result<String, PlotError> {
+    let error = plot_error("final scores");
+    let count = groups.len().max(1) as f64;
+    let (y_low, y_high) =
+        padded_range(groups.iter().flat_map(|group| group.scores.iter().copied().chain([group.iqm.low, group.iqm.high])));
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (760, 340)).into_drawing_area();
+        root.fill(&WHITE).map_err(&error)?;
+        let mut chart = ChartBuilder::on(&root)
+            .margin(12)
+            .x_label_area_size(40)
+            .y_label_area_size(64)
+            .build_cartesian_2d(0.0..count, y_low..y_high)
+            .map_err(&error)?;
+        let name_at = |x: &f64| {
+            let index = x - 0.5;
+            if (index - index.round()).abs() < 1e-6 && index >= 0.0 {
+                groups.get(index.round() as usize).map(|group| group.name.clone()).unwrap_or_default()
+            } else {
+                String::new()
+            }
+        };
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_labels(groups.len().max(1) * 2 + 1)
+            .x_label_formatter(&name_at)
+            .y_desc(y_label)
+            .y_labels(6)
+            .label_style((FONT, 13))
+            .axis_desc_style((FONT, 14))
+            .draw()
+            .map_err(&error)?;
+        for (index, group) in groups.iter().enumerate() {
+            let centre = index as f64 + 0.5;
+            let group_colour = colour(group.colour_index);
+            // Dots spread evenly across ±0.25 of the slot, in seed order (deterministic, no random jitter).
+            let spread = group.scores.len().max(2) as f64 - 1.0;
+            let dots = group.scores.iter().enumerate().map(|(seed, score)| {
+                let x = centre - 0.25 + 0.5 * seed as f64 / spread;
+                Circle::new((x, *score), 3, group_colour.mix(0.6).filled())
+            });
+            chart.draw_series(dots).map_err(&error)?;
+            let Interval { estimate, low, high } = group.iqm;
+            let bar = ShapeStyle { color: BLACK.to_rgba(), filled: false, stroke_width: 2 };
+            chart.draw_series(LineSeries::new([(centre - 0.3, estimate), (centre + 0.3, estimate)], bar)).map_err(&error)?;
+            chart.draw_series(LineSeries::new([(centre + 0.32, low), (centre + 0.32, high)], bar)).map_err(&error)?;
+        }
+        root.present().map_err(&error)?;
+    }
+    Ok(svg)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn draws_a_dot_per_run() {
+        let group = |name: &str, scores: Vec<f64>| SeedScores {
+            name: name.into(),
+            colour_index: 0,
+            scores,
+            iqm: Interval { estimate: 1.0, low: 0.0, high: 2.0 },
+        };
+        let svg = seed_scores(&[group("vanilla", vec![1.0, 2.0, 3.0]), group("double", vec![4.0])], "return").unwrap();
+        assert_eq!(svg.matches("<circle").count(), 4);
+        assert!(svg.contains("vanilla") && svg.contains("double"));
+    }
+}
