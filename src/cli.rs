@@ -9,10 +9,12 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 use crate::agent::config::AgentConfig;
+use crate::analysis::AnalysisSettings;
+use crate::report::{write_report, ReportError};
 use crate::plan::{plan, shard_runs, PlannedRun, Shard};
 use crate::runner::{default_out_dir, execute, RunnerOptions};
 use crate::spec::{load_spec, Spec};
-use crate::store::{ResultsDir, RunStatus};
+use crate::store::{ResultsDir, RunStatus, StoreError};
 
 /// knowhow: measures which deep Q-learning tricks really matter.
 #[derive(Debug, Parser)]
@@ -52,6 +54,11 @@ pub enum Command {
         /// Only part i of N of the plan.
         #[arg(long)]
         shard: Option<Shard>,
+    },
+    /// Re-render a results folder's report (index.html, aggregate.csv, comparisons.csv) from its CSVs, no training.
+    Report {
+        /// The results folder (as written by `run`; merged shards work too).
+        dir: PathBuf,
     },
     /// Check a spec without running it: exit 0 if it is valid, 2 with the first error if not.
     Validate {
@@ -99,6 +106,7 @@ pub fn main_with(cli: Cli) -> ExitCode {
             }
             Err(code) => code,
         },
+        Command::Report { dir } => report_command(&ResultsDir::new(dir)),
         Command::Validate { spec } => match planned(&spec, None) {
             Ok((parsed, runs)) => {
                 let variants = parsed.variant_list().len();
@@ -188,6 +196,27 @@ fn run_command(
         eprintln!("error: {error:#}");
         ExitCode::from(EXIT_FAILED)
     })
+}
+
+/// Writes the report of `results` and says where; a folder that is not a results folder is bad input (exit 2).
+fn report_command(results: &ResultsDir) -> ExitCode {
+    match write_report(results, &AnalysisSettings::default()) {
+        Ok((analysis, page)) => {
+            for row in &analysis.comparisons {
+                println!("{}", row.sentence());
+            }
+            println!("report: {}", page.display());
+            ExitCode::SUCCESS
+        }
+        Err(error @ ReportError::Store(StoreError::NotAResultsDir { .. } | StoreError::Spec(_))) => {
+            eprintln!("error: {error}");
+            ExitCode::from(EXIT_BAD_INPUT)
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::from(EXIT_FAILED)
+        }
+    }
 }
 
 fn bench_command(repetitions: usize) -> ExitCode {

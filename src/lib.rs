@@ -4,6 +4,7 @@
 //! See `DESIGN.md` in the shared notes and the README for the picture.
 
 pub mod agent;
+pub mod analysis;
 pub mod bench;
 pub mod cli;
 pub mod envs;

@@ -16,9 +16,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::agent::config::AgentConfig;
 use crate::plan::{PlannedRun, Shard};
-use crate::spec::EnvSpec;
+use crate::spec::{EnvSpec, Spec};
 use crate::stats::run_scores::{area_under_curve, final_score};
-use crate::train::RunRecords;
+use crate::train::{EvalRecord, RunRecords};
 
 /// A file-system failure, with the path it concerns.
 #[derive(Debug, thiserror::Error)]
@@ -29,6 +29,10 @@ pub enum StoreError {
     Csv { path: PathBuf, source: csv::Error },
     #[error("{path}: {source}")]
     Json { path: PathBuf, source: serde_json::Error },
+    #[error("{0}")]
+    Spec(#[from] crate::error::SpecError),
+    #[error("{path}: no results folder here (expected spec.ron and runs/ as written by `knowhow run`)")]
+    NotAResultsDir { path: PathBuf },
 }
 
 fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
@@ -68,6 +72,12 @@ pub struct Manifest {
     pub agent: AgentConfig,
     pub knowhow_version: String,
     pub git_commit: String,
+    /// When the manifest was written (UTC, RFC 3339).
+    #[serde(default)]
+    pub finished_at: String,
+    /// Cores of the machine that ran it.
+    #[serde(default)]
+    pub cores: usize,
 }
 
 /// The results folder of one experiment.
@@ -167,6 +177,8 @@ fn manifest_base(run: &PlannedRun) -> Manifest {
         agent: run.agent.clone(),
         knowhow_version: env!("CARGO_PKG_VERSION").to_string(),
         git_commit: env!("KNOWHOW_GIT_COMMIT").to_string(),
+        finished_at: humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
+        cores: std::thread::available_parallelism().map_or(1, |count| count.get()),
     }
 }
 
@@ -204,6 +216,60 @@ impl From<&Manifest> for SummaryRow {
             reason,
         }
     }
+}
+
+/// One stored run as the statistics read it: its manifest and its evaluation curve.
+#[derive(Debug, Clone)]
+pub struct StoredRun {
+    pub manifest: Manifest,
+    /// Empty for a failed run.
+    pub evals: Vec<EvalRecord>,
+}
+
+/// A results folder read back: the spec as run and every run of its plan that has a manifest, in plan order.
+#[derive(Debug, Clone)]
+pub struct StoredResults {
+    pub root: PathBuf,
+    pub spec_source: String,
+    pub spec: Spec,
+    pub runs: Vec<StoredRun>,
+    /// Ids of planned runs with no manifest (not trained yet, or in a shard not merged here).
+    pub missing: Vec<String>,
+}
+
+impl ResultsDir {
+    /// Reads the spec and every planned run's manifest and evaluations (what `report` and `check` start from).
+    pub fn load(&self) -> Result<StoredResults, StoreError> {
+        let spec_path = self.root.join("spec.ron");
+        if !spec_path.is_file() {
+            return Err(StoreError::NotAResultsDir { path: self.root.clone() });
+        }
+        let spec_source = fs::read_to_string(&spec_path).map_err(io_error(&spec_path))?;
+        let spec = crate::spec::parse_spec(&spec_source, &spec_path)?;
+        let mut runs = Vec::new();
+        let mut missing = Vec::new();
+        for run in crate::plan::plan(&spec) {
+            let run_dir = self.run_dir(&run);
+            if !run_dir.join("manifest.json").is_file() {
+                missing.push(run.id());
+                continue;
+            }
+            let manifest = read_manifest(&run_dir)?;
+            let evals = match manifest.status {
+                RunStatus::Complete => read_csv(&run_dir.join("evals.csv"))?,
+                RunStatus::Failed { .. } => Vec::new(),
+            };
+            runs.push(StoredRun { manifest, evals });
+        }
+        Ok(StoredResults { root: self.root.clone(), spec_source, spec, runs, missing })
+    }
+}
+
+/// Reads a CSV with a header into rows.
+pub fn read_csv<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Vec<T>, StoreError> {
+    let csv_error = |source| StoreError::Csv { path: path.to_path_buf(), source };
+    let mut reader = csv::Reader::from_path(path).map_err(csv_error)?;
+    reader.deserialize().collect::<Result<Vec<T>, csv::Error>>().map_err(csv_error)
 }
 
 /// Reads a run folder's `manifest.json`.

@@ -1,3 +1,36 @@
-//! The report: figures (plotters → SVG) and the notebook-style HTML page (minijinja templates in `templates/`).
+//! The report: figures (plotters → SVG, `plot/`), the questions a spec's variants answer (`questions`), and the
+//! notebook-style HTML page (`page`, from `templates/report.html`), written with `aggregate.csv` and
+//! `comparisons.csv` beside the runs.
 
+pub mod page;
 pub mod plot;
+pub mod questions;
+
+use std::path::PathBuf;
+
+use crate::analysis::{analyse, Analysis, AnalysisSettings};
+use crate::store::{write_atomic, write_csv, ResultsDir, StoreError};
+
+/// Why a report could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Page(#[from] page::PageError),
+}
+
+/// Reads a results folder, analyses it and writes `aggregate.csv`, `comparisons.csv` and `index.html` into it.
+/// Returns the analysis and the page's path. The same folder gives the same bytes.
+pub fn write_report(results_dir: &ResultsDir, settings: &AnalysisSettings) -> Result<(Analysis, PathBuf), ReportError> {
+    let results = results_dir.load()?;
+    let analysis = analyse(&results, settings);
+    let root = results_dir.root();
+    let aggregates: Vec<_> = analysis.cells.iter().filter_map(|cell| cell.aggregate.clone()).collect();
+    write_csv(&root.join("aggregate.csv"), &aggregates)?;
+    write_csv(&root.join("comparisons.csv"), &analysis.comparisons)?;
+    let html = page::render(&results, &analysis)?;
+    let page_path = root.join("index.html");
+    write_atomic(&page_path, html.as_bytes())?;
+    Ok((analysis, page_path))
+}

@@ -1,0 +1,594 @@
+//! From a results folder read back to every number the report and the check show: per env × variant aggregates
+//! across seeds, each variant against the reference, learning curves, the overestimation curves, normalised scores
+//! across envs, performance profiles and costs. Computes with `stats`, writes nothing, draws nothing.
+//!
+//! Every bootstrap draws from a generator seeded from a fixed seed and the pair it concerns, so a report is a pure
+//! function of the results folder.
+
+use serde::Serialize;
+
+use crate::agent::config::AgentConfig;
+use crate::seeding::{stream_rng, Stream};
+use crate::stats::aggregate::{aggregate_iqm, mean, median, standard_deviation};
+use crate::stats::bootstrap::{
+    difference_interval, stratified_bootstrap_interval, stratified_bootstrap_intervals, two_sample_interval,
+    BootstrapSettings, IntervalEstimate,
+};
+use crate::stats::comparison::{normalise, probability_of_improvement};
+use crate::store::{RunStatus, StoredResults, StoredRun};
+
+/// How many bootstrap replicates, and how sure the intervals are.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AnalysisSettings {
+    /// Replicates for scores and comparisons (the issue's default: 10,000).
+    pub replicates: usize,
+    /// Replicates for each point of a curve or profile (many points, so fewer each).
+    pub curve_replicates: usize,
+    pub confidence: f64,
+}
+
+impl Default for AnalysisSettings {
+    fn default() -> Self {
+        AnalysisSettings { replicates: 10_000, curve_replicates: 1_000, confidence: 0.95 }
+    }
+}
+
+/// The random-policy and reference scores that normalise an env's returns (0 = random, 1 = reference).
+pub fn normalisation_anchors(env: &str) -> Option<(f64, f64)> {
+    match env {
+        "CartPole-v1" => Some((22.0, 500.0)),
+        "Acrobot-v1" => Some((-500.0, -60.0)),
+        "MountainCar-v0" => Some((-200.0, -110.0)),
+        _ => None,
+    }
+}
+
+/// A point estimate and its confidence interval (`low` = `high` = `estimate` when it rests on one value).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Estimate {
+    pub estimate: f64,
+    pub low: f64,
+    pub high: f64,
+}
+
+impl From<IntervalEstimate> for Estimate {
+    fn from(interval: IntervalEstimate) -> Self {
+        Estimate { estimate: interval.estimate, low: interval.lower, high: interval.upper }
+    }
+}
+
+impl Estimate {
+    /// Whether the interval lies entirely above (`1`), below (`-1`) or around (`0`) zero.
+    pub fn sign(&self) -> i8 {
+        if self.low > 0.0 {
+            1
+        } else if self.high < 0.0 {
+            -1
+        } else {
+            0
+        }
+    }
+}
+
+/// A row of `aggregate.csv`: one env × variant across its complete seeds.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AggregateRow {
+    pub env: String,
+    pub variant: String,
+    /// Complete runs the numbers rest on.
+    pub n: usize,
+    pub iqm: f64,
+    pub iqm_low: f64,
+    pub iqm_high: f64,
+    pub mean: f64,
+    pub median: f64,
+    pub std: f64,
+}
+
+/// What the numbers allow one to say about a variant against the reference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    /// The CI of the IQM difference lies above zero.
+    Better,
+    /// It lies below zero.
+    Worse,
+    /// It contains zero.
+    NoDetectableDifference,
+}
+
+impl Verdict {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Verdict::Better => "better",
+            Verdict::Worse => "worse",
+            Verdict::NoDetectableDifference => "no detectable difference",
+        }
+    }
+}
+
+/// A row of `comparisons.csv`: one variant against the reference on one env.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ComparisonRow {
+    pub env: String,
+    pub variant: String,
+    pub reference: String,
+    pub iqm_diff: f64,
+    pub diff_low: f64,
+    pub diff_high: f64,
+    pub p_improve: f64,
+    pub p_low: f64,
+    pub p_high: f64,
+    pub verdict: Verdict,
+    /// Seeds of the variant and of the reference.
+    pub n: usize,
+    pub n_reference: usize,
+}
+
+impl ComparisonRow {
+    pub fn difference(&self) -> Estimate {
+        Estimate { estimate: self.iqm_diff, low: self.diff_low, high: self.diff_high }
+    }
+
+    /// The finding in words, as strong as the numbers allow and no stronger.
+    pub fn sentence(&self) -> String {
+        let seeds = if self.n == self.n_reference {
+            format!("{} seeds each", self.n)
+        } else {
+            format!("{} and {} seeds", self.n, self.n_reference)
+        };
+        let numbers = format!(
+            "IQM difference {} [{}, {}], P(improvement) {:.2} [{:.2}, {:.2}], {seeds}",
+            signed(self.iqm_diff),
+            signed(self.diff_low),
+            signed(self.diff_high),
+            self.p_improve,
+            self.p_low,
+            self.p_high
+        );
+        match self.verdict {
+            Verdict::Better => format!(
+                "{} improves the final score on {} over {} by {} ({numbers}).",
+                self.variant,
+                self.env,
+                self.reference,
+                plain(self.iqm_diff)
+            ),
+            Verdict::Worse => format!(
+                "{} lowers the final score on {} against {} by {} ({numbers}).",
+                self.variant,
+                self.env,
+                self.reference,
+                plain(-self.iqm_diff)
+            ),
+            Verdict::NoDetectableDifference => format!(
+                "{} shows no detectable difference from {} on {} with these seeds ({numbers}).",
+                self.variant, self.reference, self.env
+            ),
+        }
+    }
+}
+
+fn plain(value: f64) -> String {
+    format!("{value:.1}")
+}
+
+fn signed(value: f64) -> String {
+    format!("{value:+.1}")
+}
+
+/// One point of a learning curve: the IQM across seeds of the eval return at `step`, with its CI.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct CurvePoint {
+    pub step: usize,
+    pub iqm: Estimate,
+}
+
+/// The overestimation curves of one env × variant: means across seeds at each evaluation step.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ValueCurve {
+    pub steps: Vec<usize>,
+    pub q_estimate: Vec<f64>,
+    pub discounted_return: Vec<f64>,
+}
+
+/// Everything about one env × variant.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Cell {
+    pub env: String,
+    pub variant: String,
+    /// Final scores of the complete runs, in seed order.
+    pub scores: Vec<f64>,
+    pub seeds: Vec<u64>,
+    pub aggregate: Option<AggregateRow>,
+    pub curve: Vec<CurvePoint>,
+    pub values: ValueCurve,
+    pub median_steps_per_sec: f64,
+    pub wall_secs: f64,
+}
+
+/// One variant across envs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VariantSummary {
+    pub name: String,
+    /// Its index in the spec: its colour across the report.
+    pub index: usize,
+    /// The fields it changes on the base agent.
+    pub changes: Vec<String>,
+    /// Its resolved config on each env, in env order.
+    pub configs: Vec<(String, AgentConfig)>,
+    /// IQM of the normalised final scores across the envs that have anchors, with its CI.
+    pub normalised_iqm: Option<Estimate>,
+    /// Performance profile: (τ, fraction of runs with normalised score > τ and its CI band).
+    pub profile: Vec<(f64, Estimate)>,
+    pub median_steps_per_sec: f64,
+    pub wall_secs: f64,
+}
+
+/// A failed run, as the report lists it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FailedRun {
+    pub id: String,
+    pub reason: String,
+}
+
+/// The analysis of one results folder.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Analysis {
+    pub experiment: String,
+    pub reference: Option<String>,
+    pub envs: Vec<String>,
+    pub seeds: Vec<u64>,
+    pub variants: Vec<VariantSummary>,
+    /// Env-major, then variant, like the plan.
+    pub cells: Vec<Cell>,
+    /// Every variant but the reference against it, per env (empty without a reference).
+    pub comparisons: Vec<ComparisonRow>,
+    /// Envs whose scores are normalised (those with anchors).
+    pub normalised_envs: Vec<String>,
+    pub runs: usize,
+    pub failed: Vec<FailedRun>,
+    pub missing: Vec<String>,
+    pub total_wall_secs: f64,
+    pub git_commits: Vec<String>,
+}
+
+impl Analysis {
+    /// The cell of `env` × `variant`.
+    pub fn cell(&self, env: &str, variant: &str) -> Option<&Cell> {
+        self.cells.iter().find(|cell| cell.env == env && cell.variant == variant)
+    }
+}
+
+/// Analyses a results folder read back by the store.
+pub fn analyse(results: &StoredResults, settings: &AnalysisSettings) -> Analysis {
+    let spec = &results.spec;
+    let envs: Vec<String> = spec.envs.iter().map(|env| env.id.clone()).collect();
+    let variant_list = spec.variant_list();
+    let complete = |env: &str, variant: &str| -> Vec<&StoredRun> {
+        results
+            .runs
+            .iter()
+            .filter(|run| run.manifest.env == env && run.manifest.variant == variant)
+            .filter(|run| run.manifest.status == RunStatus::Complete && run.manifest.final_score.is_some())
+            .collect()
+    };
+    let score_settings = BootstrapSettings { replicates: settings.replicates, confidence: settings.confidence };
+    let curve_settings = BootstrapSettings { replicates: settings.curve_replicates, confidence: settings.confidence };
+
+    let mut cells = Vec::new();
+    for (env_index, env) in envs.iter().enumerate() {
+        for (variant_index, variant) in variant_list.iter().enumerate() {
+            let runs = complete(env, &variant.name);
+            let scores: Vec<f64> = runs.iter().filter_map(|run| run.manifest.final_score).collect();
+            let mut rng = stream_rng(pair_seed(env_index, variant_index, 0), Stream::Replay);
+            let aggregate = aggregate_row(env, &variant.name, &scores, score_settings, &mut rng);
+            let curve = learning_curve(&runs, curve_settings, &mut rng);
+            let all_runs: Vec<&StoredRun> = results
+                .runs
+                .iter()
+                .filter(|run| run.manifest.env == *env && run.manifest.variant == variant.name)
+                .collect();
+            cells.push(Cell {
+                env: env.clone(),
+                variant: variant.name.clone(),
+                seeds: runs.iter().map(|run| run.manifest.seed).collect(),
+                scores,
+                aggregate,
+                curve,
+                values: value_curve(&runs),
+                median_steps_per_sec: median_of(runs.iter().map(|run| run.manifest.steps_per_sec)),
+                wall_secs: all_runs.iter().map(|run| run.manifest.wall_secs).sum(),
+            });
+        }
+    }
+
+    let comparisons = match &spec.reference {
+        None => Vec::new(),
+        Some(reference) => {
+            let mut rows = Vec::new();
+            for (env_index, env) in envs.iter().enumerate() {
+                let Some(reference_cell) = cells.iter().find(|cell| cell.env == *env && cell.variant == *reference)
+                else {
+                    continue;
+                };
+                for (variant_index, variant) in variant_list.iter().enumerate() {
+                    if variant.name == *reference {
+                        continue;
+                    }
+                    let cell = cells.iter().find(|cell| cell.env == *env && cell.variant == variant.name);
+                    let mut rng = stream_rng(pair_seed(env_index, variant_index, 1), Stream::Replay);
+                    if let Some(row) = cell.and_then(|cell| {
+                        compare(env, &variant.name, reference, &cell.scores, &reference_cell.scores, score_settings, &mut rng)
+                    }) {
+                        rows.push(row);
+                    }
+                }
+            }
+            rows
+        }
+    };
+
+    let normalised_envs: Vec<String> =
+        envs.iter().filter(|env| normalisation_anchors(env).is_some()).cloned().collect();
+    let variants = variant_list
+        .iter()
+        .enumerate()
+        .map(|(index, variant)| {
+            let variant_cells: Vec<&Cell> = cells.iter().filter(|cell| cell.variant == variant.name).collect();
+            let normalised = normalised_matrix(&variant_cells, &normalised_envs);
+            let mut rng = stream_rng(pair_seed(usize::MAX, index, 2), Stream::Replay);
+            let normalised_iqm = normalised.as_ref().and_then(|matrix| {
+                stratified_bootstrap_interval(matrix, aggregate_iqm, score_settings, &mut rng).map(Estimate::from)
+            });
+            let profile = normalised.as_ref().map_or_else(Vec::new, |matrix| profile(matrix, curve_settings, &mut rng));
+            VariantSummary {
+                name: variant.name.clone(),
+                index,
+                changes: variant.agent.written_fields().iter().map(|field| field.to_string()).collect(),
+                configs: spec.envs.iter().map(|env| (env.id.clone(), spec.resolve_agent(env, variant))).collect(),
+                normalised_iqm,
+                profile,
+                median_steps_per_sec: median_of(variant_cells.iter().map(|cell| cell.median_steps_per_sec)),
+                wall_secs: variant_cells.iter().map(|cell| cell.wall_secs).sum(),
+            }
+        })
+        .collect();
+
+    let failed = results
+        .runs
+        .iter()
+        .filter_map(|run| match &run.manifest.status {
+            RunStatus::Failed { reason } => Some(FailedRun { id: run.manifest.id.clone(), reason: reason.clone() }),
+            RunStatus::Complete => None,
+        })
+        .collect();
+    let mut git_commits: Vec<String> = results.runs.iter().map(|run| run.manifest.git_commit.clone()).collect();
+    git_commits.sort();
+    git_commits.dedup();
+    Analysis {
+        experiment: spec.name.clone(),
+        reference: spec.reference.clone(),
+        envs,
+        seeds: spec.seeds.to_vec(),
+        variants,
+        cells,
+        comparisons,
+        normalised_envs,
+        runs: results.runs.len(),
+        failed,
+        missing: results.missing.clone(),
+        total_wall_secs: results.runs.iter().map(|run| run.manifest.wall_secs).sum(),
+        git_commits,
+    }
+}
+
+/// A seed for the bootstrap of one (env, variant, purpose): fixed, so the report is deterministic.
+fn pair_seed(env_index: usize, variant_index: usize, purpose: usize) -> u64 {
+    (env_index as u64).wrapping_mul(1_000_003) ^ (variant_index as u64).wrapping_mul(7_919) ^ (purpose as u64) << 40
+}
+
+/// One-task score matrix `[run][0]` from a list of scores.
+fn column(scores: &[f64]) -> Vec<Vec<f64>> {
+    scores.iter().map(|score| vec![*score]).collect()
+}
+
+fn median_of(values: impl Iterator<Item = f64>) -> f64 {
+    let values: Vec<f64> = values.filter(|value| value.is_finite()).collect();
+    median(&values).unwrap_or(f64::NAN)
+}
+
+fn aggregate_row(
+    env: &str,
+    variant: &str,
+    scores: &[f64],
+    settings: BootstrapSettings,
+    rng: &mut rand_pcg::Pcg64,
+) -> Option<AggregateRow> {
+    let interval = stratified_bootstrap_interval(&column(scores), aggregate_iqm, settings, rng)?;
+    Some(AggregateRow {
+        env: env.to_string(),
+        variant: variant.to_string(),
+        n: scores.len(),
+        iqm: interval.estimate,
+        iqm_low: interval.lower,
+        iqm_high: interval.upper,
+        mean: mean(scores)?,
+        median: median(scores)?,
+        std: standard_deviation(scores)?,
+    })
+}
+
+fn compare(
+    env: &str,
+    variant: &str,
+    reference: &str,
+    scores: &[f64],
+    reference_scores: &[f64],
+    settings: BootstrapSettings,
+    rng: &mut rand_pcg::Pcg64,
+) -> Option<ComparisonRow> {
+    let (x, y) = (column(scores), column(reference_scores));
+    let difference = difference_interval(&x, &y, aggregate_iqm, settings, rng)?;
+    let improvement = two_sample_interval(&x, &y, probability_of_improvement, settings, rng)?;
+    let verdict = match Estimate::from(difference).sign() {
+        1 => Verdict::Better,
+        -1 => Verdict::Worse,
+        _ => Verdict::NoDetectableDifference,
+    };
+    Some(ComparisonRow {
+        env: env.to_string(),
+        variant: variant.to_string(),
+        reference: reference.to_string(),
+        iqm_diff: difference.estimate,
+        diff_low: difference.lower,
+        diff_high: difference.upper,
+        p_improve: improvement.estimate,
+        p_low: improvement.lower,
+        p_high: improvement.upper,
+        verdict,
+        n: scores.len(),
+        n_reference: reference_scores.len(),
+    })
+}
+
+/// The IQM across runs of the eval return at each evaluation step that every run has.
+fn learning_curve(runs: &[&StoredRun], settings: BootstrapSettings, rng: &mut rand_pcg::Pcg64) -> Vec<CurvePoint> {
+    let Some(first) = runs.first() else { return Vec::new() };
+    let points = runs.iter().map(|run| run.evals.len()).min().unwrap_or(0);
+    (0..points)
+        .filter_map(|index| {
+            let returns: Vec<f64> = runs.iter().map(|run| run.evals[index].mean_return).collect();
+            let interval = stratified_bootstrap_interval(&column(&returns), aggregate_iqm, settings, rng)?;
+            Some(CurvePoint { step: first.evals[index].step, iqm: interval.into() })
+        })
+        .collect()
+}
+
+fn value_curve(runs: &[&StoredRun]) -> ValueCurve {
+    let points = runs.iter().map(|run| run.evals.len()).min().unwrap_or(0);
+    let mean_at = |index: usize, field: fn(&crate::train::EvalRecord) -> f64| {
+        mean(&runs.iter().map(|run| field(&run.evals[index])).collect::<Vec<f64>>()).unwrap_or(f64::NAN)
+    };
+    ValueCurve {
+        steps: (0..points).map(|index| runs[0].evals[index].step).collect(),
+        q_estimate: (0..points).map(|index| mean_at(index, |eval| eval.q_estimate)).collect(),
+        discounted_return: (0..points).map(|index| mean_at(index, |eval| eval.discounted_return)).collect(),
+    }
+}
+
+/// The normalised final scores of one variant as a `[run][env]` matrix over the anchored envs, keeping as many
+/// runs per env as the env with the fewest complete runs (rliable's matrices need equal run counts).
+fn normalised_matrix(cells: &[&Cell], envs: &[String]) -> Option<Vec<Vec<f64>>> {
+    let columns: Vec<Vec<f64>> = envs
+        .iter()
+        .map(|env| {
+            let cell = cells.iter().find(|cell| cell.env == *env)?;
+            let (random, reference) = normalisation_anchors(env)?;
+            cell.scores.iter().map(|score| normalise(*score, random, reference)).collect::<Option<Vec<f64>>>()
+        })
+        .collect::<Option<Vec<Vec<f64>>>>()?;
+    let runs = columns.iter().map(Vec::len).min()?;
+    if runs == 0 {
+        return None;
+    }
+    Some((0..runs).map(|run| columns.iter().map(|column| column[run]).collect()).collect())
+}
+
+/// Thresholds τ of the performance profile: 0 to 1.2 in steps of 0.05.
+pub fn profile_thresholds() -> Vec<f64> {
+    (0..=24).map(|step| step as f64 * 0.05).collect()
+}
+
+fn profile(matrix: &[Vec<f64>], settings: BootstrapSettings, rng: &mut rand_pcg::Pcg64) -> Vec<(f64, Estimate)> {
+    let thresholds = profile_thresholds();
+    let fractions = |sample: &[Vec<f64>]| -> Option<Vec<f64>> {
+        let values: Vec<f64> = sample.iter().flatten().copied().collect();
+        let count = values.len() as f64;
+        Some(thresholds.iter().map(|tau| values.iter().filter(|value| **value > *tau).count() as f64 / count).collect())
+    };
+    match stratified_bootstrap_intervals(matrix, fractions, settings, rng) {
+        Some(intervals) => thresholds.iter().copied().zip(intervals.into_iter().map(Estimate::from)).collect(),
+        None => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(variant: &str, verdict: Verdict, difference: (f64, f64, f64)) -> ComparisonRow {
+        ComparisonRow {
+            env: "CartPole-v1".into(),
+            variant: variant.into(),
+            reference: "vanilla".into(),
+            iqm_diff: difference.0,
+            diff_low: difference.1,
+            diff_high: difference.2,
+            p_improve: 0.9,
+            p_low: 0.7,
+            p_high: 1.0,
+            verdict,
+            n: 10,
+            n_reference: 10,
+        }
+    }
+
+    #[test]
+    fn sentences_claim_only_what_the_interval_allows() {
+        let better = row("double", Verdict::Better, (120.0, 85.0, 160.0)).sentence();
+        assert_eq!(
+            better,
+            "double improves the final score on CartPole-v1 over vanilla by 120.0 (IQM difference +120.0 \
+             [+85.0, +160.0], P(improvement) 0.90 [0.70, 1.00], 10 seeds each)."
+        );
+        let none = row("noisy", Verdict::NoDetectableDifference, (30.0, -10.0, 70.0)).sentence();
+        assert!(none.starts_with("noisy shows no detectable difference from vanilla on CartPole-v1"), "{none}");
+        let worse = row("no-target", Verdict::Worse, (-200.0, -300.0, -100.0)).sentence();
+        assert!(worse.starts_with("no-target lowers the final score on CartPole-v1 against vanilla by 200.0"));
+    }
+
+    #[test]
+    fn verdicts_follow_the_sign_of_the_interval() {
+        assert_eq!(Estimate { estimate: 1.0, low: 0.5, high: 2.0 }.sign(), 1);
+        assert_eq!(Estimate { estimate: -1.0, low: -2.0, high: -0.5 }.sign(), -1);
+        assert_eq!(Estimate { estimate: 1.0, low: 0.0, high: 2.0 }.sign(), 0, "an interval touching 0 includes it");
+    }
+
+    #[test]
+    fn comparisons_of_separated_samples_are_decisive_and_of_equal_ones_are_not() {
+        let mut rng = stream_rng(0, Stream::Replay);
+        let settings = BootstrapSettings { replicates: 2_000, confidence: 0.95 };
+        let high = [500.0, 480.0, 490.0, 500.0, 470.0];
+        let low = [100.0, 120.0, 90.0, 150.0, 110.0];
+        let row = compare("e", "a", "b", &high, &low, settings, &mut rng).unwrap();
+        assert_eq!(row.verdict, Verdict::Better);
+        assert_eq!(row.p_improve, 1.0);
+        // IQM of 5 values cuts one from each end: (480 + 490 + 500) / 3 − (100 + 110 + 120) / 3 = 380.
+        assert!((row.iqm_diff - 380.0).abs() < 1e-9);
+        let same = compare("e", "a", "b", &high, &high, settings, &mut rng).unwrap();
+        assert_eq!(same.verdict, Verdict::NoDetectableDifference);
+        assert_eq!(same.p_improve, 0.5);
+    }
+
+    #[test]
+    fn the_normalised_matrix_pairs_runs_across_envs() {
+        let cell = |env: &str, scores: Vec<f64>| Cell {
+            env: env.into(),
+            variant: "v".into(),
+            seeds: (0..scores.len() as u64).collect(),
+            scores,
+            aggregate: None,
+            curve: vec![],
+            values: ValueCurve { steps: vec![], q_estimate: vec![], discounted_return: vec![] },
+            median_steps_per_sec: 0.0,
+            wall_secs: 0.0,
+        };
+        let cartpole = cell("CartPole-v1", vec![500.0, 22.0, 261.0]);
+        let acrobot = cell("Acrobot-v1", vec![-60.0, -500.0]);
+        let envs = vec!["CartPole-v1".to_string(), "Acrobot-v1".to_string()];
+        let matrix = normalised_matrix(&[&cartpole, &acrobot], &envs).unwrap();
+        // Two runs each (Acrobot has two); CartPole (s − 22) / 478, Acrobot (s + 500) / 440.
+        assert_eq!(matrix, vec![vec![1.0, 1.0], vec![0.0, 0.0]]);
+    }
+}

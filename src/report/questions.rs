@@ -1,0 +1,130 @@
+//! The report's questions: which trick a variant isolates, and the question (with a short explanation) that a
+//! comparison with the reference answers. A variant that changes exactly one field of the base agent isolates that
+//! trick; a variant that changes several (e.g. `all`) appears in the answer and the aggregates, not in a question.
+
+use crate::analysis::VariantSummary;
+
+/// A question and the variants that answer it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Question {
+    pub title: &'static str,
+    pub text: &'static str,
+    /// The field the variants change.
+    pub field: &'static str,
+    pub variants: Vec<String>,
+}
+
+/// Every default question: the field it is about, its title and its explanation.
+const QUESTIONS: &[(&str, &str, &str)] = &[
+    (
+        "target",
+        "Why two networks?",
+        "DQN regresses Q(s, a) onto r + γ·max Q(s′, ·). When the network being trained also computes that target, \
+         every gradient step moves the target too, and errors can feed on themselves. The target network is a lagging \
+         copy that holds the target still between copies (Hard) or lets it follow slowly (Soft). A variant with \
+         target None bootstraps from the online network itself.",
+    ),
+    (
+        "double",
+        "Does double Q-learning fix overestimation?",
+        "The max in the target picks whichever action's estimate happens to be too high, so Q-learning tends to \
+         overestimate. Double DQN lets the online network choose the action and the target network evaluate it. The \
+         overestimation plot compares what the network believes the start state is worth with what the greedy policy \
+         actually collected from it.",
+    ),
+    (
+        "replay",
+        "Does prioritized sampling help?",
+        "Uniform replay spends most updates on transitions the network already predicts well. Prioritized replay \
+         samples in proportion to the last TD error (p^α) and corrects the bias with importance weights.",
+    ),
+    (
+        "exploration",
+        "Which exploration noise?",
+        "ε-greedy explores by acting at random with a scheduled probability. Noisy nets learn the scale of Gaussian \
+         noise on their own weights, so exploration is state-dependent and anneals itself.",
+    ),
+    (
+        "history",
+        "What does history buy?",
+        "A single observation may not hold the whole state (a velocity, a ball's direction). Stacking the last k \
+         observations lets a memoryless network read such quantities.",
+    ),
+    (
+        "dueling",
+        "Does the dueling head help?",
+        "A dueling network estimates the state's value V(s) and each action's advantage A(s, a) in separate heads, \
+         Q = V + A − mean(A), so the value is learned from every action's updates.",
+    ),
+    (
+        "n_step",
+        "Do n-step returns help?",
+        "Summing n rewards before bootstrapping propagates reward information n times faster, at the price of \
+         bias from the exploratory actions inside the window.",
+    ),
+    (
+        "loss",
+        "Huber or squared error?",
+        "The Huber loss is quadratic for small TD errors and linear for large ones, so a few large errors cannot \
+         dominate the gradient.",
+    ),
+    (
+        "max_grad_norm",
+        "Does gradient clipping help?",
+        "Scaling the gradient down when its norm exceeds a bound guards against rare huge updates.",
+    ),
+];
+
+/// The questions this experiment's variants answer, in the order of `QUESTIONS`; `reference` is never one of the
+/// variants of a question.
+pub fn questions(variants: &[VariantSummary], reference: &str) -> Vec<Question> {
+    QUESTIONS
+        .iter()
+        .filter_map(|(field, title, text)| {
+            let answering: Vec<String> = variants
+                .iter()
+                .filter(|variant| variant.name != reference && variant.changes == [*field])
+                .map(|variant| variant.name.clone())
+                .collect();
+            (!answering.is_empty()).then(|| Question { title, text, field, variants: answering })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn variant(name: &str, changes: &[&str]) -> VariantSummary {
+        VariantSummary {
+            name: name.into(),
+            index: 0,
+            changes: changes.iter().map(|change| change.to_string()).collect(),
+            configs: vec![],
+            normalised_iqm: None,
+            profile: vec![],
+            median_steps_per_sec: 0.0,
+            wall_secs: 0.0,
+        }
+    }
+
+    #[test]
+    fn single_field_variants_answer_their_question() {
+        let variants = [
+            variant("vanilla", &[]),
+            variant("double", &["double"]),
+            variant("no-target", &["target"]),
+            variant("soft", &["target"]),
+            variant("all", &["double", "dueling"]),
+        ];
+        let found = questions(&variants, "vanilla");
+        let titles: Vec<(&str, Vec<String>)> = found.iter().map(|q| (q.title, q.variants.clone())).collect();
+        assert_eq!(
+            titles,
+            vec![
+                ("Why two networks?", vec!["no-target".to_string(), "soft".to_string()]),
+                ("Does double Q-learning fix overestimation?", vec!["double".to_string()]),
+            ]
+        );
+    }
+}
