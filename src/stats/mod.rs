@@ -1,3 +1,7 @@
 //! Statistics: pure functions from raw run records to scores and aggregates. No files, no plotting.
 
+pub mod aggregate;
+pub mod bootstrap;
+pub mod comparison;
+pub mod profile;
 pub mod run_scores;
