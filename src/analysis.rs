@@ -29,7 +29,11 @@ pub struct AnalysisSettings {
 
 impl Default for AnalysisSettings {
     fn default() -> Self {
-        AnalysisSettings { replicates: 10_000, curve_replicates: 1_000, confidence: 0.95 }
+        AnalysisSettings {
+            replicates: 10_000,
+            curve_replicates: 1_000,
+            confidence: 0.95,
+        }
     }
 }
 
@@ -53,7 +57,11 @@ pub struct Estimate {
 
 impl From<IntervalEstimate> for Estimate {
     fn from(interval: IntervalEstimate) -> Self {
-        Estimate { estimate: interval.estimate, low: interval.lower, high: interval.upper }
+        Estimate {
+            estimate: interval.estimate,
+            low: interval.lower,
+            high: interval.upper,
+        }
     }
 }
 
@@ -127,7 +135,11 @@ pub struct ComparisonRow {
 
 impl ComparisonRow {
     pub fn difference(&self) -> Estimate {
-        Estimate { estimate: self.iqm_diff, low: self.diff_low, high: self.diff_high }
+        Estimate {
+            estimate: self.iqm_diff,
+            low: self.diff_low,
+            high: self.diff_high,
+        }
     }
 
     /// The finding in words, as strong as the numbers allow and no stronger.
@@ -256,7 +268,9 @@ pub struct Analysis {
 impl Analysis {
     /// The cell of `env` × `variant`.
     pub fn cell(&self, env: &str, variant: &str) -> Option<&Cell> {
-        self.cells.iter().find(|cell| cell.env == env && cell.variant == variant)
+        self.cells
+            .iter()
+            .find(|cell| cell.env == env && cell.variant == variant)
     }
 }
 
@@ -273,8 +287,14 @@ pub fn analyse(results: &StoredResults, settings: &AnalysisSettings) -> Analysis
             .filter(|run| run.manifest.status == RunStatus::Complete && run.manifest.final_score.is_some())
             .collect()
     };
-    let score_settings = BootstrapSettings { replicates: settings.replicates, confidence: settings.confidence };
-    let curve_settings = BootstrapSettings { replicates: settings.curve_replicates, confidence: settings.confidence };
+    let score_settings = BootstrapSettings {
+        replicates: settings.replicates,
+        confidence: settings.confidence,
+    };
+    let curve_settings = BootstrapSettings {
+        replicates: settings.curve_replicates,
+        confidence: settings.confidence,
+    };
 
     let mut cells = Vec::new();
     for (env_index, env) in envs.iter().enumerate() {
@@ -316,10 +336,20 @@ pub fn analyse(results: &StoredResults, settings: &AnalysisSettings) -> Analysis
                     if variant.name == *reference {
                         continue;
                     }
-                    let cell = cells.iter().find(|cell| cell.env == *env && cell.variant == variant.name);
+                    let cell = cells
+                        .iter()
+                        .find(|cell| cell.env == *env && cell.variant == variant.name);
                     let mut rng = stream_rng(pair_seed(env_index, variant_index, 1), Stream::Replay);
                     if let Some(row) = cell.and_then(|cell| {
-                        compare(env, &variant.name, reference, &cell.scores, &reference_cell.scores, score_settings, &mut rng)
+                        compare(
+                            env,
+                            &variant.name,
+                            reference,
+                            &cell.scores,
+                            &reference_cell.scores,
+                            score_settings,
+                            &mut rng,
+                        )
                     }) {
                         rows.push(row);
                     }
@@ -329,8 +359,11 @@ pub fn analyse(results: &StoredResults, settings: &AnalysisSettings) -> Analysis
         }
     };
 
-    let normalised_envs: Vec<String> =
-        envs.iter().filter(|env| normalisation_anchors(env).is_some()).cloned().collect();
+    let normalised_envs: Vec<String> = envs
+        .iter()
+        .filter(|env| normalisation_anchors(env).is_some())
+        .cloned()
+        .collect();
     let variants = variant_list
         .iter()
         .enumerate()
@@ -341,12 +374,23 @@ pub fn analyse(results: &StoredResults, settings: &AnalysisSettings) -> Analysis
             let normalised_iqm = normalised.as_ref().and_then(|matrix| {
                 stratified_bootstrap_interval(matrix, aggregate_iqm, score_settings, &mut rng).map(Estimate::from)
             });
-            let profile = normalised.as_ref().map_or_else(Vec::new, |matrix| profile(matrix, curve_settings, &mut rng));
+            let profile = normalised
+                .as_ref()
+                .map_or_else(Vec::new, |matrix| profile(matrix, curve_settings, &mut rng));
             VariantSummary {
                 name: variant.name.clone(),
                 index,
-                changes: variant.agent.written_fields().iter().map(|field| field.to_string()).collect(),
-                configs: spec.envs.iter().map(|env| (env.id.clone(), spec.resolve_agent(env, variant))).collect(),
+                changes: variant
+                    .agent
+                    .written_fields()
+                    .iter()
+                    .map(|field| field.to_string())
+                    .collect(),
+                configs: spec
+                    .envs
+                    .iter()
+                    .map(|env| (env.id.clone(), spec.resolve_agent(env, variant)))
+                    .collect(),
                 normalised_iqm,
                 profile,
                 median_steps_per_sec: median_of(variant_cells.iter().map(|cell| cell.median_steps_per_sec)),
@@ -359,7 +403,10 @@ pub fn analyse(results: &StoredResults, settings: &AnalysisSettings) -> Analysis
         .runs
         .iter()
         .filter_map(|run| match &run.manifest.status {
-            RunStatus::Failed { reason } => Some(FailedRun { id: run.manifest.id.clone(), reason: reason.clone() }),
+            RunStatus::Failed { reason } => Some(FailedRun {
+                id: run.manifest.id.clone(),
+                reason: reason.clone(),
+            }),
             RunStatus::Complete => None,
         })
         .collect();
@@ -460,7 +507,10 @@ fn learning_curve(runs: &[&StoredRun], settings: BootstrapSettings, rng: &mut ra
         .filter_map(|index| {
             let returns: Vec<f64> = runs.iter().map(|run| run.evals[index].mean_return).collect();
             let interval = stratified_bootstrap_interval(&column(&returns), aggregate_iqm, settings, rng)?;
-            Some(CurvePoint { step: first.evals[index].step, iqm: interval.into() })
+            Some(CurvePoint {
+                step: first.evals[index].step,
+                iqm: interval.into(),
+            })
         })
         .collect()
 }
@@ -472,8 +522,12 @@ fn value_curve(runs: &[&StoredRun]) -> ValueCurve {
     };
     ValueCurve {
         steps: (0..points).map(|index| runs[0].evals[index].step).collect(),
-        q_estimate: (0..points).map(|index| mean_at(index, |eval| eval.q_estimate)).collect(),
-        discounted_return: (0..points).map(|index| mean_at(index, |eval| eval.discounted_return)).collect(),
+        q_estimate: (0..points)
+            .map(|index| mean_at(index, |eval| eval.q_estimate))
+            .collect(),
+        discounted_return: (0..points)
+            .map(|index| mean_at(index, |eval| eval.discounted_return))
+            .collect(),
     }
 }
 
@@ -485,14 +539,21 @@ fn normalised_matrix(cells: &[&Cell], envs: &[String]) -> Option<Vec<Vec<f64>>> 
         .map(|env| {
             let cell = cells.iter().find(|cell| cell.env == *env)?;
             let (random, reference) = normalisation_anchors(env)?;
-            cell.scores.iter().map(|score| normalise(*score, random, reference)).collect::<Option<Vec<f64>>>()
+            cell.scores
+                .iter()
+                .map(|score| normalise(*score, random, reference))
+                .collect::<Option<Vec<f64>>>()
         })
         .collect::<Option<Vec<Vec<f64>>>>()?;
     let runs = columns.iter().map(Vec::len).min()?;
     if runs == 0 {
         return None;
     }
-    Some((0..runs).map(|run| columns.iter().map(|column| column[run]).collect()).collect())
+    Some(
+        (0..runs)
+            .map(|run| columns.iter().map(|column| column[run]).collect())
+            .collect(),
+    )
 }
 
 /// Thresholds τ of the performance profile: 0 to 1.2 in steps of 0.05.
@@ -505,10 +566,19 @@ fn profile(matrix: &[Vec<f64>], settings: BootstrapSettings, rng: &mut rand_pcg:
     let fractions = |sample: &[Vec<f64>]| -> Option<Vec<f64>> {
         let values: Vec<f64> = sample.iter().flatten().copied().collect();
         let count = values.len() as f64;
-        Some(thresholds.iter().map(|tau| values.iter().filter(|value| **value > *tau).count() as f64 / count).collect())
+        Some(
+            thresholds
+                .iter()
+                .map(|tau| values.iter().filter(|value| **value > *tau).count() as f64 / count)
+                .collect(),
+        )
     };
     match stratified_bootstrap_intervals(matrix, fractions, settings, rng) {
-        Some(intervals) => thresholds.iter().copied().zip(intervals.into_iter().map(Estimate::from)).collect(),
+        Some(intervals) => thresholds
+            .iter()
+            .copied()
+            .zip(intervals.into_iter().map(Estimate::from))
+            .collect(),
         None => Vec::new(),
     }
 }
@@ -543,22 +613,53 @@ mod tests {
              [+85.0, +160.0], P(improvement) 0.90 [0.70, 1.00], 10 seeds each)."
         );
         let none = row("noisy", Verdict::NoDetectableDifference, (30.0, -10.0, 70.0)).sentence();
-        assert!(none.starts_with("noisy shows no detectable difference from vanilla on CartPole-v1"), "{none}");
+        assert!(
+            none.starts_with("noisy shows no detectable difference from vanilla on CartPole-v1"),
+            "{none}"
+        );
         let worse = row("no-target", Verdict::Worse, (-200.0, -300.0, -100.0)).sentence();
         assert!(worse.starts_with("no-target lowers the final score on CartPole-v1 against vanilla by 200.0"));
     }
 
     #[test]
     fn verdicts_follow_the_sign_of_the_interval() {
-        assert_eq!(Estimate { estimate: 1.0, low: 0.5, high: 2.0 }.sign(), 1);
-        assert_eq!(Estimate { estimate: -1.0, low: -2.0, high: -0.5 }.sign(), -1);
-        assert_eq!(Estimate { estimate: 1.0, low: 0.0, high: 2.0 }.sign(), 0, "an interval touching 0 includes it");
+        assert_eq!(
+            Estimate {
+                estimate: 1.0,
+                low: 0.5,
+                high: 2.0
+            }
+            .sign(),
+            1
+        );
+        assert_eq!(
+            Estimate {
+                estimate: -1.0,
+                low: -2.0,
+                high: -0.5
+            }
+            .sign(),
+            -1
+        );
+        assert_eq!(
+            Estimate {
+                estimate: 1.0,
+                low: 0.0,
+                high: 2.0
+            }
+            .sign(),
+            0,
+            "an interval touching 0 includes it"
+        );
     }
 
     #[test]
     fn comparisons_of_separated_samples_are_decisive_and_of_equal_ones_are_not() {
         let mut rng = stream_rng(0, Stream::Replay);
-        let settings = BootstrapSettings { replicates: 2_000, confidence: 0.95 };
+        let settings = BootstrapSettings {
+            replicates: 2_000,
+            confidence: 0.95,
+        };
         let high = [500.0, 480.0, 490.0, 500.0, 470.0];
         let low = [100.0, 120.0, 90.0, 150.0, 110.0];
         let row = compare("e", "a", "b", &high, &low, settings, &mut rng).unwrap();
@@ -580,7 +681,11 @@ mod tests {
             scores,
             aggregate: None,
             curve: vec![],
-            values: ValueCurve { steps: vec![], q_estimate: vec![], discounted_return: vec![] },
+            values: ValueCurve {
+                steps: vec![],
+                q_estimate: vec![],
+                discounted_return: vec![],
+            },
             median_steps_per_sec: 0.0,
             wall_secs: 0.0,
         };

@@ -10,8 +10,8 @@ use clap::{Parser, Subcommand};
 
 use crate::agent::config::AgentConfig;
 use crate::analysis::AnalysisSettings;
-use crate::report::{write_report, ReportError};
 use crate::plan::{plan, shard_runs, PlannedRun, Shard};
+use crate::report::{write_report, ReportError};
 use crate::runner::{default_out_dir, execute, RunnerOptions};
 use crate::spec::{load_spec, Spec};
 use crate::store::{ResultsDir, RunStatus, StoreError};
@@ -186,6 +186,15 @@ fn run_command(
             failed,
             results.root().display()
         );
+        // The report, from everything now in the folder (a shard's part alone would be a partial report).
+        if shard.is_none() {
+            match write_report(&results, &AnalysisSettings::default()) {
+                Ok((_, page)) => println!("report: {}", page.display()),
+                Err(error) => eprintln!("warning: the runs are stored but the report failed: {error}"),
+            }
+        } else {
+            println!("shard done; after merging the shards' folders, `knowhow report DIR` writes the report");
+        }
         Ok(if failed > 0 {
             ExitCode::from(EXIT_FAILED)
         } else {

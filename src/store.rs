@@ -242,7 +242,9 @@ impl ResultsDir {
     pub fn load(&self) -> Result<StoredResults, StoreError> {
         let spec_path = self.root.join("spec.ron");
         if !spec_path.is_file() {
-            return Err(StoreError::NotAResultsDir { path: self.root.clone() });
+            return Err(StoreError::NotAResultsDir {
+                path: self.root.clone(),
+            });
         }
         let spec_source = fs::read_to_string(&spec_path).map_err(io_error(&spec_path))?;
         let spec = crate::spec::parse_spec(&spec_source, &spec_path)?;
@@ -261,15 +263,27 @@ impl ResultsDir {
             };
             runs.push(StoredRun { manifest, evals });
         }
-        Ok(StoredResults { root: self.root.clone(), spec_source, spec, runs, missing })
+        Ok(StoredResults {
+            root: self.root.clone(),
+            spec_source,
+            spec,
+            runs,
+            missing,
+        })
     }
 }
 
 /// Reads a CSV with a header into rows.
 pub fn read_csv<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Vec<T>, StoreError> {
-    let csv_error = |source| StoreError::Csv { path: path.to_path_buf(), source };
+    let csv_error = |source| StoreError::Csv {
+        path: path.to_path_buf(),
+        source,
+    };
     let mut reader = csv::Reader::from_path(path).map_err(csv_error)?;
-    reader.deserialize().collect::<Result<Vec<T>, csv::Error>>().map_err(csv_error)
+    reader
+        .deserialize()
+        .collect::<Result<Vec<T>, csv::Error>>()
+        .map_err(csv_error)
 }
 
 /// Reads a run folder's `manifest.json`.

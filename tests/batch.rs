@@ -32,7 +32,8 @@ fn write_spec(dir: &Path, source: &str) -> PathBuf {
     spec
 }
 
-/// Every result file under `root` (hidden temporary files aside) with its content, wall-time fields removed.
+/// Every result file under `root` (hidden temporary files, and the report page, which shows dates and times,
+/// aside) with its content, wall-time fields removed.
 fn result_set(root: &Path) -> BTreeMap<String, String> {
     let mut files = BTreeMap::new();
     let mut pending = vec![root.to_path_buf()];
@@ -42,7 +43,7 @@ fn result_set(root: &Path) -> BTreeMap<String, String> {
             let name = path.file_name().unwrap().to_string_lossy().to_string();
             if path.is_dir() {
                 pending.push(path);
-            } else if !name.starts_with('.') {
+            } else if !name.starts_with('.') && name != "index.html" {
                 let relative = path.strip_prefix(root).unwrap().to_string_lossy().to_string();
                 files.insert(relative, without_timings(&fs::read_to_string(&path).unwrap()));
             }
@@ -52,9 +53,9 @@ fn result_set(root: &Path) -> BTreeMap<String, String> {
 }
 
 /// The text without the values that differ between identical runs: wall time and speed columns of CSVs, and the
-/// same fields of manifests.
+/// same fields and the finishing time of manifests.
 fn without_timings(text: &str) -> String {
-    let timing = |name: &str| matches!(name.trim_matches('"'), "wall_secs" | "steps_per_sec");
+    let timing = |name: &str| matches!(name.trim_matches('"'), "wall_secs" | "steps_per_sec" | "finished_at");
     if text.trim_start().starts_with('{') {
         return text
             .lines()

@@ -26,7 +26,11 @@ pub fn write_report(results_dir: &ResultsDir, settings: &AnalysisSettings) -> Re
     let results = results_dir.load()?;
     let analysis = analyse(&results, settings);
     let root = results_dir.root();
-    let aggregates: Vec<_> = analysis.cells.iter().filter_map(|cell| cell.aggregate.clone()).collect();
+    let aggregates: Vec<_> = analysis
+        .cells
+        .iter()
+        .filter_map(|cell| cell.aggregate.clone())
+        .collect();
     write_csv(&root.join("aggregate.csv"), &aggregates)?;
     write_csv(&root.join("comparisons.csv"), &analysis.comparisons)?;
     let html = page::render(&results, &analysis)?;

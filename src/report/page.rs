@@ -40,13 +40,22 @@ impl From<&ComparisonRow> for Finding {
             Verdict::Worse => "worse",
             Verdict::NoDetectableDifference => "none",
         };
-        Finding { text: row.sentence(), class }
+        Finding {
+            text: row.sentence(),
+            class,
+        }
     }
 }
 
 /// Renders the whole page.
 pub fn render(results: &StoredResults, analysis: &Analysis) -> Result<String, PageError> {
-    let colour_of = |variant: &str| analysis.variants.iter().find(|summary| summary.name == variant).map_or(0, |v| v.index);
+    let colour_of = |variant: &str| {
+        analysis
+            .variants
+            .iter()
+            .find(|summary| summary.name == variant)
+            .map_or(0, |v| v.index)
+    };
     let reference = analysis.reference.clone().unwrap_or_default();
 
     // The answer: every comparison, env by env, largest improvement first.
@@ -98,7 +107,11 @@ pub fn render(results: &StoredResults, analysis: &Analysis) -> Result<String, Pa
                         name: cell.variant.clone(),
                         colour_index: colour_of(&cell.variant),
                         scores: cell.scores.clone(),
-                        iqm: Interval { estimate: aggregate.iqm, low: aggregate.iqm_low, high: aggregate.iqm_high },
+                        iqm: Interval {
+                            estimate: aggregate.iqm,
+                            low: aggregate.iqm_low,
+                            high: aggregate.iqm_high,
+                        },
                     })
                 })
                 .collect();
@@ -145,7 +158,11 @@ pub fn render(results: &StoredResults, analysis: &Analysis) -> Result<String, Pa
         .iter()
         .filter_map(|variant| {
             let estimate = variant.normalised_iqm?;
-            Some(ForestRow { label: variant.name.clone(), colour_index: variant.index, difference: interval(estimate) })
+            Some(ForestRow {
+                label: variant.name.clone(),
+                colour_index: variant.index,
+                difference: interval(estimate),
+            })
         })
         .collect();
     let profile_bands: Vec<Band> = analysis
@@ -158,7 +175,12 @@ pub fn render(results: &StoredResults, analysis: &Analysis) -> Result<String, Pa
             points: variant
                 .profile
                 .iter()
-                .map(|(tau, fraction)| BandPoint { x: *tau, estimate: fraction.estimate, low: fraction.low, high: fraction.high })
+                .map(|(tau, fraction)| BandPoint {
+                    x: *tau,
+                    estimate: fraction.estimate,
+                    low: fraction.low,
+                    high: fraction.high,
+                })
                 .collect(),
         })
         .collect();
@@ -178,7 +200,11 @@ pub fn render(results: &StoredResults, analysis: &Analysis) -> Result<String, Pa
         .map(|variant| Speed {
             name: variant.name.clone(),
             colour_index: variant.index,
-            steps_per_sec: if variant.median_steps_per_sec.is_finite() { variant.median_steps_per_sec } else { 0.0 },
+            steps_per_sec: if variant.median_steps_per_sec.is_finite() {
+                variant.median_steps_per_sec
+            } else {
+                0.0
+            },
         })
         .collect();
     let cost_context = context! {
@@ -201,7 +227,13 @@ pub fn render(results: &StoredResults, analysis: &Analysis) -> Result<String, Pa
     };
 
     let first_manifest = results.runs.first().map(|run| &run.manifest);
-    let date = results.runs.iter().map(|run| run.manifest.finished_at.as_str()).max().unwrap_or("").to_string();
+    let date = results
+        .runs
+        .iter()
+        .map(|run| run.manifest.finished_at.as_str())
+        .max()
+        .unwrap_or("")
+        .to_string();
     let seeds: Vec<String> = analysis.seeds.iter().map(u64::to_string).collect();
     let mut environment = Environment::new();
     environment.add_template("report.html", TEMPLATE)?;
@@ -231,7 +263,11 @@ pub fn render(results: &StoredResults, analysis: &Analysis) -> Result<String, Pa
 }
 
 fn interval(estimate: Estimate) -> Interval {
-    Interval { estimate: estimate.estimate, low: estimate.low, high: estimate.high }
+    Interval {
+        estimate: estimate.estimate,
+        low: estimate.low,
+        high: estimate.high,
+    }
 }
 
 fn band(cell: &Cell, colour_index: usize) -> Band {
@@ -241,7 +277,12 @@ fn band(cell: &Cell, colour_index: usize) -> Band {
         points: cell
             .curve
             .iter()
-            .map(|point| BandPoint { x: point.step as f64, estimate: point.iqm.estimate, low: point.iqm.low, high: point.iqm.high })
+            .map(|point| BandPoint {
+                x: point.step as f64,
+                estimate: point.iqm.estimate,
+                low: point.iqm.low,
+                high: point.iqm.high,
+            })
             .collect(),
     }
 }

@@ -86,7 +86,12 @@ pub fn questions(variants: &[VariantSummary], reference: &str) -> Vec<Question> 
                 .filter(|variant| variant.name != reference && variant.changes == [*field])
                 .map(|variant| variant.name.clone())
                 .collect();
-            (!answering.is_empty()).then(|| Question { title, text, field, variants: answering })
+            (!answering.is_empty()).then_some(Question {
+                title,
+                text,
+                field,
+                variants: answering,
+            })
         })
         .collect()
 }

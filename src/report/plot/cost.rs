@@ -3,6 +3,7 @@
 
 use plotters::prelude::*;
 
+use super::curves::compact_number;
 use super::{colour, plot_error, PlotError, FONT};
 
 /// One variant's speed.
@@ -31,7 +32,10 @@ pub fn cost(speeds: &[Speed]) -> Result<String, PlotError> {
         let name_at = |y: &f64| {
             let index = count - y - 0.5;
             if (index - index.round()).abs() < 1e-6 && index >= 0.0 {
-                speeds.get(index.round() as usize).map(|speed| speed.name.clone()).unwrap_or_default()
+                speeds
+                    .get(index.round() as usize)
+                    .map(|speed| speed.name.clone())
+                    .unwrap_or_default()
             } else {
                 String::new()
             }
@@ -43,13 +47,18 @@ pub fn cost(speeds: &[Speed]) -> Result<String, PlotError> {
             .y_label_formatter(&name_at)
             .x_desc("env steps per second (median over runs, one core each)")
             .x_labels(6)
+            .x_label_formatter(&|x| compact_number(*x))
+            .light_line_style(WHITE.mix(0.0))
             .label_style((FONT, 13))
             .axis_desc_style((FONT, 14))
             .draw()
             .map_err(&error)?;
         let bars = speeds.iter().enumerate().map(|(index, speed)| {
             let y = count - index as f64 - 0.5;
-            Rectangle::new([(0.0, y - 0.3), (speed.steps_per_sec, y + 0.3)], colour(speed.colour_index).filled())
+            Rectangle::new(
+                [(0.0, y - 0.3), (speed.steps_per_sec, y + 0.3)],
+                colour(speed.colour_index).filled(),
+            )
         });
         chart.draw_series(bars).map_err(&error)?;
         root.present().map_err(&error)?;

@@ -71,7 +71,9 @@ pub fn band_chart(
                 .map(|point| (point.x, point.high))
                 .chain(band.points.iter().rev().map(|point| (point.x, point.low)))
                 .collect();
-            chart.draw_series([Polygon::new(outline, line_colour.mix(0.18).filled())]).map_err(&error)?;
+            chart
+                .draw_series([Polygon::new(outline, line_colour.mix(0.18).filled())])
+                .map_err(&error)?;
             chart
                 .draw_series(LineSeries::new(
                     band.points.iter().map(|point| (point.x, point.estimate)),
@@ -114,7 +116,11 @@ pub fn compact_number(value: f64) -> String {
 fn trim_zeros(value: f64) -> String {
     let text = format!("{value:.2}");
     let text = text.trim_end_matches('0').trim_end_matches('.');
-    if text == "-0" { "0".to_string() } else { text.to_string() }
+    if text == "-0" {
+        "0".to_string()
+    } else {
+        text.to_string()
+    }
 }
 
 #[cfg(test)]
@@ -139,13 +145,21 @@ mod tests {
             points: (0..5)
                 .map(|step| {
                     let estimate = offset + step as f64 * 10.0;
-                    BandPoint { x: step as f64 * 1000.0, estimate, low: estimate - 5.0, high: estimate + 5.0 }
+                    BandPoint {
+                        x: step as f64 * 1000.0,
+                        estimate,
+                        low: estimate - 5.0,
+                        high: estimate + 5.0,
+                    }
                 })
                 .collect(),
         };
         let svg = learning_curves(&[band("vanilla", 0, 0.0), band("double", 1, 20.0)], "eval return").unwrap();
         assert!(svg.contains("vanilla") && svg.contains("double") && svg.contains("env steps"));
         assert_eq!(svg.matches("<polygon").count(), 2, "one band each");
-        assert!(svg.contains("#0072B2") || svg.contains("#0072b2"), "the first variant is blue");
+        assert!(
+            svg.contains("#0072B2") || svg.contains("#0072b2"),
+            "the first variant is blue"
+        );
     }
 }

@@ -3,6 +3,7 @@
 
 use plotters::prelude::*;
 
+use super::curves::compact_number;
 use super::{colour, padded_range, plot_error, Interval, PlotError, FONT};
 
 /// One row of the forest plot.
@@ -20,7 +21,10 @@ pub fn forest_plot(rows: &[ForestRow], x_label: &str) -> Result<String, PlotErro
     let longest_label = rows.iter().map(|row| row.label.chars().count()).max().unwrap_or(0);
     let label_width = (longest_label as u32 * 7 + 16).clamp(80, 320);
     let height = 70 + 28 * rows.len().max(1) as u32;
-    let (x_low, x_high) = padded_range(rows.iter().flat_map(|row| [row.difference.low, row.difference.high, 0.0]));
+    let (x_low, x_high) = padded_range(
+        rows.iter()
+            .flat_map(|row| [row.difference.low, row.difference.high, 0.0]),
+    );
     let row_count = rows.len().max(1) as f64;
 
     let mut svg = String::new();
@@ -37,7 +41,9 @@ pub fn forest_plot(rows: &[ForestRow], x_label: &str) -> Result<String, PlotErro
             // Row i is drawn at height row_count − i − 0.5; tick marks fall on those centres.
             let index = (row_count - position - 0.5).round();
             if (row_count - position - 0.5 - index).abs() < 1e-6 && index >= 0.0 {
-                rows.get(index as usize).map(|row| row.label.clone()).unwrap_or_default()
+                rows.get(index as usize)
+                    .map(|row| row.label.clone())
+                    .unwrap_or_default()
             } else {
                 String::new()
             }
@@ -49,6 +55,8 @@ pub fn forest_plot(rows: &[ForestRow], x_label: &str) -> Result<String, PlotErro
             .y_label_formatter(&label_of)
             .x_desc(x_label)
             .x_labels(8)
+            .x_label_formatter(&|x| compact_number(*x))
+            .light_line_style(WHITE.mix(0.0))
             .label_style((FONT, 13))
             .axis_desc_style((FONT, 14))
             .draw()
@@ -58,15 +66,27 @@ pub fn forest_plot(rows: &[ForestRow], x_label: &str) -> Result<String, PlotErro
                 [(0.0, 0.0), (0.0, row_count)],
                 6,
                 4,
-                ShapeStyle { color: BLACK.mix(0.6), filled: false, stroke_width: 1 },
+                ShapeStyle {
+                    color: BLACK.mix(0.6),
+                    filled: false,
+                    stroke_width: 1,
+                },
             ))
             .map_err(&error)?;
         for (index, row) in rows.iter().enumerate() {
             let y = row_count - index as f64 - 0.5;
-            let style = ShapeStyle { color: colour(row.colour_index).to_rgba(), filled: true, stroke_width: 2 };
+            let style = ShapeStyle {
+                color: colour(row.colour_index).to_rgba(),
+                filled: true,
+                stroke_width: 2,
+            };
             let Interval { estimate, low, high } = row.difference;
-            chart.draw_series(LineSeries::new([(low, y), (high, y)], style)).map_err(&error)?;
-            chart.draw_series([Circle::new((estimate, y), 5, style)]).map_err(&error)?;
+            chart
+                .draw_series(LineSeries::new([(low, y), (high, y)], style))
+                .map_err(&error)?;
+            chart
+                .draw_series([Circle::new((estimate, y), 5, style)])
+                .map_err(&error)?;
         }
         root.present().map_err(&error)?;
     }
@@ -83,12 +103,20 @@ mod tests {
             ForestRow {
                 label: "CartPole-v1 · double".into(),
                 colour_index: 1,
-                difference: Interval { estimate: 40.0, low: 10.0, high: 80.0 },
+                difference: Interval {
+                    estimate: 40.0,
+                    low: 10.0,
+                    high: 80.0,
+                },
             },
             ForestRow {
                 label: "CartPole-v1 · no-target".into(),
                 colour_index: 2,
-                difference: Interval { estimate: -120.0, low: -200.0, high: -50.0 },
+                difference: Interval {
+                    estimate: -120.0,
+                    low: -200.0,
+                    high: -50.0,
+                },
             },
         ];
         let svg = forest_plot(&rows, "IQM difference in final return").unwrap();

@@ -10,19 +10,24 @@ pub mod seeds;
 
 use plotters::style::RGBColor;
 
-/// Okabe & Ito's colour-blind-safe palette (black last); a variant keeps its colour across the whole report.
-pub const PALETTE: [RGBColor; 8] = [
+/// Colour-blind-safe colours: Okabe & Ito's palette without its yellow (too pale on white), then Paul Tol's muted
+/// colours that differ most from them; a variant keeps its colour across the whole report.
+pub const PALETTE: [RGBColor; 12] = [
     RGBColor(0, 114, 178),   // blue
     RGBColor(230, 159, 0),   // orange
     RGBColor(0, 158, 115),   // bluish green
     RGBColor(204, 121, 167), // reddish purple
     RGBColor(86, 180, 233),  // sky blue
     RGBColor(213, 94, 0),    // vermillion
-    RGBColor(240, 228, 66),  // yellow
     RGBColor(0, 0, 0),       // black
+    RGBColor(136, 34, 85),   // wine
+    RGBColor(68, 170, 153),  // teal
+    RGBColor(153, 153, 51),  // olive
+    RGBColor(51, 34, 136),   // indigo
+    RGBColor(221, 204, 119), // sand
 ];
 
-/// The colour of the variant with this index in the spec (cycling after eight).
+/// The colour of the variant with this index in the spec (cycling after twelve).
 pub fn colour(index: usize) -> RGBColor {
     PALETTE[index % PALETTE.len()]
 }
@@ -51,7 +56,10 @@ pub struct PlotError {
 
 /// Turns any plotters error into a `PlotError` for `figure`.
 pub(crate) fn plot_error<E: std::fmt::Display>(figure: &'static str) -> impl Fn(E) -> PlotError {
-    move |error| PlotError { figure, message: error.to_string() }
+    move |error| PlotError {
+        figure,
+        message: error.to_string(),
+    }
 }
 
 /// A range `[low, high]` that contains every value with a margin of 5% on each side (and a unit width around a
@@ -60,11 +68,17 @@ pub fn padded_range(values: impl IntoIterator<Item = f64>) -> (f64, f64) {
     let (low, high) = values
         .into_iter()
         .filter(|value| value.is_finite())
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(low, high), value| (low.min(value), high.max(value)));
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(low, high), value| {
+            (low.min(value), high.max(value))
+        });
     if !low.is_finite() {
         return (0.0, 1.0);
     }
-    let margin = if high > low { (high - low) * 0.05 } else { 0.5_f64.max(low.abs() * 0.05) };
+    let margin = if high > low {
+        (high - low) * 0.05
+    } else {
+        0.5_f64.max(low.abs() * 0.05)
+    };
     (low - margin, high + margin)
 }
 
@@ -81,6 +95,6 @@ mod tests {
         assert_eq!(padded_range([3.0]), (2.5, 3.5));
         assert_eq!(padded_range([f64::NAN]), (0.0, 1.0));
         assert_eq!(css_colour(0), "#0072b2");
-        assert_eq!(css_colour(8), "#0072b2");
+        assert_eq!(css_colour(12), "#0072b2");
     }
 }

@@ -17,9 +17,15 @@ pub struct ValueCurves {
 
 pub fn overestimation(curves: &[ValueCurves]) -> Result<String, PlotError> {
     let error = plot_error("overestimation");
-    let points = || curves.iter().flat_map(|curve| curve.q_estimate.iter().chain(&curve.discounted_return));
-    let (x_high, (y_low, y_high)) =
-        (points().map(|point| point.0).fold(1.0, f64::max), padded_range(points().map(|point| point.1)));
+    let points = || {
+        curves
+            .iter()
+            .flat_map(|curve| curve.q_estimate.iter().chain(&curve.discounted_return))
+    };
+    let (x_high, (y_low, y_high)) = (
+        points().map(|point| point.0).fold(1.0, f64::max),
+        padded_range(points().map(|point| point.1)),
+    );
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (760, 360)).into_drawing_area();
@@ -37,6 +43,7 @@ pub fn overestimation(curves: &[ValueCurves]) -> Result<String, PlotError> {
             .x_labels(8)
             .y_labels(6)
             .x_label_formatter(&|x| compact_number(*x))
+            .y_label_formatter(&|y| compact_number(*y))
             .label_style((FONT, 13))
             .axis_desc_style((FONT, 14))
             .light_line_style(WHITE.mix(0.0))
@@ -45,7 +52,10 @@ pub fn overestimation(curves: &[ValueCurves]) -> Result<String, PlotError> {
         for curve in curves {
             let line_colour = colour(curve.colour_index);
             chart
-                .draw_series(LineSeries::new(curve.q_estimate.iter().copied(), line_colour.stroke_width(2)))
+                .draw_series(LineSeries::new(
+                    curve.q_estimate.iter().copied(),
+                    line_colour.stroke_width(2),
+                ))
                 .map_err(&error)?
                 .label(format!("{}: Q estimate", curve.name))
                 .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], line_colour.stroke_width(3)));
@@ -62,7 +72,7 @@ pub fn overestimation(curves: &[ValueCurves]) -> Result<String, PlotError> {
         }
         chart
             .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
+            .position(SeriesLabelPosition::LowerRight)
             .background_style(WHITE.mix(0.85))
             .border_style(BLACK.mix(0.3))
             .label_font((FONT, 13))

@@ -3,6 +3,7 @@
 
 use plotters::prelude::*;
 
+use super::curves::compact_number;
 use super::{colour, padded_range, plot_error, Interval, PlotError, FONT};
 
 /// One variant's final scores.
@@ -18,8 +19,11 @@ pub struct SeedScores {
 pub fn seed_scores(groups: &[SeedScores], y_label: &str) -> Result<String, PlotError> {
     let error = plot_error("final scores");
     let count = groups.len().max(1) as f64;
-    let (y_low, y_high) =
-        padded_range(groups.iter().flat_map(|group| group.scores.iter().copied().chain([group.iqm.low, group.iqm.high])));
+    let (y_low, y_high) = padded_range(
+        groups
+            .iter()
+            .flat_map(|group| group.scores.iter().copied().chain([group.iqm.low, group.iqm.high])),
+    );
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (760, 340)).into_drawing_area();
@@ -33,7 +37,10 @@ pub fn seed_scores(groups: &[SeedScores], y_label: &str) -> Result<String, PlotE
         let name_at = |x: &f64| {
             let index = x - 0.5;
             if (index - index.round()).abs() < 1e-6 && index >= 0.0 {
-                groups.get(index.round() as usize).map(|group| group.name.clone()).unwrap_or_default()
+                groups
+                    .get(index.round() as usize)
+                    .map(|group| group.name.clone())
+                    .unwrap_or_default()
             } else {
                 String::new()
             }
@@ -45,6 +52,8 @@ pub fn seed_scores(groups: &[SeedScores], y_label: &str) -> Result<String, PlotE
             .x_label_formatter(&name_at)
             .y_desc(y_label)
             .y_labels(6)
+            .y_label_formatter(&|y| compact_number(*y))
+            .light_line_style(WHITE.mix(0.0))
             .label_style((FONT, 13))
             .axis_desc_style((FONT, 14))
             .draw()
@@ -60,9 +69,20 @@ pub fn seed_scores(groups: &[SeedScores], y_label: &str) -> Result<String, PlotE
             });
             chart.draw_series(dots).map_err(&error)?;
             let Interval { estimate, low, high } = group.iqm;
-            let bar = ShapeStyle { color: BLACK.to_rgba(), filled: false, stroke_width: 2 };
-            chart.draw_series(LineSeries::new([(centre - 0.3, estimate), (centre + 0.3, estimate)], bar)).map_err(&error)?;
-            chart.draw_series(LineSeries::new([(centre + 0.32, low), (centre + 0.32, high)], bar)).map_err(&error)?;
+            let bar = ShapeStyle {
+                color: BLACK.to_rgba(),
+                filled: false,
+                stroke_width: 2,
+            };
+            chart
+                .draw_series(LineSeries::new(
+                    [(centre - 0.3, estimate), (centre + 0.3, estimate)],
+                    bar,
+                ))
+                .map_err(&error)?;
+            chart
+                .draw_series(LineSeries::new([(centre + 0.32, low), (centre + 0.32, high)], bar))
+                .map_err(&error)?;
         }
         root.present().map_err(&error)?;
     }
@@ -79,9 +99,17 @@ mod tests {
             name: name.into(),
             colour_index: 0,
             scores,
-            iqm: Interval { estimate: 1.0, low: 0.0, high: 2.0 },
+            iqm: Interval {
+                estimate: 1.0,
+                low: 0.0,
+                high: 2.0,
+            },
         };
-        let svg = seed_scores(&[group("vanilla", vec![1.0, 2.0, 3.0]), group("double", vec![4.0])], "return").unwrap();
+        let svg = seed_scores(
+            &[group("vanilla", vec![1.0, 2.0, 3.0]), group("double", vec![4.0])],
+            "return",
+        )
+        .unwrap();
         assert_eq!(svg.matches("<circle").count(), 4);
         assert!(svg.contains("vanilla") && svg.contains("double"));
     }

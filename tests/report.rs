@@ -1,0 +1,85 @@
+//! The report end to end: `run` ends with `index.html`, `aggregate.csv` and `comparisons.csv`; `report DIR`
+//! re-renders the same bytes from the stored CSVs; a folder that holds no results is bad input.
+
+use std::fs;
+use std::process::{Command, Output};
+
+const SPEC: &str = r#"(
+    name: "report",
+    envs: [(id: "CartPole-v1", steps: 1500, eval_every: 500, eval_episodes: 2, final_evals: 1)],
+    agent: (hidden: [16], learning_rate: 0.001, batch_size: 32, buffer_size: 1500, learning_starts: 200,
+            train_every: 2, target: Hard(100)),
+    variants: [(name: "vanilla"), (name: "double", agent: (double: true)), (name: "no-target", agent: (target: None))],
+    reference: "vanilla",
+    seeds: Count(3),
+)"#;
+
+fn knowhow(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_knowhow"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+#[test]
+fn run_writes_the_report_and_report_rerenders_it_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("report.ron");
+    fs::write(&spec, SPEC).unwrap();
+    let out = dir.path().join("out");
+    let run = knowhow(&["run", spec.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    assert!(String::from_utf8_lossy(&run.stdout).contains("report: "));
+
+    let page = fs::read_to_string(out.join("index.html")).unwrap();
+    for section in [
+        "The answer",
+        "Why two networks?",
+        "Does double Q-learning fix overestimation?",
+        "Across environments",
+        "Cost",
+        "Appendix",
+    ] {
+        assert!(page.contains(section), "the page has no {section:?} section");
+    }
+    assert!(page.contains("<svg"), "figures are inline SVG");
+    assert!(!page.contains("<script"), "the page needs no JavaScript");
+    // (SVG's `xmlns="http://www.w3.org/2000/svg"` names a namespace; nothing is fetched.)
+    for loader in ["src=\"http", "href=\"http", "<link", "@import", "url(http"] {
+        assert!(
+            !page.contains(loader),
+            "the page loads nothing from the network: found {loader}"
+        );
+    }
+
+    let aggregate = fs::read_to_string(out.join("aggregate.csv")).unwrap();
+    assert!(
+        aggregate.starts_with("env,variant,n,iqm,iqm_low,iqm_high,mean,median,std\n"),
+        "{aggregate}"
+    );
+    assert_eq!(aggregate.lines().count(), 4, "a header and one row per variant");
+    let comparisons = fs::read_to_string(out.join("comparisons.csv")).unwrap();
+    assert!(comparisons.starts_with("env,variant,reference,iqm_diff,diff_low,diff_high,p_improve,p_low,p_high,verdict"));
+    assert_eq!(comparisons.lines().count(), 3, "every variant but the reference");
+
+    let rerendered = knowhow(&["report", out.to_str().unwrap()]);
+    assert!(
+        rerendered.status.success(),
+        "{}",
+        String::from_utf8_lossy(&rerendered.stderr)
+    );
+    assert_eq!(
+        fs::read_to_string(out.join("index.html")).unwrap(),
+        page,
+        "the same folder gives the same page"
+    );
+    assert_eq!(fs::read_to_string(out.join("comparisons.csv")).unwrap(), comparisons);
+}
+
+#[test]
+fn report_of_a_folder_without_results_is_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = knowhow(&["report", dir.path().to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("no results folder here"));
+}
