@@ -112,46 +112,62 @@ pub fn trick_variants(base: &AgentConfig) -> Vec<(&'static str, AgentConfig)> {
     ]
 }
 
-/// Gradient updates/s of `config` on CartPole-v1 observations, one thread: the replay is filled with 10,000
-/// random-action transitions, then `updates` updates are timed, `repetitions` times (seeds 0, 1, …).
-pub fn update_throughput(name: &str, config: &AgentConfig, updates: usize, repetitions: usize) -> Measurement {
+/// Gradient updates/s of each config on CartPole-v1 observations, one thread: the replay is filled with 10,000
+/// transitions of alternating actions, then `updates` updates are timed. Repetitions go round-robin over the
+/// configs after one untimed warm-up pass, so that a slow spell of the machine does not land on one config alone.
+pub fn update_throughputs(configs: &[(&str, AgentConfig)], updates: usize, repetitions: usize) -> Vec<Measurement> {
     let single_thread = rayon::ThreadPoolBuilder::new()
         .num_threads(1)
         .build()
         .expect("a one-thread pool");
-    let samples = (0..repetitions as u64)
-        .map(|seed| {
-            single_thread.install(|| {
-                let mut env = make_env("CartPole-v1").expect("a registered env");
-                let mut agent = Dqn::new(config, env.observation_size(), env.action_count(), seed);
-                let mut observation = vec![0.0; env.observation_size()];
-                let mut next_observation = observation.clone();
-                env.reset(Some(seed), &mut observation);
-                for step in 0..10_000 {
-                    let action = step % env.action_count();
-                    let outcome = env.step(action, &mut next_observation);
-                    agent.observe(
-                        &observation,
-                        action,
-                        outcome.reward,
-                        &next_observation,
-                        outcome.terminated,
-                        outcome.truncated,
-                    );
-                    if outcome.terminated || outcome.truncated {
-                        env.reset(None, &mut observation);
-                    } else {
-                        std::mem::swap(&mut observation, &mut next_observation);
-                    }
-                }
-                let started = Instant::now();
-                for _ in 0..updates {
-                    agent.update(0.4);
-                }
-                updates as f64 / started.elapsed().as_secs_f64()
-            })
-        })
-        .collect();
+    let mut samples = vec![Vec::with_capacity(repetitions); configs.len()];
+    for repetition in 0..=repetitions {
+        for (index, (_, config)) in configs.iter().enumerate() {
+            let rate = single_thread.install(|| timed_updates(config, updates, repetition as u64));
+            if repetition > 0 {
+                samples[index].push(rate);
+            }
+        }
+    }
+    configs
+        .iter()
+        .zip(samples)
+        .map(|((name, config), samples)| update_measurement(name, config, samples))
+        .collect()
+}
+
+/// Updates/s of one agent of `config` (seed `seed`) over `updates` updates on a filled replay.
+fn timed_updates(config: &AgentConfig, updates: usize, seed: u64) -> f64 {
+    let mut env = make_env("CartPole-v1").expect("a registered env");
+    let mut agent = Dqn::new(config, env.observation_size(), env.action_count(), seed);
+    let mut observation = vec![0.0; env.observation_size()];
+    let mut next_observation = observation.clone();
+    env.reset(Some(seed), &mut observation);
+    for step in 0..10_000 {
+        let action = step % env.action_count();
+        let outcome = env.step(action, &mut next_observation);
+        agent.observe(
+            &observation,
+            action,
+            outcome.reward,
+            &next_observation,
+            outcome.terminated,
+            outcome.truncated,
+        );
+        if outcome.terminated || outcome.truncated {
+            env.reset(None, &mut observation);
+        } else {
+            std::mem::swap(&mut observation, &mut next_observation);
+        }
+    }
+    let started = Instant::now();
+    for _ in 0..updates {
+        agent.update(0.4);
+    }
+    updates as f64 / started.elapsed().as_secs_f64()
+}
+
+fn update_measurement(name: &str, config: &AgentConfig, samples: Vec<f64>) -> Measurement {
     let network: Vec<String> = config.hidden.iter().map(usize::to_string).collect();
     Measurement {
         name: format!(

@@ -246,17 +246,12 @@ fn bench_command(repetitions: usize) -> ExitCode {
         batch_size: 64,
         ..AgentConfig::default()
     };
-    let mut vanilla_median = None;
-    for (name, config) in crate::bench::trick_variants(&base) {
-        let measurement = crate::bench::update_throughput(name, &config, 2_000, repetitions);
-        print(&measurement);
-        let median = measurement.median();
-        let vanilla = *vanilla_median.get_or_insert(median);
-        println!(
-            "{:<58} {:>+7.1}% time per update vs vanilla",
-            "",
-            (vanilla / median - 1.0) * 100.0
-        );
+    let measurements = crate::bench::update_throughputs(&crate::bench::trick_variants(&base), 5_000, repetitions);
+    let vanilla_median = measurements[0].median();
+    for measurement in &measurements {
+        print(measurement);
+        let extra = (vanilla_median / measurement.median() - 1.0) * 100.0;
+        println!("{:<58} {extra:>+7.1}% time per update vs vanilla", "");
     }
     print(&crate::bench::whole_run_cleanrl_cartpole(repetitions));
     ExitCode::SUCCESS
