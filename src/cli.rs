@@ -10,11 +10,12 @@ use clap::{Parser, Subcommand};
 
 use crate::agent::config::AgentConfig;
 use crate::analysis::AnalysisSettings;
+use crate::check::{check, CheckSettings};
 use crate::plan::{plan, shard_runs, PlannedRun, Shard};
 use crate::report::{write_report, ReportError};
 use crate::runner::{default_out_dir, execute, RunnerOptions};
 use crate::spec::{load_spec, Spec};
-use crate::store::{ResultsDir, RunStatus, StoreError};
+use crate::store::{baseline_dir, write_atomic, write_json, ResultsDir, RunStatus, StoreError};
 
 /// knowhow: measures which deep Q-learning tricks really matter.
 #[derive(Debug, Parser)]
@@ -46,6 +47,29 @@ pub enum Command {
         /// List the runs that would train, and stop.
         #[arg(long)]
         dry_run: bool,
+        /// Also keep the results as the named baseline `reports/baselines/NAME/` (for `check --baseline NAME`).
+        #[arg(long, value_name = "NAME")]
+        save_baseline: Option<String>,
+    },
+    /// Compare a results folder with a baseline and exit 1 if a score regressed beyond the noise band.
+    Check {
+        /// The new results folder.
+        new: PathBuf,
+        /// The baseline: a results folder, or the name of one saved with `run --save-baseline NAME`.
+        #[arg(long)]
+        baseline: String,
+        /// Half-width of the noise band, in normalised score (0 = random policy, 1 = reference score).
+        #[arg(long, default_value_t = 0.05)]
+        noise: f64,
+        /// Confidence of the bootstrap intervals.
+        #[arg(long, default_value_t = 0.95)]
+        confidence: f64,
+        /// Half-width of the band for the relative change of throughput (steps/s).
+        #[arg(long, default_value_t = 0.25)]
+        speed_noise: f64,
+        /// Fail on a throughput regression too (by default it is reported but advisory).
+        #[arg(long)]
+        strict_speed: bool,
     },
     /// List a spec's runs (env × variant × seed) with their estimated cost, without training.
     Plan {
@@ -81,6 +105,23 @@ pub const EXIT_FAILED: u8 = 1;
 /// Runs the parsed command line and returns the exit code; errors are printed as one line on stderr.
 pub fn main_with(cli: Cli) -> ExitCode {
     match cli.command {
+        Command::Check {
+            new,
+            baseline,
+            noise,
+            confidence,
+            speed_noise,
+            strict_speed,
+        } => {
+            let settings = CheckSettings {
+                noise,
+                confidence,
+                speed_noise,
+                strict_speed,
+                ..CheckSettings::default()
+            };
+            check_command(&new, &baseline, &settings)
+        }
         Command::Run {
             spec,
             out,
@@ -88,6 +129,7 @@ pub fn main_with(cli: Cli) -> ExitCode {
             fresh,
             shard,
             dry_run,
+            save_baseline,
         } => {
             let spec_and_runs = match planned(&spec, shard) {
                 Ok(planned) => planned,
@@ -97,7 +139,7 @@ pub fn main_with(cli: Cli) -> ExitCode {
                 print_plan(&spec_and_runs.1);
                 return ExitCode::SUCCESS;
             }
-            run_command(&spec, spec_and_runs, out, jobs, fresh, shard)
+            run_command(&spec, spec_and_runs, out, jobs, fresh, shard, save_baseline)
         }
         Command::Plan { spec, shard } => match planned(&spec, shard) {
             Ok((_, runs)) => {
@@ -156,6 +198,7 @@ fn run_command(
     jobs: Option<usize>,
     fresh: bool,
     shard: Option<Shard>,
+    save_baseline: Option<String>,
 ) -> ExitCode {
     let result = (|| -> anyhow::Result<ExitCode> {
         let source =
@@ -176,6 +219,11 @@ fn run_command(
                 ),
                 RunStatus::Failed { reason } => println!("{:<32} FAILED: {reason}", manifest.id),
             }
+        }
+        if let Some(name) = &save_baseline {
+            let target = baseline_dir(name);
+            results.save_copy(&target)?;
+            println!("baseline {name:?} saved in {}", target.display());
         }
         let failed = outcome.failed();
         println!(
@@ -205,6 +253,58 @@ fn run_command(
         eprintln!("error: {error:#}");
         ExitCode::from(EXIT_FAILED)
     })
+}
+
+/// Compares `new` with `baseline` (a folder, or a saved baseline's name), prints the table, writes `check.json` and
+/// `check.md` into `new`, and returns 0 (no regression), 1 (a regression) or 2 (the two cannot be compared).
+fn check_command(new: &Path, baseline: &str, settings: &CheckSettings) -> ExitCode {
+    let baseline_path = if Path::new(baseline).is_dir() {
+        PathBuf::from(baseline)
+    } else {
+        baseline_dir(baseline)
+    };
+    let bad_input = |message: String| {
+        eprintln!("error: {message}");
+        ExitCode::from(EXIT_BAD_INPUT)
+    };
+    if !(settings.noise >= 0.0 && settings.speed_noise >= 0.0 && settings.confidence > 0.0 && settings.confidence < 1.0)
+    {
+        return bad_input("--noise and --speed-noise must be >= 0 and --confidence in (0, 1)".to_string());
+    }
+    let load = |path: &Path, role: &str| {
+        ResultsDir::new(path)
+            .load()
+            .map_err(|error| format!("{role} {}: {error}", path.display()))
+    };
+    let (new_results, baseline_results) = match (load(new, "new results"), load(&baseline_path, "baseline")) {
+        (Ok(new_results), Ok(baseline_results)) => (new_results, baseline_results),
+        (Err(message), _) | (_, Err(message)) => {
+            let hint = if Path::new(baseline).is_dir() || baseline.contains('/') {
+                String::new()
+            } else {
+                format!(" (no folder {baseline:?}; saved baselines live in reports/baselines/)")
+            };
+            return bad_input(format!("{message}{hint}"));
+        }
+    };
+    let report = match check(&new_results, &baseline_results, settings) {
+        Ok(report) => report,
+        Err(error) => return bad_input(error.to_string()),
+    };
+    println!("{}", report.table());
+    let written = write_json(&new.join("check.json"), &report)
+        .and_then(|_| write_atomic(&new.join("check.md"), report.markdown().as_bytes()));
+    if let Err(error) = written {
+        eprintln!("error: {error}");
+        return ExitCode::from(EXIT_FAILED);
+    }
+    if report.failed() {
+        println!("\nREGRESSED: see {}", new.join("check.md").display());
+        ExitCode::from(EXIT_FAILED)
+    } else {
+        println!("\nno regression; details in {}", new.join("check.md").display());
+        ExitCode::SUCCESS
+    }
 }
 
 /// Writes the report of `results` and says where; a folder that is not a results folder is bad input (exit 2).

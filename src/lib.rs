@@ -6,6 +6,7 @@
 pub mod agent;
 pub mod analysis;
 pub mod bench;
+pub mod check;
 pub mod cli;
 pub mod envs;
 pub mod error;

@@ -273,6 +273,51 @@ impl ResultsDir {
     }
 }
 
+/// The folder of the named baseline `name`: `reports/baselines/<name>/` (criterion's idea: a baseline is a results
+/// folder kept under a name).
+pub fn baseline_dir(name: &str) -> PathBuf {
+    Path::new("reports").join("baselines").join(name)
+}
+
+impl ResultsDir {
+    /// Copies what a later `check` or `report` needs — `spec.ron`, `summary.csv`, and each run's `manifest.json` and
+    /// `evals.csv` — into `target`, replacing what was there. The copy is assembled beside `target` and renamed into
+    /// place, so an interrupted save leaves the old baseline whole.
+    pub fn save_copy(&self, target: &Path) -> Result<(), StoreError> {
+        let staging = target.with_file_name(format!(
+            ".{}.tmp-{}",
+            target
+                .file_name()
+                .map(|name| name.to_string_lossy())
+                .unwrap_or_default(),
+            std::process::id()
+        ));
+        let results = self.load()?;
+        let copy = |relative: &Path| -> Result<(), StoreError> {
+            let (from, to) = (self.root.join(relative), staging.join(relative));
+            if let Some(parent) = to.parent() {
+                fs::create_dir_all(parent).map_err(io_error(parent))?;
+            }
+            fs::copy(&from, &to).map_err(io_error(&from)).map(|_| ())
+        };
+        copy(Path::new("spec.ron"))?;
+        if self.root.join("summary.csv").is_file() {
+            copy(Path::new("summary.csv"))?;
+        }
+        for run in &results.runs {
+            let folder = Path::new("runs").join(&run.manifest.id);
+            copy(&folder.join("manifest.json"))?;
+            if run.manifest.status == RunStatus::Complete {
+                copy(&folder.join("evals.csv"))?;
+            }
+        }
+        if target.exists() {
+            fs::remove_dir_all(target).map_err(io_error(target))?;
+        }
+        fs::rename(&staging, target).map_err(io_error(target))
+    }
+}
+
 /// Reads a CSV with a header into rows.
 pub fn read_csv<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Vec<T>, StoreError> {
     let csv_error = |source| StoreError::Csv {

@@ -1,0 +1,523 @@
+//! The regression check: compares a new results folder with a baseline, env × variant, and gives criterion's kind
+//! of verdict — no verdict without significance, and a significant change inside the noise band is "within noise".
+//!
+//! Scores are the runs' final scores normalised per env (0 = random policy, 1 = reference score, as in the report),
+//! so one noise band fits every env. The difference is IQM(new) − IQM(baseline) with a stratified bootstrap CI;
+//! throughput (env steps/s) is compared the same way on the relative change of the median, with its own, wider
+//! band, and is advisory unless strict.
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+
+use crate::analysis::{normalisation_anchors, Estimate};
+use crate::seeding::{stream_rng, Stream};
+use crate::stats::aggregate::{aggregate_iqm, median};
+use crate::stats::bootstrap::{difference_interval, two_sample_interval, BootstrapSettings};
+use crate::stats::comparison::{normalise, probability_of_improvement};
+use crate::store::{RunStatus, StoredResults};
+
+/// How strict the check is.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct CheckSettings {
+    /// Half-width of the band of normalised score inside which a significant change is "within noise".
+    pub noise: f64,
+    /// Confidence of the intervals.
+    pub confidence: f64,
+    /// Half-width of the band for the relative change in throughput (machines differ: wider than `noise`).
+    pub speed_noise: f64,
+    /// Whether a slower throughput fails the check too.
+    pub strict_speed: bool,
+    pub replicates: usize,
+}
+
+impl Default for CheckSettings {
+    fn default() -> Self {
+        CheckSettings {
+            noise: 0.05,
+            confidence: 0.95,
+            speed_noise: 0.25,
+            strict_speed: false,
+            replicates: 10_000,
+        }
+    }
+}
+
+/// What the numbers say about a score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    /// The CI of the difference lies entirely below −noise.
+    Regressed,
+    /// Entirely above +noise.
+    Improved,
+    /// Excludes zero but reaches into the noise band.
+    WithinNoise,
+    /// Includes zero.
+    NoChange,
+}
+
+impl Verdict {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Verdict::Regressed => "regressed",
+            Verdict::Improved => "improved",
+            Verdict::WithinNoise => "within noise",
+            Verdict::NoChange => "no change",
+        }
+    }
+}
+
+/// criterion's rule on an interval of a difference and a noise band.
+pub fn decide(difference: Estimate, noise: f64) -> Verdict {
+    if difference.high < -noise {
+        Verdict::Regressed
+    } else if difference.low > noise {
+        Verdict::Improved
+    } else if difference.low > 0.0 || difference.high < 0.0 {
+        Verdict::WithinNoise
+    } else {
+        Verdict::NoChange
+    }
+}
+
+/// One env × variant's final scores, new against baseline.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScoreCheck {
+    pub env: String,
+    pub variant: String,
+    pub n_new: usize,
+    pub n_baseline: usize,
+    /// IQM of the normalised scores.
+    pub iqm_new: f64,
+    pub iqm_baseline: f64,
+    /// IQM(new) − IQM(baseline), normalised units.
+    pub difference: Estimate,
+    /// P(a new run beats a baseline run).
+    pub probability_of_improvement: Estimate,
+    pub verdict: Verdict,
+}
+
+/// One env × variant's throughput, new against baseline.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SpeedCheck {
+    pub env: String,
+    pub variant: String,
+    pub median_new: f64,
+    pub median_baseline: f64,
+    /// median(new) / median(baseline) − 1.
+    pub relative_change: Estimate,
+    pub verdict: Verdict,
+}
+
+/// The whole check.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CheckReport {
+    pub new: String,
+    pub baseline: String,
+    pub settings: CheckSettings,
+    pub scores: Vec<ScoreCheck>,
+    pub speeds: Vec<SpeedCheck>,
+    /// Env × variant pairs in only one of the two folders (not compared).
+    pub only_new: Vec<String>,
+    pub only_baseline: Vec<String>,
+}
+
+impl CheckReport {
+    /// Whether the check fails: a score regressed, or (when strict) a throughput did.
+    pub fn failed(&self) -> bool {
+        self.scores.iter().any(|check| check.verdict == Verdict::Regressed)
+            || (self.settings.strict_speed && self.speeds.iter().any(|check| check.verdict == Verdict::Regressed))
+    }
+}
+
+/// Why two folders cannot be compared.
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum CheckError {
+    #[error("the two result sets train different envs: only in the new one {only_new:?}, only in the baseline {only_baseline:?}")]
+    DifferentEnvs {
+        only_new: Vec<String>,
+        only_baseline: Vec<String>,
+    },
+    #[error("{env}: different budgets: the new set trains {new}, the baseline {baseline}")]
+    DifferentBudgets { env: String, new: String, baseline: String },
+    #[error("no env × variant has complete runs in both result sets")]
+    NoOverlap,
+}
+
+/// Compares two result sets.
+pub fn check(
+    new: &StoredResults,
+    baseline: &StoredResults,
+    settings: &CheckSettings,
+) -> Result<CheckReport, CheckError> {
+    let env_ids =
+        |results: &StoredResults| -> BTreeSet<String> { results.spec.envs.iter().map(|env| env.id.clone()).collect() };
+    let (new_envs, baseline_envs) = (env_ids(new), env_ids(baseline));
+    if new_envs != baseline_envs {
+        return Err(CheckError::DifferentEnvs {
+            only_new: new_envs.difference(&baseline_envs).cloned().collect(),
+            only_baseline: baseline_envs.difference(&new_envs).cloned().collect(),
+        });
+    }
+    for env in &new.spec.envs {
+        let other = baseline
+            .spec
+            .envs
+            .iter()
+            .find(|other| other.id == env.id)
+            .expect("the env sets are equal");
+        let budget = |spec: &crate::spec::EnvSpec| {
+            format!(
+                "{} steps, eval every {} steps, {} episodes, score over the last {} evals",
+                spec.steps, spec.eval_every, spec.eval_episodes, spec.final_evals
+            )
+        };
+        if budget(env) != budget(other) {
+            return Err(CheckError::DifferentBudgets {
+                env: env.id.clone(),
+                new: budget(env),
+                baseline: budget(other),
+            });
+        }
+    }
+
+    let score_settings = BootstrapSettings {
+        replicates: settings.replicates,
+        confidence: settings.confidence,
+    };
+    let pairs = |results: &StoredResults| -> BTreeSet<(String, String)> {
+        results
+            .runs
+            .iter()
+            .filter(|run| run.manifest.status == RunStatus::Complete)
+            .map(|run| (run.manifest.env.clone(), run.manifest.variant.clone()))
+            .collect()
+    };
+    let (new_pairs, baseline_pairs) = (pairs(new), pairs(baseline));
+    let mut scores = Vec::new();
+    let mut speeds = Vec::new();
+    for (index, (env, variant)) in new_pairs.intersection(&baseline_pairs).enumerate() {
+        let new_runs = complete_runs(new, env, variant);
+        let baseline_runs = complete_runs(baseline, env, variant);
+        let normalised = |runs: &[(f64, f64)]| -> Vec<Vec<f64>> {
+            runs.iter()
+                .map(|(score, _)| vec![normalised_score(env, *score, &baseline_runs)])
+                .collect()
+        };
+        let (x, y) = (normalised(&new_runs), normalised(&baseline_runs));
+        let mut rng = stream_rng(index as u64, Stream::Replay);
+        let (Some(difference), Some(improvement)) = (
+            difference_interval(&x, &y, aggregate_iqm, score_settings, &mut rng),
+            two_sample_interval(&x, &y, probability_of_improvement, score_settings, &mut rng),
+        ) else {
+            continue;
+        };
+        let difference = Estimate::from(difference);
+        scores.push(ScoreCheck {
+            env: env.clone(),
+            variant: variant.clone(),
+            n_new: x.len(),
+            n_baseline: y.len(),
+            iqm_new: aggregate_iqm(&x).unwrap_or(f64::NAN),
+            iqm_baseline: aggregate_iqm(&y).unwrap_or(f64::NAN),
+            difference,
+            probability_of_improvement: improvement.into(),
+            verdict: decide(difference, settings.noise),
+        });
+
+        let speed = |runs: &[(f64, f64)]| -> Vec<Vec<f64>> { runs.iter().map(|(_, speed)| vec![*speed]).collect() };
+        let (x, y) = (speed(&new_runs), speed(&baseline_runs));
+        let relative = |x: &[Vec<f64>], y: &[Vec<f64>]| -> Option<f64> {
+            let median_of = |sample: &[Vec<f64>]| median(&sample.iter().map(|row| row[0]).collect::<Vec<f64>>());
+            Some(median_of(x)? / median_of(y)? - 1.0)
+        };
+        if let Some(change) = two_sample_interval(&x, &y, relative, score_settings, &mut rng) {
+            let change = Estimate::from(change);
+            speeds.push(SpeedCheck {
+                env: env.clone(),
+                variant: variant.clone(),
+                median_new: median(&x.iter().map(|row| row[0]).collect::<Vec<f64>>()).unwrap_or(f64::NAN),
+                median_baseline: median(&y.iter().map(|row| row[0]).collect::<Vec<f64>>()).unwrap_or(f64::NAN),
+                relative_change: change,
+                verdict: decide(change, settings.speed_noise),
+            });
+        }
+    }
+    if scores.is_empty() {
+        return Err(CheckError::NoOverlap);
+    }
+    let describe =
+        |pairs: BTreeSet<&(String, String)>| pairs.iter().map(|(env, variant)| format!("{env}/{variant}")).collect();
+    Ok(CheckReport {
+        new: new.root.display().to_string(),
+        baseline: baseline.root.display().to_string(),
+        settings: *settings,
+        scores,
+        speeds,
+        only_new: describe(new_pairs.difference(&baseline_pairs).collect()),
+        only_baseline: describe(baseline_pairs.difference(&new_pairs).collect()),
+    })
+}
+
+/// (final score, steps/s) of the complete runs of one env × variant.
+fn complete_runs(results: &StoredResults, env: &str, variant: &str) -> Vec<(f64, f64)> {
+    results
+        .runs
+        .iter()
+        .filter(|run| run.manifest.env == env && run.manifest.variant == variant)
+        .filter(|run| run.manifest.status == RunStatus::Complete)
+        .filter_map(|run| Some((run.manifest.final_score?, run.manifest.steps_per_sec)))
+        .collect()
+}
+
+/// A final score on the report's normalised scale; an env without anchors is scaled by the baseline's median
+/// magnitude instead, so that the noise band is still relative.
+fn normalised_score(env: &str, score: f64, baseline_runs: &[(f64, f64)]) -> f64 {
+    if let Some((random, reference)) = normalisation_anchors(env) {
+        if let Some(value) = normalise(score, random, reference) {
+            return value;
+        }
+    }
+    let scale = median(&baseline_runs.iter().map(|(score, _)| score.abs()).collect::<Vec<f64>>()).unwrap_or(1.0);
+    score / if scale > 0.0 { scale } else { 1.0 }
+}
+
+impl CheckReport {
+    /// The table printed on stdout.
+    pub fn table(&self) -> String {
+        let mut lines = vec![format!(
+            "{:<32} {:>5} {:>9} {:>9} {:>26} {:>18}  verdict",
+            "env/variant", "n", "IQM new", "IQM base", "difference [95% CI]", "P(improvement)"
+        )];
+        for check in &self.scores {
+            lines.push(format!(
+                "{:<32} {:>5} {:>9.3} {:>9.3} {:>26} {:>18}  {}",
+                format!("{}/{}", check.env, check.variant),
+                format!("{}/{}", check.n_new, check.n_baseline),
+                check.iqm_new,
+                check.iqm_baseline,
+                interval_text(check.difference, 3),
+                format!(
+                    "{:.2} [{:.2}, {:.2}]",
+                    check.probability_of_improvement.estimate,
+                    check.probability_of_improvement.low,
+                    check.probability_of_improvement.high
+                ),
+                check.verdict.as_str()
+            ));
+        }
+        lines.push(String::new());
+        let advisory = if self.settings.strict_speed {
+            "strict"
+        } else {
+            "advisory"
+        };
+        lines.push(format!(
+            "throughput ({advisory}, band ±{:.0}%):",
+            self.settings.speed_noise * 100.0
+        ));
+        for check in &self.speeds {
+            lines.push(format!(
+                "{:<32} {:>9.0} vs {:>9.0} steps/s  change {}  {}",
+                format!("{}/{}", check.env, check.variant),
+                check.median_new,
+                check.median_baseline,
+                percent_interval(check.relative_change),
+                speed_word(check.verdict)
+            ));
+        }
+        lines.join("\n")
+    }
+
+    /// A Markdown summary for a CI comment.
+    pub fn markdown(&self) -> String {
+        let regressed = self
+            .scores
+            .iter()
+            .filter(|check| check.verdict == Verdict::Regressed)
+            .count();
+        let headline = if self.failed() {
+            format!(
+                "**knowhow check: {regressed} regressed** (new `{}` against baseline `{}`)",
+                self.new, self.baseline
+            )
+        } else {
+            format!(
+                "**knowhow check: no regression** (new `{}` against baseline `{}`)",
+                self.new, self.baseline
+            )
+        };
+        let mut lines = vec![
+            headline,
+            String::new(),
+            format!(
+                "Final scores normalised per env (0 = random, 1 = reference); noise band ±{}; {:.0}% bootstrap CIs.",
+                self.settings.noise,
+                self.settings.confidence * 100.0
+            ),
+            String::new(),
+            "| env | variant | seeds new/base | IQM new | IQM base | difference [CI] | P(improvement) | verdict |"
+                .to_string(),
+            "|---|---|---|---|---|---|---|---|".to_string(),
+        ];
+        for check in &self.scores {
+            lines.push(format!(
+                "| {} | {} | {}/{} | {:.3} | {:.3} | {} | {:.2} | {} |",
+                check.env,
+                check.variant,
+                check.n_new,
+                check.n_baseline,
+                check.iqm_new,
+                check.iqm_baseline,
+                interval_text(check.difference, 3),
+                check.probability_of_improvement.estimate,
+                check.verdict.as_str()
+            ));
+        }
+        lines.push(String::new());
+        lines.push(format!(
+            "Throughput ({}, band ±{:.0}%):",
+            if self.settings.strict_speed {
+                "strict"
+            } else {
+                "advisory"
+            },
+            self.settings.speed_noise * 100.0
+        ));
+        lines.push(String::new());
+        lines.push("| env | variant | steps/s new | steps/s base | change [CI] | verdict |".to_string());
+        lines.push("|---|---|---|---|---|---|".to_string());
+        for check in &self.speeds {
+            lines.push(format!(
+                "| {} | {} | {:.0} | {:.0} | {} | {} |",
+                check.env,
+                check.variant,
+                check.median_new,
+                check.median_baseline,
+                percent_interval(check.relative_change),
+                speed_word(check.verdict)
+            ));
+        }
+        lines.join("\n") + "\n"
+    }
+}
+
+fn interval_text(estimate: Estimate, decimals: usize) -> String {
+    format!(
+        "{:+.*} [{:+.*}, {:+.*}]",
+        decimals, estimate.estimate, decimals, estimate.low, decimals, estimate.high
+    )
+}
+
+fn percent_interval(estimate: Estimate) -> String {
+    format!(
+        "{:+.1}% [{:+.1}%, {:+.1}%]",
+        estimate.estimate * 100.0,
+        estimate.low * 100.0,
+        estimate.high * 100.0
+    )
+}
+
+fn speed_word(verdict: Verdict) -> &'static str {
+    match verdict {
+        Verdict::Regressed => "slower",
+        Verdict::Improved => "faster",
+        Verdict::WithinNoise => "within noise",
+        Verdict::NoChange => "no change",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::Rng;
+    use rand_distr::StandardNormal;
+
+    fn interval(low: f64, high: f64) -> Estimate {
+        Estimate {
+            estimate: (low + high) / 2.0,
+            low,
+            high,
+        }
+    }
+
+    #[test]
+    fn verdicts_follow_criterions_rule() {
+        assert_eq!(decide(interval(-0.3, -0.1), 0.05), Verdict::Regressed);
+        assert_eq!(decide(interval(0.1, 0.3), 0.05), Verdict::Improved);
+        assert_eq!(
+            decide(interval(-0.1, -0.01), 0.05),
+            Verdict::WithinNoise,
+            "significant, reaching into the band"
+        );
+        assert_eq!(decide(interval(0.01, 0.2), 0.05), Verdict::WithinNoise);
+        assert_eq!(decide(interval(-0.2, 0.2), 0.05), Verdict::NoChange);
+        assert_eq!(
+            decide(interval(-0.05, -0.05), 0.05),
+            Verdict::WithinNoise,
+            "the band's edge is inside the band"
+        );
+    }
+
+    /// The verdict on two synthetic groups of normalised scores, n each.
+    fn verdict(new: &[f64], baseline: &[f64], rng: &mut impl Rng) -> Verdict {
+        let column = |scores: &[f64]| scores.iter().map(|score| vec![*score]).collect::<Vec<_>>();
+        let settings = BootstrapSettings {
+            replicates: 2_000,
+            confidence: 0.95,
+        };
+        let difference = difference_interval(&column(new), &column(baseline), aggregate_iqm, settings, rng).unwrap();
+        decide(difference.into(), 0.05)
+    }
+
+    fn normal_sample(rng: &mut impl Rng, count: usize, mean: f64, spread: f64) -> Vec<f64> {
+        (0..count)
+            .map(|_| mean + spread * rng.sample::<f64, _>(StandardNormal))
+            .collect()
+    }
+
+    #[test]
+    fn synthetic_shifts_get_the_right_verdicts() {
+        let mut rng = stream_rng(1, Stream::Replay);
+        let baseline = normal_sample(&mut rng, 10, 0.8, 0.05);
+        assert_eq!(
+            verdict(&baseline, &baseline, &mut rng),
+            Verdict::NoChange,
+            "identical sets"
+        );
+        let worse: Vec<f64> = baseline.iter().map(|score| score - 0.3).collect();
+        assert_eq!(verdict(&worse, &baseline, &mut rng), Verdict::Regressed);
+        let better: Vec<f64> = baseline.iter().map(|score| score + 0.3).collect();
+        assert_eq!(verdict(&better, &baseline, &mut rng), Verdict::Improved);
+        // A shift of 0.02 with almost no spread: clearly significant, yet inside the ±0.05 band.
+        let tight = normal_sample(&mut rng, 10, 0.8, 0.001);
+        let nudged: Vec<f64> = tight.iter().map(|score| score - 0.02).collect();
+        assert_eq!(verdict(&nudged, &tight, &mut rng), Verdict::WithinNoise);
+    }
+
+    #[test]
+    fn same_distribution_pairs_are_rarely_called_regressed() {
+        // 300 pairs of 10 runs from one distribution (sd 0.1 in normalised units, like a noisy agent): how often
+        // does the check fail? With a ±0.05 band it must be at most about 5%, and significance alone (any verdict
+        // but "no change") should be near the nominal 5% of a 95% interval.
+        let mut rng = stream_rng(2, Stream::Replay);
+        let trials = 300;
+        let (mut regressed, mut significant) = (0, 0);
+        for _ in 0..trials {
+            let new = normal_sample(&mut rng, 10, 0.6, 0.1);
+            let baseline = normal_sample(&mut rng, 10, 0.6, 0.1);
+            let verdict = verdict(&new, &baseline, &mut rng);
+            regressed += usize::from(verdict == Verdict::Regressed);
+            significant += usize::from(verdict != Verdict::NoChange);
+        }
+        eprintln!("same-distribution pairs: {regressed}/{trials} regressed, {significant}/{trials} significant");
+        let regressed_rate = regressed as f64 / trials as f64;
+        let significant_rate = significant as f64 / trials as f64;
+        assert!(regressed_rate <= 0.05, "false regressions {regressed_rate}");
+        assert!(
+            significant_rate <= 0.15,
+            "significant on equal distributions {significant_rate}"
+        );
+    }
+}
