@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand};
 
 use crate::agent::config::AgentConfig;
 use crate::analysis::AnalysisSettings;
-use crate::check::{check, CheckSettings};
+use crate::check::{check, CheckReport, CheckSettings};
 use crate::plan::{plan, shard_runs, PlannedRun, Shard};
 use crate::report::{write_report, ReportError};
 use crate::runner::{default_out_dir, execute, RunnerOptions};
@@ -83,6 +83,9 @@ pub enum Command {
     Report {
         /// The results folder (as written by `run`; merged shards work too).
         dir: PathBuf,
+        /// Also show the regression check against this baseline (a results folder or a saved baseline's name).
+        #[arg(long)]
+        baseline: Option<String>,
     },
     /// Check a spec without running it: exit 0 if it is valid, 2 with the first error if not.
     Validate {
@@ -148,7 +151,7 @@ pub fn main_with(cli: Cli) -> ExitCode {
             }
             Err(code) => code,
         },
-        Command::Report { dir } => report_command(&ResultsDir::new(dir)),
+        Command::Report { dir, baseline } => report_command(&dir, baseline.as_deref()),
         Command::Validate { spec } => match planned(&spec, None) {
             Ok((parsed, runs)) => {
                 let variants = parsed.variant_list().len();
@@ -236,7 +239,7 @@ fn run_command(
         );
         // The report, from everything now in the folder (a shard's part alone would be a partial report).
         if shard.is_none() {
-            match write_report(&results, &AnalysisSettings::default()) {
+            match write_report(&results, &AnalysisSettings::default(), None) {
                 Ok((_, page)) => println!("report: {}", page.display()),
                 Err(error) => eprintln!("warning: the runs are stored but the report failed: {error}"),
             }
@@ -255,41 +258,43 @@ fn run_command(
     })
 }
 
-/// Compares `new` with `baseline` (a folder, or a saved baseline's name), prints the table, writes `check.json` and
-/// `check.md` into `new`, and returns 0 (no regression), 1 (a regression) or 2 (the two cannot be compared).
-fn check_command(new: &Path, baseline: &str, settings: &CheckSettings) -> ExitCode {
+/// Loads `new` and `baseline` (a folder, or a saved baseline's name) and checks one against the other; the error
+/// says which folder could not be read or why the two cannot be compared.
+fn compared(new: &Path, baseline: &str, settings: &CheckSettings) -> Result<CheckReport, String> {
     let baseline_path = if Path::new(baseline).is_dir() {
         PathBuf::from(baseline)
     } else {
         baseline_dir(baseline)
     };
-    let bad_input = |message: String| {
-        eprintln!("error: {message}");
-        ExitCode::from(EXIT_BAD_INPUT)
-    };
-    if !(settings.noise >= 0.0 && settings.speed_noise >= 0.0 && settings.confidence > 0.0 && settings.confidence < 1.0)
-    {
-        return bad_input("--noise and --speed-noise must be >= 0 and --confidence in (0, 1)".to_string());
-    }
     let load = |path: &Path, role: &str| {
         ResultsDir::new(path)
             .load()
             .map_err(|error| format!("{role} {}: {error}", path.display()))
     };
-    let (new_results, baseline_results) = match (load(new, "new results"), load(&baseline_path, "baseline")) {
-        (Ok(new_results), Ok(baseline_results)) => (new_results, baseline_results),
-        (Err(message), _) | (_, Err(message)) => {
-            let hint = if Path::new(baseline).is_dir() || baseline.contains('/') {
-                String::new()
-            } else {
-                format!(" (no folder {baseline:?}; saved baselines live in reports/baselines/)")
-            };
-            return bad_input(format!("{message}{hint}"));
-        }
+    let hint = if baseline_path.is_dir() || baseline.contains('/') {
+        String::new()
+    } else {
+        format!(" (no folder {baseline:?}; saved baselines live in reports/baselines/)")
     };
-    let report = match check(&new_results, &baseline_results, settings) {
+    let new_results = load(new, "new results")?;
+    let baseline_results = load(&baseline_path, "baseline").map_err(|message| format!("{message}{hint}"))?;
+    check(&new_results, &baseline_results, settings).map_err(|error| error.to_string())
+}
+
+/// Compares `new` with `baseline` (a folder, or a saved baseline's name), prints the table, writes `check.json` and
+/// `check.md` into `new`, and returns 0 (no regression), 1 (a regression) or 2 (the two cannot be compared).
+fn check_command(new: &Path, baseline: &str, settings: &CheckSettings) -> ExitCode {
+    if !(settings.noise >= 0.0 && settings.speed_noise >= 0.0 && settings.confidence > 0.0 && settings.confidence < 1.0)
+    {
+        eprintln!("error: --noise and --speed-noise must be >= 0 and --confidence in (0, 1)");
+        return ExitCode::from(EXIT_BAD_INPUT);
+    }
+    let report = match compared(new, baseline, settings) {
         Ok(report) => report,
-        Err(error) => return bad_input(error.to_string()),
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
     };
     println!("{}", report.table());
     let written = write_json(&new.join("check.json"), &report)
@@ -308,8 +313,22 @@ fn check_command(new: &Path, baseline: &str, settings: &CheckSettings) -> ExitCo
 }
 
 /// Writes the report of `results` and says where; a folder that is not a results folder is bad input (exit 2).
-fn report_command(results: &ResultsDir) -> ExitCode {
-    match write_report(results, &AnalysisSettings::default()) {
+fn report_command(dir: &Path, baseline: Option<&str>) -> ExitCode {
+    let check_report = match baseline {
+        None => None,
+        Some(baseline) => match compared(dir, baseline, &CheckSettings::default()) {
+            Ok(report) => Some(report),
+            Err(message) => {
+                eprintln!("error: {message}");
+                return ExitCode::from(EXIT_BAD_INPUT);
+            }
+        },
+    };
+    match write_report(
+        &ResultsDir::new(dir),
+        &AnalysisSettings::default(),
+        check_report.as_ref(),
+    ) {
         Ok((analysis, page)) => {
             for row in &analysis.comparisons {
                 println!("{}", row.sentence());

@@ -82,6 +82,15 @@ fn equal_scores_pass_and_a_drop_fails_with_the_files_a_ci_reads() {
     assert!((difference + 200.0 / 478.0).abs() < 1e-9, "{difference}");
     let markdown = fs::read_to_string(worse.join("check.md")).unwrap();
     assert!(markdown.starts_with("**knowhow check: 1 regressed**"), "{markdown}");
+
+    // The report rendered with the baseline shows the verdict.
+    let report = Command::new(env!("CARGO_BIN_EXE_knowhow"))
+        .args(["report", worse.to_str().unwrap(), "--baseline", baseline.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(report.status.success(), "{}", String::from_utf8_lossy(&report.stderr));
+    let page = fs::read_to_string(worse.join("index.html")).unwrap();
+    assert!(page.contains("Against the baseline") && page.contains("Something regressed."));
 }
 
 #[test]

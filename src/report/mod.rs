@@ -9,6 +9,7 @@ pub mod questions;
 use std::path::PathBuf;
 
 use crate::analysis::{analyse, Analysis, AnalysisSettings};
+use crate::check::CheckReport;
 use crate::store::{write_atomic, write_csv, ResultsDir, StoreError};
 
 /// Why a report could not be written.
@@ -22,7 +23,12 @@ pub enum ReportError {
 
 /// Reads a results folder, analyses it and writes `aggregate.csv`, `comparisons.csv` and `index.html` into it.
 /// Returns the analysis and the page's path. The same folder gives the same bytes.
-pub fn write_report(results_dir: &ResultsDir, settings: &AnalysisSettings) -> Result<(Analysis, PathBuf), ReportError> {
+/// With a `check`, the page also shows its verdicts against the baseline.
+pub fn write_report(
+    results_dir: &ResultsDir,
+    settings: &AnalysisSettings,
+    check: Option<&CheckReport>,
+) -> Result<(Analysis, PathBuf), ReportError> {
     let results = results_dir.load()?;
     let analysis = analyse(&results, settings);
     let root = results_dir.root();
@@ -33,7 +39,7 @@ pub fn write_report(results_dir: &ResultsDir, settings: &AnalysisSettings) -> Re
         .collect();
     write_csv(&root.join("aggregate.csv"), &aggregates)?;
     write_csv(&root.join("comparisons.csv"), &analysis.comparisons)?;
-    let html = page::render(&results, &analysis)?;
+    let html = page::render(&results, &analysis, check)?;
     let page_path = root.join("index.html");
     write_atomic(&page_path, html.as_bytes())?;
     Ok((analysis, page_path))

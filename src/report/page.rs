@@ -13,6 +13,7 @@ use super::plot::seeds::{seed_scores, SeedScores};
 use super::plot::{css_colour, Interval, PlotError};
 use super::questions::questions;
 use crate::analysis::{normalisation_anchors, Analysis, Cell, ComparisonRow, Estimate, Verdict};
+use crate::check::CheckReport;
 use crate::store::StoredResults;
 
 /// The page template, kept as a file and embedded at compile time.
@@ -48,7 +49,7 @@ impl From<&ComparisonRow> for Finding {
 }
 
 /// Renders the whole page.
-pub fn render(results: &StoredResults, analysis: &Analysis) -> Result<String, PageError> {
+pub fn render(results: &StoredResults, analysis: &Analysis, check: Option<&CheckReport>) -> Result<String, PageError> {
     let colour_of = |variant: &str| {
         analysis
             .variants
@@ -258,6 +259,17 @@ pub fn render(results: &StoredResults, analysis: &Analysis) -> Result<String, Pa
         across => across,
         cost => cost_context,
         appendix => appendix,
+        check => check.map(|report| context! {
+            baseline => report.baseline,
+            noise => report.settings.noise,
+            failed => report.failed(),
+            scores => report.scores.iter().map(|row| context! {
+                env => row.env, variant => row.variant, n => format!("{}/{}", row.n_new, row.n_baseline),
+                iqm_new => format!("{:.3}", row.iqm_new), iqm_baseline => format!("{:.3}", row.iqm_baseline),
+                difference => format!("{:+.3} [{:+.3}, {:+.3}]", row.difference.estimate, row.difference.low, row.difference.high),
+                verdict => row.verdict.as_str(),
+            }).collect::<Vec<_>>(),
+        }),
     })?;
     Ok(page)
 }
