@@ -85,7 +85,12 @@ fn equal_scores_pass_and_a_drop_fails_with_the_files_a_ci_reads() {
 
     // The report rendered with the baseline shows the verdict.
     let report = Command::new(env!("CARGO_BIN_EXE_knowhow"))
-        .args(["report", worse.to_str().unwrap(), "--baseline", baseline.to_str().unwrap()])
+        .args([
+            "report",
+            worse.to_str().unwrap(),
+            "--baseline",
+            baseline.to_str().unwrap(),
+        ])
         .output()
         .unwrap();
     assert!(report.status.success(), "{}", String::from_utf8_lossy(&report.stderr));

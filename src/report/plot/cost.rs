@@ -4,7 +4,7 @@
 use plotters::prelude::*;
 
 use super::curves::compact_number;
-use super::{colour, plot_error, PlotError, FONT};
+use super::{category_label, colour, plot_error, PlotError, FONT};
 
 /// One variant's speed.
 #[derive(Debug, Clone)]
@@ -29,17 +29,8 @@ pub fn cost(speeds: &[Speed]) -> Result<String, PlotError> {
             .y_label_area_size((longest_name as u32 * 7 + 16).clamp(60, 240))
             .build_cartesian_2d(0.0..fastest, 0.0..count)
             .map_err(&error)?;
-        let name_at = |y: &f64| {
-            let index = count - y - 0.5;
-            if (index - index.round()).abs() < 1e-6 && index >= 0.0 {
-                speeds
-                    .get(index.round() as usize)
-                    .map(|speed| speed.name.clone())
-                    .unwrap_or_default()
-            } else {
-                String::new()
-            }
-        };
+        let names: Vec<&str> = speeds.iter().map(|speed| speed.name.as_str()).collect();
+        let name_at = |y: &f64| category_label(&names, *y, true);
         chart
             .configure_mesh()
             .disable_y_mesh()

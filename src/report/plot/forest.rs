@@ -4,7 +4,7 @@
 use plotters::prelude::*;
 
 use super::curves::compact_number;
-use super::{colour, padded_range, plot_error, Interval, PlotError, FONT};
+use super::{category_label, colour, padded_range, plot_error, Interval, PlotError, FONT};
 
 /// One row of the forest plot.
 #[derive(Debug, Clone)]
@@ -37,17 +37,8 @@ pub fn forest_plot(rows: &[ForestRow], x_label: &str) -> Result<String, PlotErro
             .y_label_area_size(label_width)
             .build_cartesian_2d(x_low..x_high, 0.0..row_count)
             .map_err(&error)?;
-        let label_of = |position: &f64| {
-            // Row i is drawn at height row_count − i − 0.5; tick marks fall on those centres.
-            let index = (row_count - position - 0.5).round();
-            if (row_count - position - 0.5 - index).abs() < 1e-6 && index >= 0.0 {
-                rows.get(index as usize)
-                    .map(|row| row.label.clone())
-                    .unwrap_or_default()
-            } else {
-                String::new()
-            }
-        };
+        let labels: Vec<&str> = rows.iter().map(|row| row.label.as_str()).collect();
+        let label_of = |position: &f64| category_label(&labels, *position, true);
         chart
             .configure_mesh()
             .disable_y_mesh()

@@ -82,6 +82,24 @@ pub fn padded_range(values: impl IntoIterator<Item = f64>) -> (f64, f64) {
     (low - margin, high + margin)
 }
 
+/// The tick label of a categorical axis at `position`: slot i of `names` is centred at i + 0.5, counted from the
+/// top of the axis when `from_top` (rows read downwards) and from the origin otherwise; between slots, nothing.
+pub fn category_label(names: &[&str], position: f64, from_top: bool) -> String {
+    let slot = if from_top {
+        names.len() as f64 - position - 0.5
+    } else {
+        position - 0.5
+    };
+    let index = slot.round();
+    if (slot - index).abs() < 1e-6 && index >= 0.0 {
+        names
+            .get(index as usize)
+            .map_or_else(String::new, |name| name.to_string())
+    } else {
+        String::new()
+    }
+}
+
 /// The font every figure uses (the browser picks the face; sizes in pixels).
 pub const FONT: &str = "sans-serif";
 
@@ -96,5 +114,10 @@ mod tests {
         assert_eq!(padded_range([f64::NAN]), (0.0, 1.0));
         assert_eq!(css_colour(0), "#0072b2");
         assert_eq!(css_colour(12), "#0072b2");
+        let names = ["a", "b", "c"];
+        assert_eq!(category_label(&names, 2.5, true), "a");
+        assert_eq!(category_label(&names, 0.5, true), "c");
+        assert_eq!(category_label(&names, 0.5, false), "a");
+        assert_eq!(category_label(&names, 1.0, false), "");
     }
 }

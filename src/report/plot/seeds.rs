@@ -4,7 +4,7 @@
 use plotters::prelude::*;
 
 use super::curves::compact_number;
-use super::{colour, padded_range, plot_error, Interval, PlotError, FONT};
+use super::{category_label, colour, padded_range, plot_error, Interval, PlotError, FONT};
 
 /// One variant's final scores.
 #[derive(Debug, Clone)]
@@ -34,17 +34,8 @@ pub fn seed_scores(groups: &[SeedScores], y_label: &str) -> Result<String, PlotE
             .y_label_area_size(64)
             .build_cartesian_2d(0.0..count, y_low..y_high)
             .map_err(&error)?;
-        let name_at = |x: &f64| {
-            let index = x - 0.5;
-            if (index - index.round()).abs() < 1e-6 && index >= 0.0 {
-                groups
-                    .get(index.round() as usize)
-                    .map(|group| group.name.clone())
-                    .unwrap_or_default()
-            } else {
-                String::new()
-            }
-        };
+        let names: Vec<&str> = groups.iter().map(|group| group.name.as_str()).collect();
+        let name_at = |x: &f64| category_label(&names, *x, false);
         chart
             .configure_mesh()
             .disable_x_mesh()
