@@ -212,6 +212,20 @@ impl ParameterMut<'_> {
         }
     }
 
+    /// Copies its values into `buffer` (resized to fit), reusing the buffer's allocation.
+    pub fn read_into(&self, buffer: &mut Vec<f32>) {
+        match self {
+            ParameterMut::Matrix(tensor) => {
+                buffer.resize(tensor.shape().num_elements(), 0.0);
+                tensor.copy_into(buffer);
+            }
+            ParameterMut::Vector(tensor) => {
+                buffer.resize(tensor.shape().0, 0.0);
+                tensor.copy_into(buffer);
+            }
+        }
+    }
+
     /// Overwrites its values (same length).
     pub fn set_values(&mut self, values: &[f32]) {
         match self {
@@ -398,6 +412,8 @@ pub struct Adam {
     step: i32,
     /// First and second moment estimates, one pair of buffers per parameter tensor (the network's order).
     moments: Vec<Moments>,
+    /// A parameter's values while they are updated, reused across parameters and updates.
+    scratch: Vec<f32>,
 }
 
 /// Two buffers the size of one parameter tensor.
@@ -428,6 +444,7 @@ impl Adam {
             epsilon: epsilon as f32,
             step: 0,
             moments,
+            scratch: Vec::new(),
         }
     }
 
@@ -437,23 +454,27 @@ impl Adam {
         let (beta1, beta2, epsilon) = (self.beta1, self.beta2, self.epsilon);
         let step_size = self.learning_rate / (1.0 - beta1.powi(self.step));
         let bias_correction2 = 1.0 - beta2.powi(self.step);
-        for ((mut parameter, gradient), moments) in network
+        let mut values = std::mem::take(&mut self.scratch);
+        for ((parameter, gradient), moments) in network
             .parameters_mut()
-            .into_iter()
+            .iter_mut()
             .zip(gradients)
             .zip(&mut self.moments)
         {
-            let mut values = parameter.values();
-            for index in 0..values.len() {
-                let grad = gradient[index];
-                let first = beta1 * moments.first[index] + (1.0 - beta1) * grad;
-                let second = beta2 * moments.second[index] + (1.0 - beta2) * grad * grad;
-                moments.first[index] = first;
-                moments.second[index] = second;
-                values[index] -= step_size * first / ((second / bias_correction2).sqrt() + epsilon);
+            parameter.read_into(&mut values);
+            // Zipped iterators, not indexing: no bounds checks, so the loop vectorises (it is a fifth of an update).
+            let elements = values
+                .iter_mut()
+                .zip(gradient)
+                .zip(moments.first.iter_mut().zip(moments.second.iter_mut()));
+            for ((value, grad), (first, second)) in elements {
+                *first = beta1 * *first + (1.0 - beta1) * grad;
+                *second = beta2 * *second + (1.0 - beta2) * grad * grad;
+                *value -= step_size * *first / ((*second / bias_correction2).sqrt() + epsilon);
             }
             parameter.set_values(&values);
         }
+        self.scratch = values;
     }
 }
 
