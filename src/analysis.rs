@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use crate::agent::config::AgentConfig;
 use crate::seeding::{stream_rng, Stream};
+use crate::spec::Metric;
 use crate::stats::aggregate::{aggregate_iqm, mean, median, standard_deviation};
 use crate::stats::bootstrap::{
     difference_interval, stratified_bootstrap_interval, stratified_bootstrap_intervals, two_sample_interval,
@@ -34,16 +35,6 @@ impl Default for AnalysisSettings {
             curve_replicates: 1_000,
             confidence: 0.95,
         }
-    }
-}
-
-/// The random-policy and reference scores that normalise an env's returns (0 = random, 1 = reference).
-pub fn normalisation_anchors(env: &str) -> Option<(f64, f64)> {
-    match env {
-        "CartPole-v1" => Some((22.0, 500.0)),
-        "Acrobot-v1" => Some((-500.0, -60.0)),
-        "MountainCar-v0" => Some((-200.0, -110.0)),
-        _ => None,
     }
 }
 
@@ -131,6 +122,8 @@ pub struct ComparisonRow {
     /// Seeds of the variant and of the reference.
     pub n: usize,
     pub n_reference: usize,
+    /// What was compared.
+    pub metric: Metric,
 }
 
 impl ComparisonRow {
@@ -158,23 +151,27 @@ impl ComparisonRow {
             self.p_low,
             self.p_high
         );
+        let what = match self.metric {
+            Metric::FinalScore => "the final score",
+            Metric::Auc => "the area under the learning curve",
+        };
         match self.verdict {
             Verdict::Better => format!(
-                "{} improves the final score on {} over {} by {} ({numbers}).",
+                "{} improves {what} on {} over {} by {} ({numbers}).",
                 self.variant,
                 self.env,
                 self.reference,
                 plain(self.iqm_diff)
             ),
             Verdict::Worse => format!(
-                "{} lowers the final score on {} against {} by {} ({numbers}).",
+                "{} lowers {what} on {} against {} by {} ({numbers}).",
                 self.variant,
                 self.env,
                 self.reference,
                 plain(-self.iqm_diff)
             ),
             Verdict::NoDetectableDifference => format!(
-                "{} shows no detectable difference from {} on {} with these seeds ({numbers}).",
+                "{} shows no detectable difference in {what} from {} on {} with these seeds ({numbers}).",
                 self.variant, self.reference, self.env
             ),
         }
@@ -211,8 +208,12 @@ pub struct Cell {
     pub variant: String,
     /// Final scores of the complete runs, in seed order.
     pub scores: Vec<f64>,
+    /// Their areas under the evaluation curve, in the same order.
+    pub aucs: Vec<f64>,
     pub seeds: Vec<u64>,
     pub aggregate: Option<AggregateRow>,
+    /// The same across the runs' areas under the curve.
+    pub auc_aggregate: Option<AggregateRow>,
     pub curve: Vec<CurvePoint>,
     pub values: ValueCurve,
     pub median_steps_per_sec: f64,
@@ -254,10 +255,13 @@ pub struct Analysis {
     pub variants: Vec<VariantSummary>,
     /// Env-major, then variant, like the plan.
     pub cells: Vec<Cell>,
-    /// Every variant but the reference against it, per env (empty without a reference).
+    /// Every variant but the reference against it, per env, on final scores (empty without a reference).
     pub comparisons: Vec<ComparisonRow>,
-    /// Envs whose scores are normalised (those with anchors).
+    /// The same on the area under the evaluation curve.
+    pub auc_comparisons: Vec<ComparisonRow>,
+    /// Envs whose scores are normalised (those with anchors), with their (random, reference) scores.
     pub normalised_envs: Vec<String>,
+    pub anchors: Vec<(String, (f64, f64))>,
     pub runs: usize,
     pub failed: Vec<FailedRun>,
     pub missing: Vec<String>,
@@ -265,7 +269,33 @@ pub struct Analysis {
     pub git_commits: Vec<String>,
 }
 
+impl Cell {
+    /// The aggregate across seeds of `metric`.
+    pub fn aggregate_of(&self, metric: Metric) -> Option<&AggregateRow> {
+        match metric {
+            Metric::FinalScore => self.aggregate.as_ref(),
+            Metric::Auc => self.auc_aggregate.as_ref(),
+        }
+    }
+
+    /// The runs' values of `metric`, in seed order.
+    pub fn values_of(&self, metric: Metric) -> &[f64] {
+        match metric {
+            Metric::FinalScore => &self.scores,
+            Metric::Auc => &self.aucs,
+        }
+    }
+}
+
 impl Analysis {
+    /// The comparisons on `metric`.
+    pub fn comparisons_on(&self, metric: Metric) -> &[ComparisonRow] {
+        match metric {
+            Metric::FinalScore => &self.comparisons,
+            Metric::Auc => &self.auc_comparisons,
+        }
+    }
+
     /// The cell of `env` × `variant`.
     pub fn cell(&self, env: &str, variant: &str) -> Option<&Cell> {
         self.cells
@@ -300,9 +330,15 @@ pub fn analyse(results: &StoredResults, settings: &AnalysisSettings) -> Analysis
     for (env_index, env) in envs.iter().enumerate() {
         for (variant_index, variant) in variant_list.iter().enumerate() {
             let runs = complete(env, &variant.name);
+            let runs: Vec<&StoredRun> = runs
+                .into_iter()
+                .filter(|run| run.manifest.auc.is_some())
+                .collect::<Vec<&StoredRun>>();
             let scores: Vec<f64> = runs.iter().filter_map(|run| run.manifest.final_score).collect();
+            let aucs: Vec<f64> = runs.iter().filter_map(|run| run.manifest.auc).collect();
             let mut rng = stream_rng(pair_seed(env_index, variant_index, 0), Stream::Replay);
             let aggregate = aggregate_row(env, &variant.name, &scores, score_settings, &mut rng);
+            let auc_aggregate = aggregate_row(env, &variant.name, &aucs, score_settings, &mut rng);
             let curve = learning_curve(&runs, curve_settings, &mut rng);
             let all_runs: Vec<&StoredRun> = results
                 .runs
@@ -314,7 +350,9 @@ pub fn analyse(results: &StoredResults, settings: &AnalysisSettings) -> Analysis
                 variant: variant.name.clone(),
                 seeds: runs.iter().map(|run| run.manifest.seed).collect(),
                 scores,
+                aucs,
                 aggregate,
+                auc_aggregate,
                 curve,
                 values: value_curve(&runs),
                 median_steps_per_sec: median_of(runs.iter().map(|run| run.manifest.steps_per_sec)),
@@ -323,53 +361,21 @@ pub fn analyse(results: &StoredResults, settings: &AnalysisSettings) -> Analysis
         }
     }
 
-    let comparisons = match &spec.reference {
-        None => Vec::new(),
-        Some(reference) => {
-            let mut rows = Vec::new();
-            for (env_index, env) in envs.iter().enumerate() {
-                let Some(reference_cell) = cells.iter().find(|cell| cell.env == *env && cell.variant == *reference)
-                else {
-                    continue;
-                };
-                for (variant_index, variant) in variant_list.iter().enumerate() {
-                    if variant.name == *reference {
-                        continue;
-                    }
-                    let cell = cells
-                        .iter()
-                        .find(|cell| cell.env == *env && cell.variant == variant.name);
-                    let mut rng = stream_rng(pair_seed(env_index, variant_index, 1), Stream::Replay);
-                    if let Some(row) = cell.and_then(|cell| {
-                        compare(
-                            env,
-                            &variant.name,
-                            reference,
-                            &cell.scores,
-                            &reference_cell.scores,
-                            score_settings,
-                            &mut rng,
-                        )
-                    }) {
-                        rows.push(row);
-                    }
-                }
-            }
-            rows
-        }
-    };
+    let comparisons = compare_with_reference(spec, &cells, Metric::FinalScore, score_settings);
+    let auc_comparisons = compare_with_reference(spec, &cells, Metric::Auc, score_settings);
 
-    let normalised_envs: Vec<String> = envs
+    let anchors: Vec<(String, (f64, f64))> = spec
+        .envs
         .iter()
-        .filter(|env| normalisation_anchors(env).is_some())
-        .cloned()
+        .filter_map(|env| Some((env.id.clone(), env.score_anchors()?)))
         .collect();
+    let normalised_envs: Vec<String> = anchors.iter().map(|(env, _)| env.clone()).collect();
     let variants = variant_list
         .iter()
         .enumerate()
         .map(|(index, variant)| {
             let variant_cells: Vec<&Cell> = cells.iter().filter(|cell| cell.variant == variant.name).collect();
-            let normalised = normalised_matrix(&variant_cells, &normalised_envs);
+            let normalised = normalised_matrix(&variant_cells, &anchors);
             let mut rng = stream_rng(pair_seed(usize::MAX, index, 2), Stream::Replay);
             let normalised_iqm = normalised.as_ref().and_then(|matrix| {
                 stratified_bootstrap_interval(matrix, aggregate_iqm, score_settings, &mut rng).map(Estimate::from)
@@ -421,13 +427,54 @@ pub fn analyse(results: &StoredResults, settings: &AnalysisSettings) -> Analysis
         variants,
         cells,
         comparisons,
+        auc_comparisons,
         normalised_envs,
+        anchors,
         runs: results.runs.len(),
         failed,
         missing: results.missing.clone(),
         total_wall_secs: results.runs.iter().map(|run| run.manifest.wall_secs).sum(),
         git_commits,
     }
+}
+
+/// Every variant but the reference against it on each env, on `metric` (empty without a reference).
+fn compare_with_reference(
+    spec: &crate::spec::Spec,
+    cells: &[Cell],
+    metric: Metric,
+    settings: BootstrapSettings,
+) -> Vec<ComparisonRow> {
+    let Some(reference) = &spec.reference else {
+        return Vec::new();
+    };
+    let mut rows = Vec::new();
+    for (env_index, env) in spec.envs.iter().enumerate() {
+        let find = |variant: &str| cells.iter().find(|cell| cell.env == env.id && cell.variant == variant);
+        let Some(reference_cell) = find(reference) else {
+            continue;
+        };
+        for (variant_index, variant) in spec.variant_list().iter().enumerate() {
+            let Some(cell) = find(&variant.name).filter(|_| variant.name != *reference) else {
+                continue;
+            };
+            let purpose = 1 + metric as usize;
+            let mut rng = stream_rng(pair_seed(env_index, variant_index, purpose), Stream::Replay);
+            let (values, reference_values) = (cell.values_of(metric), reference_cell.values_of(metric));
+            if let Some(row) = compare(
+                &env.id,
+                &variant.name,
+                reference,
+                values,
+                reference_values,
+                settings,
+                &mut rng,
+            ) {
+                rows.push(ComparisonRow { metric, ..row });
+            }
+        }
+    }
+    rows
 }
 
 /// A seed for the bootstrap of one (env, variant, purpose): fixed, so the report is deterministic.
@@ -496,6 +543,7 @@ fn compare(
         verdict,
         n: scores.len(),
         n_reference: reference_scores.len(),
+        metric: Metric::FinalScore,
     })
 }
 
@@ -533,12 +581,12 @@ fn value_curve(runs: &[&StoredRun]) -> ValueCurve {
 
 /// The normalised final scores of one variant as a `[run][env]` matrix over the anchored envs, keeping as many
 /// runs per env as the env with the fewest complete runs (rliable's matrices need equal run counts).
-fn normalised_matrix(cells: &[&Cell], envs: &[String]) -> Option<Vec<Vec<f64>>> {
-    let columns: Vec<Vec<f64>> = envs
+fn normalised_matrix(cells: &[&Cell], anchors: &[(String, (f64, f64))]) -> Option<Vec<Vec<f64>>> {
+    let columns: Vec<Vec<f64>> = anchors
         .iter()
-        .map(|env| {
+        .map(|(env, (random, reference))| {
+            let (random, reference) = (*random, *reference);
             let cell = cells.iter().find(|cell| cell.env == *env)?;
-            let (random, reference) = normalisation_anchors(env)?;
             cell.scores
                 .iter()
                 .map(|score| normalise(*score, random, reference))
@@ -601,6 +649,7 @@ mod tests {
             verdict,
             n: 10,
             n_reference: 10,
+            metric: Metric::FinalScore,
         }
     }
 
@@ -614,7 +663,7 @@ mod tests {
         );
         let none = row("noisy", Verdict::NoDetectableDifference, (30.0, -10.0, 70.0)).sentence();
         assert!(
-            none.starts_with("noisy shows no detectable difference from vanilla on CartPole-v1"),
+            none.starts_with("noisy shows no detectable difference in the final score from vanilla on CartPole-v1"),
             "{none}"
         );
         let worse = row("no-target", Verdict::Worse, (-200.0, -300.0, -100.0)).sentence();
@@ -678,8 +727,10 @@ mod tests {
             env: env.into(),
             variant: "v".into(),
             seeds: (0..scores.len() as u64).collect(),
+            aucs: scores.clone(),
             scores,
             aggregate: None,
+            auc_aggregate: None,
             curve: vec![],
             values: ValueCurve {
                 steps: vec![],
@@ -691,8 +742,11 @@ mod tests {
         };
         let cartpole = cell("CartPole-v1", vec![500.0, 22.0, 261.0]);
         let acrobot = cell("Acrobot-v1", vec![-60.0, -500.0]);
-        let envs = vec!["CartPole-v1".to_string(), "Acrobot-v1".to_string()];
-        let matrix = normalised_matrix(&[&cartpole, &acrobot], &envs).unwrap();
+        let anchors = vec![
+            ("CartPole-v1".to_string(), (22.0, 500.0)),
+            ("Acrobot-v1".to_string(), (-500.0, -60.0)),
+        ];
+        let matrix = normalised_matrix(&[&cartpole, &acrobot], &anchors).unwrap();
         // Two runs each (Acrobot has two); CartPole (s − 22) / 478, Acrobot (s + 500) / 440.
         assert_eq!(matrix, vec![vec![1.0, 1.0], vec![0.0, 0.0]]);
     }

@@ -20,6 +20,8 @@ pub fn cleanrl_cartpole() -> (EnvSpec, AgentConfig) {
         eval_episodes: 10,
         final_evals: 1,
         agent: Default::default(),
+        random_score: None,
+        reference_score: None,
     };
     let agent = AgentConfig {
         hidden: vec![120, 84],

@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
-use crate::analysis::{normalisation_anchors, Estimate};
+use crate::analysis::Estimate;
 use crate::seeding::{stream_rng, Stream};
 use crate::stats::aggregate::{aggregate_iqm, median};
 use crate::stats::bootstrap::{difference_interval, two_sample_interval, BootstrapSettings};
@@ -200,9 +200,16 @@ pub fn check(
     for (index, (env, variant)) in new_pairs.intersection(&baseline_pairs).enumerate() {
         let new_runs = complete_runs(new, env, variant);
         let baseline_runs = complete_runs(baseline, env, variant);
+        // The baseline's anchors define the scale (the env sets and budgets are the same).
+        let anchors = baseline
+            .spec
+            .envs
+            .iter()
+            .find(|spec| spec.id == *env)
+            .and_then(|spec| spec.score_anchors());
         let normalised = |runs: &[(f64, f64)]| -> Vec<Vec<f64>> {
             runs.iter()
-                .map(|(score, _)| vec![normalised_score(env, *score, &baseline_runs)])
+                .map(|(score, _)| vec![normalised_score(anchors, *score, &baseline_runs)])
                 .collect()
         };
         let (x, y) = (normalised(&new_runs), normalised(&baseline_runs));
@@ -273,8 +280,8 @@ fn complete_runs(results: &StoredResults, env: &str, variant: &str) -> Vec<(f64,
 
 /// A final score on the report's normalised scale; an env without anchors is scaled by the baseline's median
 /// magnitude instead, so that the noise band is still relative.
-fn normalised_score(env: &str, score: f64, baseline_runs: &[(f64, f64)]) -> f64 {
-    if let Some((random, reference)) = normalisation_anchors(env) {
+fn normalised_score(anchors: Option<(f64, f64)>, score: f64, baseline_runs: &[(f64, f64)]) -> f64 {
+    if let Some((random, reference)) = anchors {
         if let Some(value) = normalise(score, random, reference) {
             return value;
         }

@@ -116,6 +116,8 @@ mod tests {
             eval_episodes: 2,
             final_evals: 1,
             agent: AgentOverrides::default(),
+            random_score: None,
+            reference_score: None,
         }
     }
 
@@ -128,6 +130,7 @@ mod tests {
             variants: vec![],
             reference: None,
             seeds: Seeds::List(vec![3, 7]),
+            questions: vec![],
         };
         let runs = plan(&spec);
         let ids: Vec<String> = runs.iter().map(PlannedRun::id).collect();

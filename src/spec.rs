@@ -81,6 +81,35 @@ pub struct Spec {
     pub reference: Option<String>,
     /// Which seeds to run: `Count(5)` means seeds 0..5; `List([3, 7])` exactly those.
     pub seeds: Seeds,
+    /// The questions the report answers, each comparing some variants with the reference; none means the default
+    /// questions, one per trick that a variant isolates.
+    #[serde(default)]
+    pub questions: Vec<Question>,
+}
+
+/// A question of the report: a title, a short text, and the variants that answer it against the reference.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Question {
+    pub title: String,
+    /// Markdown-free prose shown under the title.
+    #[serde(default)]
+    pub text: String,
+    /// Variant names, shown with the reference.
+    pub variants: Vec<String>,
+    /// What the comparison is on.
+    #[serde(default)]
+    pub metric: Metric,
+}
+
+/// A run's number that a question compares.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Metric {
+    /// Mean greedy return over the last evaluations.
+    #[default]
+    FinalScore,
+    /// Area under the evaluation curve divided by the steps it spans (rewards learning early, too).
+    Auc,
 }
 
 /// One named variant of the base agent.
@@ -117,6 +146,23 @@ pub struct EnvSpec {
     /// Changes to the agent on this env, for every variant (e.g. a wider network), applied before the variant's.
     #[serde(default, skip_serializing_if = "AgentOverrides::is_empty")]
     pub agent: AgentOverrides,
+    /// The score a random policy gets, 0 on the report's normalised scale [default: the env's, see
+    /// `envs::default_score_anchors`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub random_score: Option<f64>,
+    /// The score that counts as 1 on the normalised scale [default: the env's].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_score: Option<f64>,
+}
+
+impl EnvSpec {
+    /// (random, reference) scores for normalising this env's returns: the declared ones, else the env's defaults.
+    pub fn score_anchors(&self) -> Option<(f64, f64)> {
+        let defaults = crate::envs::default_score_anchors(&self.id);
+        let random = self.random_score.or(defaults.map(|anchors| anchors.0))?;
+        let reference = self.reference_score.or(defaults.map(|anchors| anchors.1))?;
+        Some((random, reference))
+    }
 }
 
 fn default_eval_every() -> usize {
@@ -317,12 +363,31 @@ fn validate_variants(spec: &Spec) -> Result<(), Violation> {
             validate_agent(&spec.resolve_agent(env, variant), &variant_field.clone().field("agent"))?;
         }
     }
+    let names: Vec<String> = spec
+        .variant_list()
+        .iter()
+        .map(|variant| format!("{:?}", variant.name))
+        .collect();
+    for (index, question) in spec.questions.iter().enumerate() {
+        let question_field = FieldPath::root().field("questions").index(index);
+        if question.variants.is_empty() {
+            return Err(Violation::at_key(
+                question_field.field("variants"),
+                "no variants",
+                "at least one variant name",
+            ));
+        }
+        for (position, name) in question.variants.iter().enumerate() {
+            if !spec.variant_list().iter().any(|variant| &variant.name == name) {
+                return Err(Violation::at_value(
+                    question_field.clone().field("variants").index(position),
+                    format!("{name:?} names no variant"),
+                    format!("one of {}", names.join(", ")),
+                ));
+            }
+        }
+    }
     if let Some(reference) = &spec.reference {
-        let names: Vec<String> = spec
-            .variant_list()
-            .iter()
-            .map(|variant| format!("{:?}", variant.name))
-            .collect();
         if !spec.variant_list().iter().any(|variant| &variant.name == reference) {
             return Err(Violation::at_value(
                 FieldPath::root().field("reference"),
@@ -399,6 +464,32 @@ fn validate_envs(envs: &[EnvSpec]) -> Result<(), Violation> {
         ];
         for (name, value, meaning) in counts {
             positive_count(env_field.clone().field(name), value, meaning)?;
+        }
+        for (name, value) in [
+            ("random_score", env.random_score),
+            ("reference_score", env.reference_score),
+        ] {
+            if value.is_some_and(|value| !value.is_finite()) {
+                return Err(Violation::at_key(
+                    env_field.clone().field(name),
+                    format!("got {value:?}"),
+                    "a finite number",
+                ));
+            }
+        }
+        if let Some((random, reference)) = env.score_anchors() {
+            if random == reference {
+                let field = if env.reference_score.is_some() {
+                    "reference_score"
+                } else {
+                    "random_score"
+                };
+                return Err(Violation::at_key(
+                    env_field.field(field),
+                    format!("random and reference scores are both {random}"),
+                    "two different scores (they map to 0 and 1)",
+                ));
+            }
         }
     }
     Ok(())
@@ -1214,11 +1305,14 @@ Spec(
                     eval_episodes: 10,
                     final_evals: 3,
                     agent: AgentOverrides::default(),
+                    random_score: None,
+                    reference_score: None,
                 }],
                 agent: AgentConfig::default(),
                 variants: vec![],
                 reference: None,
                 seeds: Seeds::Count(2),
+                questions: vec![],
             }
         );
     }
@@ -1456,6 +1550,24 @@ Spec(
     }
 
     #[test]
+    fn refuses_questions_naming_no_variant_and_equal_score_anchors() {
+        let source = format!(
+            "(\n    name: \"t\",\n    envs: [{OK_ENV}],\n    variants: [(name: \"a\"), (name: \"b\")],\n    \
+             questions: [(title: \"q\", variants: [\"b\", \"c\"])],\n    seeds: Count(2),\n)\n"
+        );
+        assert_eq!(
+            error(&source),
+            "t.ron:5:46: questions[0].variants[1]: \"c\" names no variant, expected one of \"a\", \"b\""
+        );
+        let equal = "(id: \"CartPole-v1\", steps: 1000, random_score: 500.0)";
+        assert_eq!(
+            error(&spec_source(equal, "", "Count(2)")),
+            "t.ron:3:45: envs[0].random_score: random and reference scores are both 500, expected two different \
+             scores (they map to 0 and 1)"
+        );
+    }
+
+    #[test]
     fn refuses_a_batch_larger_than_the_buffer_and_names_both() {
         let expected = "expected batch_size <= buffer_size (a batch is sampled from the buffer)";
         assert_eq!(
@@ -1540,7 +1652,7 @@ Spec(
             (
                 "(\n    name: \"t\",\n    envs: [(id: \"CartPole-v1\", stepz: 1000)],\n    seeds: Count(2),\n)\n",
                 "t.ron:3:37: envs[0].stepz: unknown field, expected one of `id`, `steps`, `eval_every`, \
-                 `eval_episodes`, `final_evals`, `agent`",
+                 `eval_episodes`, `final_evals`, `agent`, `random_score`, `reference_score`",
             ),
             (
                 "(\n    name: \"t\",\n    envs: [(id: \"CartPole-v1\")],\n    seeds: Count(2),\n)\n",

@@ -77,6 +77,38 @@ fn run_writes_the_report_and_report_rerenders_it_byte_for_byte() {
 }
 
 #[test]
+fn a_spec_declares_its_own_questions_and_score_anchors() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("declared.ron");
+    let source = SPEC
+        .replace("final_evals: 1)", "final_evals: 1, random_score: 10.0, reference_score: 200.0)")
+        .replace(
+            "seeds: Count(3),",
+            "seeds: Count(3),\n    questions: [(title: \"Does double DQN learn sooner?\", text: \"Judged by the area under \
+             the curve.\", variants: [\"double\"], metric: Auc)],",
+        );
+    fs::write(&spec, source).unwrap();
+    let out = dir.path().join("out");
+    let run = knowhow(&["run", spec.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let page = fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(page.contains("Does double DQN learn sooner?") && page.contains("Judged by the area under the curve."));
+    assert!(
+        !page.contains("Why two networks?"),
+        "declared questions replace the default ones"
+    );
+    assert!(page.contains("Area under the evaluation curve of every seed"));
+    assert!(
+        page.contains("the area under the learning curve") && page.contains("on CartPole-v1"),
+        "the finding is about the AUC"
+    );
+    assert!(
+        page.contains("CartPole-v1 10 → 200"),
+        "the declared anchors are the scale"
+    );
+}
+
+#[test]
 fn report_of_a_folder_without_results_is_bad_input() {
     let dir = tempfile::tempdir().unwrap();
     let output = knowhow(&["report", dir.path().to_str().unwrap()]);

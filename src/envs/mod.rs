@@ -55,6 +55,19 @@ pub fn make_env(id: &str) -> Option<Box<dyn Env>> {
     REGISTRY.iter().find(|(name, _)| *name == id).map(|(_, make)| make())
 }
 
+/// The scores that put an env's returns on a common scale, (random policy, reference): a report maps the first to 0
+/// and the second to 1. The defaults: a uniformly random policy's mean return, and a return good agents reach
+/// (CartPole's maximum, Acrobot's and MountainCar's usual "solved" levels). `None` for envs without defaults; a
+/// spec can declare its own per env.
+pub fn default_score_anchors(id: &str) -> Option<(f64, f64)> {
+    match id {
+        "CartPole-v1" => Some((22.0, 500.0)),
+        "Acrobot-v1" => Some((-500.0, -60.0)),
+        "MountainCar-v0" => Some((-200.0, -110.0)),
+        _ => None,
+    }
+}
+
 /// The ids of every registered environment, in registry order.
 pub fn env_ids() -> Vec<&'static str> {
     REGISTRY.iter().map(|(name, _)| *name).collect()

@@ -12,8 +12,9 @@ use super::plot::profile::performance_profile;
 use super::plot::seeds::{seed_scores, SeedScores};
 use super::plot::{css_colour, Interval, PlotError};
 use super::questions::questions;
-use crate::analysis::{normalisation_anchors, Analysis, Cell, ComparisonRow, Estimate, Verdict};
+use crate::analysis::{Analysis, Cell, ComparisonRow, Estimate, Verdict};
 use crate::check::CheckReport;
+use crate::spec::Metric;
 use crate::store::StoredResults;
 
 /// The page template, kept as a file and embedded at compile time.
@@ -93,7 +94,7 @@ pub fn render(results: &StoredResults, analysis: &Analysis, check: Option<&Check
         .collect();
 
     let mut question_contexts = Vec::new();
-    for question in questions(&analysis.variants, &reference) {
+    for question in questions(&results.spec.questions, &analysis.variants, &reference) {
         let mut shown: Vec<String> = vec![reference.clone()];
         shown.extend(question.variants.iter().cloned());
         let mut env_blocks = Vec::new();
@@ -103,11 +104,11 @@ pub fn render(results: &StoredResults, analysis: &Analysis, check: Option<&Check
             let groups: Vec<SeedScores> = cells
                 .iter()
                 .filter_map(|cell| {
-                    let aggregate = cell.aggregate.as_ref()?;
+                    let aggregate = cell.aggregate_of(question.metric)?;
                     Some(SeedScores {
                         name: cell.variant.clone(),
                         colour_index: colour_of(&cell.variant),
-                        scores: cell.scores.clone(),
+                        scores: cell.values_of(question.metric).to_vec(),
                         iqm: Interval {
                             estimate: aggregate.iqm,
                             low: aggregate.iqm_low,
@@ -116,7 +117,11 @@ pub fn render(results: &StoredResults, analysis: &Analysis, check: Option<&Check
                     })
                 })
                 .collect();
-            let overestimation_svg = if question.field == "double" {
+            // The overestimation plot goes with double DQN, wherever a question shows it.
+            let shows_double = analysis.variants.iter().any(|variant| {
+                question.variants.contains(&variant.name) && variant.changes.iter().any(|field| field == "double")
+            });
+            let overestimation_svg = if shows_double {
                 let curves: Vec<ValueCurves> = cells
                     .iter()
                     .map(|cell| {
@@ -134,7 +139,7 @@ pub fn render(results: &StoredResults, analysis: &Analysis, check: Option<&Check
                 String::new()
             };
             let findings: Vec<Finding> = analysis
-                .comparisons
+                .comparisons_on(question.metric)
                 .iter()
                 .filter(|row| row.env == *env && question.variants.contains(&row.variant))
                 .map(Finding::from)
@@ -145,7 +150,14 @@ pub fn render(results: &StoredResults, analysis: &Analysis, check: Option<&Check
             env_blocks.push(context! {
                 env => env,
                 curves_svg => learning_curves(&bands, "greedy eval return")?,
-                seeds_svg => seed_scores(&groups, "final score (eval return)")?,
+                seeds_svg => seed_scores(&groups, match question.metric {
+                    Metric::FinalScore => "final score (eval return)",
+                    Metric::Auc => "area under the eval curve (mean eval return)",
+                })?,
+                metric => match question.metric {
+                    Metric::FinalScore => "Final score",
+                    Metric::Auc => "Area under the evaluation curve",
+                },
                 overestimation_svg => overestimation_svg,
                 findings => findings,
             });
@@ -187,9 +199,8 @@ pub fn render(results: &StoredResults, analysis: &Analysis, check: Option<&Check
         .collect();
     let across = context! {
         has_scores => has_scores,
-        anchors => analysis.normalised_envs.iter().filter_map(|env| {
-            let (random, reference) = normalisation_anchors(env)?;
-            Some(context! { env => env, random => random, reference => reference })
+        anchors => analysis.anchors.iter().map(|(env, (random, reference))| {
+            context! { env => env, random => format!("{random}"), reference => format!("{reference}") }
         }).collect::<Vec<_>>(),
         iqm_svg => if has_scores { forest_plot(&normalised_rows, "IQM of normalised final score (0 = random, 1 = reference)")? } else { String::new() },
         profile_svg => if has_scores { performance_profile(&profile_bands)? } else { String::new() },

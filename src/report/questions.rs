@@ -3,15 +3,26 @@
 //! trick; a variant that changes several (e.g. `all`) appears in the answer and the aggregates, not in a question.
 
 use crate::analysis::VariantSummary;
+use crate::spec::{Metric, Question as DeclaredQuestion};
 
 /// A question and the variants that answer it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Question {
-    pub title: &'static str,
-    pub text: &'static str,
-    /// The field the variants change.
-    pub field: &'static str,
+    pub title: String,
+    pub text: String,
     pub variants: Vec<String>,
+    pub metric: Metric,
+}
+
+impl From<&DeclaredQuestion> for Question {
+    fn from(question: &DeclaredQuestion) -> Self {
+        Question {
+            title: question.title.clone(),
+            text: question.text.clone(),
+            variants: question.variants.clone(),
+            metric: question.metric,
+        }
+    }
 }
 
 /// Every default question: the field it is about, its title and its explanation.
@@ -75,9 +86,18 @@ const QUESTIONS: &[(&str, &str, &str)] = &[
     ),
 ];
 
-/// The questions this experiment's variants answer, in the order of `QUESTIONS`; `reference` is never one of the
-/// variants of a question.
-pub fn questions(variants: &[VariantSummary], reference: &str) -> Vec<Question> {
+/// The spec's own questions when it declares any, else the default ones its variants answer.
+pub fn questions(declared: &[DeclaredQuestion], variants: &[VariantSummary], reference: &str) -> Vec<Question> {
+    if declared.is_empty() {
+        default_questions(variants, reference)
+    } else {
+        declared.iter().map(Question::from).collect()
+    }
+}
+
+/// The default questions this experiment's variants answer, in the order of `QUESTIONS`; `reference` is never one
+/// of the variants of a question.
+pub fn default_questions(variants: &[VariantSummary], reference: &str) -> Vec<Question> {
     QUESTIONS
         .iter()
         .filter_map(|(field, title, text)| {
@@ -86,11 +106,11 @@ pub fn questions(variants: &[VariantSummary], reference: &str) -> Vec<Question> 
                 .filter(|variant| variant.name != reference && variant.changes == [*field])
                 .map(|variant| variant.name.clone())
                 .collect();
-            (!answering.is_empty()).then_some(Question {
-                title,
-                text,
-                field,
+            (!answering.is_empty()).then(|| Question {
+                title: title.to_string(),
+                text: text.to_string(),
                 variants: answering,
+                metric: Metric::FinalScore,
             })
         })
         .collect()
@@ -122,14 +142,27 @@ mod tests {
             variant("soft", &["target"]),
             variant("all", &["double", "dueling"]),
         ];
-        let found = questions(&variants, "vanilla");
-        let titles: Vec<(&str, Vec<String>)> = found.iter().map(|q| (q.title, q.variants.clone())).collect();
+        let found = questions(&[], &variants, "vanilla");
+        let titles: Vec<(&str, Vec<String>)> = found.iter().map(|q| (q.title.as_str(), q.variants.clone())).collect();
         assert_eq!(
             titles,
             vec![
                 ("Why two networks?", vec!["no-target".to_string(), "soft".to_string()]),
                 ("Does double Q-learning fix overestimation?", vec!["double".to_string()]),
             ]
+        );
+        // A spec's own questions replace the defaults.
+        let declared = DeclaredQuestion {
+            title: "Is everything at once best?".into(),
+            text: String::new(),
+            variants: vec!["all".into()],
+            metric: Metric::Auc,
+        };
+        let found = questions(&[declared], &variants, "vanilla");
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            (found[0].title.as_str(), found[0].metric),
+            ("Is everything at once best?", Metric::Auc)
         );
     }
 }
