@@ -25,6 +25,12 @@ pub trait Env: Send {
     fn reset(&mut self, seed: Option<u64>, observation: &mut [f32]);
     /// Applies `action` and writes the next observation.
     fn step(&mut self, action: usize, observation: &mut [f32]) -> StepOutcome;
+    /// Writes which actions are legal in the current state (`mask[a]` for action `a`, `action_count()` entries);
+    /// agents never pick an illegal one. Every action is legal unless an env says otherwise (a board game's full
+    /// column).
+    fn legal_actions(&self, mask: &mut [bool]) {
+        mask.fill(true);
+    }
 }
 
 mod acrobot;
