@@ -5,6 +5,7 @@ use std::time::Instant;
 
 use crate::agent::config::{AgentConfig, Exploration, Loss, Replay, Target};
 use crate::agent::dqn::Dqn;
+use crate::agent::n_step::EnvStep;
 use crate::envs::make_env;
 use crate::spec::EnvSpec;
 use crate::train::train_run;
@@ -148,14 +149,15 @@ fn timed_updates(config: &AgentConfig, updates: usize, seed: u64) -> f64 {
     for step in 0..10_000 {
         let action = step % env.action_count();
         let outcome = env.step(action, &mut next_observation);
-        agent.observe(
-            &observation,
+        agent.observe(&EnvStep {
+            observation: &observation,
             action,
-            outcome.reward,
-            &next_observation,
-            outcome.terminated,
-            outcome.truncated,
-        );
+            reward: outcome.reward,
+            next_observation: &next_observation,
+            terminated: outcome.terminated,
+            truncated: outcome.truncated,
+            next_legal: &[true, true],
+        });
         if outcome.terminated || outcome.truncated {
             env.reset(None, &mut observation);
         } else {

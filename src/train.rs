@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::agent::config::{AgentConfig, Replay, Target};
 use crate::agent::dqn::{Dqn, UpdateStats};
+use crate::agent::n_step::EnvStep;
 use crate::envs::{make_env, Env, History};
 use crate::seeding::{stream_seed, Stream};
 use crate::spec::EnvSpec;
@@ -114,25 +115,30 @@ pub fn train_run(
 
     let mut observation = vec![0.0; observation_size];
     let mut next_observation = vec![0.0; observation_size];
+    let (mut legal, mut next_legal) = (vec![true; env.action_count()], vec![true; env.action_count()]);
     env.reset(Some(stream_seed(seed, Stream::Env)), &mut observation);
     let (mut episode, mut episode_return, mut episode_length) = (0, 0.0, 0);
     let mut window = TrainWindow::new(Instant::now());
 
     for step in 0..total_steps {
         // Act: ε-greedy with a linearly decaying ε (0 with noisy nets, which explore through their noise).
+        // Illegal actions (a board game's full column) are never chosen, nor bootstrapped from.
         let epsilon = config.epsilon_at(step, total_steps);
-        let action = agent.act(&observation, epsilon);
+        env.legal_actions(&mut legal);
+        let action = agent.act(&observation, epsilon, &legal);
         let outcome = env.step(action, &mut next_observation);
+        env.legal_actions(&mut next_legal);
 
         // Store the transition; a time-limit truncation is not a terminal state.
-        agent.observe(
-            &observation,
+        agent.observe(&EnvStep {
+            observation: &observation,
             action,
-            outcome.reward,
-            &next_observation,
-            outcome.terminated,
-            outcome.truncated,
-        );
+            reward: outcome.reward,
+            next_observation: &next_observation,
+            terminated: outcome.terminated,
+            truncated: outcome.truncated,
+            next_legal: &next_legal,
+        });
         episode_return += outcome.reward;
         episode_length += 1;
         if outcome.terminated || outcome.truncated {
@@ -261,6 +267,7 @@ impl Evaluator {
 
     fn evaluate(&mut self, agent: &Dqn, env: &mut dyn Env, step: usize) -> EvalRecord {
         let mut observation = vec![0.0; env.observation_size()];
+        let mut legal = vec![true; env.action_count()];
         let mut returns = Vec::with_capacity(self.episodes);
         let (mut q_sum, mut discounted_sum) = (0.0, 0.0);
         for _ in 0..self.episodes {
@@ -270,7 +277,8 @@ impl Evaluator {
             q_sum += q_values.iter().copied().fold(f32::NEG_INFINITY, f32::max) as f64;
             let (mut episode_return, mut discounted, mut discount) = (0.0, 0.0, 1.0);
             loop {
-                let action = agent.greedy_action(&observation);
+                env.legal_actions(&mut legal);
+                let action = agent.greedy_action(&observation, &legal);
                 let outcome = env.step(action, &mut observation);
                 episode_return += outcome.reward;
                 discounted += discount * outcome.reward;

@@ -10,7 +10,7 @@ use rand::Rng;
 use rand_pcg::Pcg64;
 
 use crate::agent::config::{AgentConfig, Exploration, Loss, Replay, Target};
-use crate::agent::n_step::NStepReturns;
+use crate::agent::n_step::{EnvStep, NStepReturns};
 use crate::agent::network::{clip_gradient_norm, Adam, Architecture, Noise, QNetwork};
 use crate::agent::replay::{Batch, ReplayBuffer};
 use crate::seeding::{stream_rng, Stream};
@@ -58,9 +58,9 @@ impl Dqn {
         let target = online.clone();
         let optimizer = Adam::new(&mut online, config.learning_rate, config.adam_epsilon);
         let replay = match config.replay {
-            Replay::Uniform => ReplayBuffer::uniform(config.buffer_size, observation_size),
+            Replay::Uniform => ReplayBuffer::uniform(config.buffer_size, observation_size, action_count),
             Replay::Prioritized { alpha, epsilon, .. } => {
-                ReplayBuffer::prioritized(config.buffer_size, observation_size, alpha, epsilon)
+                ReplayBuffer::prioritized(config.buffer_size, observation_size, action_count, alpha, epsilon)
             }
         };
         Dqn {
@@ -88,51 +88,42 @@ impl Dqn {
         self.online.forward(input, Noise::Off).as_vec()
     }
 
-    /// The action with the highest Q-value, noise off (the first one on ties, like numpy's argmax).
-    pub fn greedy_action(&self, observation: &[f32]) -> usize {
-        argmax(&self.q_values(observation))
+    /// The legal action with the highest Q-value, noise off (the first one on ties, like numpy's argmax).
+    pub fn greedy_action(&self, observation: &[f32], legal: &[bool]) -> usize {
+        masked_argmax(&self.q_values(observation), legal)
     }
 
-    /// The training-time action: ε-greedy, or greedy under fresh noise with noisy nets (where ε is 0).
-    pub fn act(&mut self, observation: &[f32], epsilon: f64) -> usize {
+    /// The training-time action among the `legal` ones: ε-greedy, or greedy under fresh noise with noisy nets
+    /// (where ε is 0).
+    pub fn act(&mut self, observation: &[f32], epsilon: f64, legal: &[bool]) -> usize {
         if self.exploration_rng.gen::<f64>() < epsilon {
-            return self.exploration_rng.gen_range(0..self.action_count);
+            // A uniformly random legal action: the k-th legal one for k uniform over their count.
+            let count = legal.iter().filter(|legal| **legal).count();
+            let pick = self.exploration_rng.gen_range(0..count.max(1));
+            return legal
+                .iter()
+                .enumerate()
+                .filter(|(_, legal)| **legal)
+                .nth(pick)
+                .map_or(0, |(action, _)| action);
         }
         match self.config.exploration {
-            Exploration::EpsilonGreedy => self.greedy_action(observation),
+            Exploration::EpsilonGreedy => self.greedy_action(observation, legal),
             // trick: noisy nets — new noise at every step, then greedy with respect to the noisy Q.
             Exploration::Noisy(_) => {
                 self.online.resample_noise(&mut self.noise_rng);
                 let input = self
                     .device
                     .tensor_from_vec(observation.to_vec(), (1, self.observation_size));
-                argmax(&self.online.forward(input, Noise::Sampled).as_vec())
+                masked_argmax(&self.online.forward(input, Noise::Sampled).as_vec(), legal)
             }
         }
     }
 
     /// Hands one env step to the replay buffer (through the n-step window).
-    #[allow(clippy::too_many_arguments)]
-    pub fn observe(
-        &mut self,
-        observation: &[f32],
-        action: usize,
-        reward: f64,
-        next_observation: &[f32],
-        terminated: bool,
-        truncated: bool,
-    ) {
+    pub fn observe(&mut self, step: &EnvStep<'_>) {
         // trick: n-step returns — the window sums rewards before the transition reaches the buffer.
-        let replay = &mut self.replay;
-        self.n_step_returns.push(
-            observation,
-            action,
-            reward,
-            next_observation,
-            terminated,
-            truncated,
-            replay,
-        );
+        self.n_step_returns.push(step, &mut self.replay);
     }
 
     /// Transitions in the replay buffer.
@@ -226,25 +217,35 @@ impl Dqn {
     }
 }
 
-/// The regression targets r + γ^k · (1 − terminated) · V(s') of a batch, where V(s') = max_a' Q(s', a') from
-/// `next_q` (the bootstrap network's Q at s', rows of `action_count`), or with double DQN (`online_next_q` given)
-/// V(s') = Q(s', argmax_a' Q_online(s', a')).
+/// The regression targets r + γ^k · (1 − terminated) · V(s') of a batch, where V(s') = max over the legal a' of
+/// Q(s', a') from `next_q` (the bootstrap network's Q at s', rows of `action_count`), or with double DQN
+/// (`online_next_q` given) V(s') = Q(s', a*) with a* the legal argmax of Q_online(s', ·).
 pub fn td_targets(batch: &Batch, next_q: &[f32], online_next_q: Option<&[f32]>, action_count: usize) -> Vec<f32> {
-    let rows = next_q.chunks(action_count);
+    let rows = next_q.chunks(action_count).zip(batch.next_legal.chunks(action_count));
     let next_values: Vec<f32> = match online_next_q {
         Some(online_next_q) => rows
             .zip(online_next_q.chunks(action_count))
-            .map(|(row, online_row)| row[argmax(online_row)])
+            .map(|((row, legal), online_row)| row[masked_argmax(online_row, legal)])
             .collect(),
-        None => rows
-            .map(|row| row.iter().copied().fold(f32::NEG_INFINITY, f32::max))
-            .collect(),
+        None => rows.map(|(row, legal)| row[masked_argmax(row, legal)]).collect(),
     };
     next_values
         .iter()
         .enumerate()
         .map(|(row, next_value)| batch.rewards[row] + batch.discounts[row] * next_value * (1.0 - batch.terminated[row]))
         .collect()
+}
+
+/// Index of the largest value among the legal ones; the first one on ties. With no legal action (a terminal
+/// state, whose value is never used), the plain argmax.
+pub fn masked_argmax(values: &[f32], legal: &[bool]) -> usize {
+    let mut best: Option<usize> = None;
+    for (index, value) in values.iter().enumerate() {
+        if legal.get(index).copied().unwrap_or(true) && best.is_none_or(|best| *value > values[best]) {
+            best = Some(index);
+        }
+    }
+    best.unwrap_or_else(|| argmax(values))
 }
 
 /// Index of the largest value; the first one on ties.
@@ -268,6 +269,7 @@ mod tests {
             rewards: vec![1.0, 1.0],
             discounts: vec![0.5, 0.5],
             terminated: vec![0.0, 1.0],
+            next_legal: vec![true; 4],
             ..Batch::default()
         }
     }
@@ -290,6 +292,25 @@ mod tests {
             2,
         );
         assert_eq!(targets, vec![2.0, 1.0]);
+    }
+
+    #[test]
+    fn targets_bootstrap_from_legal_actions_only() {
+        // At s'_0 action 1 (Q 6) is illegal: vanilla takes Q(s'_0, 0) = 2, so 1 + 0.5·2 = 2.
+        let mut batch = two_state_batch();
+        batch.next_legal = vec![true, false, true, true];
+        assert_eq!(td_targets(&batch, &[2.0, 6.0, 10.0, 10.0], None, 2), vec![2.0, 1.0]);
+        // Double DQN: the online net prefers the illegal action 1 (9 > 0); a* is the legal 0 instead.
+        assert_eq!(
+            td_targets(&batch, &[2.0, 6.0, 10.0, 10.0], Some(&[0.0, 9.0, 0.0, 0.0]), 2),
+            vec![2.0, 1.0]
+        );
+        assert_eq!(masked_argmax(&[5.0, 1.0, 3.0], &[false, true, true]), 2);
+        assert_eq!(
+            masked_argmax(&[5.0, 1.0], &[false, false]),
+            0,
+            "no legal action: plain argmax"
+        );
     }
 
     #[test]

@@ -9,6 +9,19 @@ use std::collections::VecDeque;
 
 use crate::agent::replay::{ReplayBuffer, Transition};
 
+/// One env step as the agent sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct EnvStep<'a> {
+    pub observation: &'a [f32],
+    pub action: usize,
+    pub reward: f64,
+    pub next_observation: &'a [f32],
+    pub terminated: bool,
+    pub truncated: bool,
+    /// The legal actions of `next_observation`'s state.
+    pub next_legal: &'a [bool],
+}
+
 /// A one-step transition waiting for its later rewards.
 #[derive(Debug, Clone)]
 struct Pending {
@@ -40,50 +53,41 @@ impl NStepReturns {
 
     /// Records one env step and pushes every transition it completes into `replay`: the oldest pending one once n
     /// rewards are in, or all of them when the episode ends (`terminated` or `truncated`).
-    #[allow(clippy::too_many_arguments)]
-    pub fn push(
-        &mut self,
-        observation: &[f32],
-        action: usize,
-        reward: f64,
-        next_observation: &[f32],
-        terminated: bool,
-        truncated: bool,
-        replay: &mut ReplayBuffer,
-    ) {
+    pub fn push(&mut self, step: &EnvStep<'_>, replay: &mut ReplayBuffer) {
         let mut stored = self.spare.pop().unwrap_or_default();
         stored.clear();
-        stored.extend_from_slice(observation);
+        stored.extend_from_slice(step.observation);
         self.pending.push_back(Pending {
             observation: stored,
-            action,
-            reward,
+            action: step.action,
+            reward: step.reward,
         });
 
-        if terminated || truncated {
+        if step.terminated || step.truncated {
             while !self.pending.is_empty() {
-                self.emit(next_observation, terminated, truncated, replay);
+                self.emit(step, replay);
             }
         } else if self.pending.len() == self.n {
-            self.emit(next_observation, false, false, replay);
+            self.emit(step, replay);
         }
     }
 
-    /// Pushes the oldest pending transition with the sum of every pending reward, bootstrapping from
-    /// `next_observation`.
-    fn emit(&mut self, next_observation: &[f32], terminated: bool, truncated: bool, replay: &mut ReplayBuffer) {
-        let (reward, discount) = self.pending.iter().fold((0.0, 1.0), |(sum, discount), step| {
-            (sum + discount * step.reward, discount * self.gamma)
+    /// Pushes the oldest pending transition with the sum of every pending reward, bootstrapping from the state
+    /// `step` reached (as it ended: terminated, truncated, or neither when the window is simply full).
+    fn emit(&mut self, step: &EnvStep<'_>, replay: &mut ReplayBuffer) {
+        let (reward, discount) = self.pending.iter().fold((0.0, 1.0), |(sum, discount), pending| {
+            (sum + discount * pending.reward, discount * self.gamma)
         });
         let oldest = self.pending.pop_front().expect("emit is called with a pending step");
         replay.push(Transition {
             observation: &oldest.observation,
             action: oldest.action,
             reward,
-            next_observation,
-            terminated,
-            truncated,
+            next_observation: step.next_observation,
+            terminated: step.terminated,
+            truncated: step.truncated,
             discount,
+            next_legal: step.next_legal,
         });
         self.spare.push(oldest.observation);
     }
@@ -124,20 +128,21 @@ mod tests {
 
     /// Plays an episode of observations 0, 1, 2, … with rewards 1, 2, 3, … through 3-step returns with γ = 0.5.
     fn episode(steps: usize, terminated: bool) -> ReplayBuffer {
-        let mut replay = ReplayBuffer::uniform(8, 1);
+        let mut replay = ReplayBuffer::uniform(8, 1, 1);
         let mut returns = NStepReturns::new(3, 0.5);
         for step in 0..steps {
             let last = step + 1 == steps;
             let (observation, next) = ([step as f32], [(step + 1) as f32]);
-            returns.push(
-                &observation,
-                0,
-                (step + 1) as f64,
-                &next,
-                last && terminated,
-                last && !terminated,
-                &mut replay,
-            );
+            let step = EnvStep {
+                observation: &observation,
+                action: 0,
+                reward: (step + 1) as f64,
+                next_observation: &next,
+                terminated: last && terminated,
+                truncated: last && !terminated,
+                next_legal: &[true],
+            };
+            returns.push(&step, &mut replay);
         }
         replay
     }
@@ -168,9 +173,18 @@ mod tests {
 
     #[test]
     fn one_step_returns_are_plain_transitions() {
-        let mut replay = ReplayBuffer::uniform(8, 1);
+        let mut replay = ReplayBuffer::uniform(8, 1, 2);
         let mut returns = NStepReturns::new(1, 0.9);
-        returns.push(&[0.0], 1, 2.0, &[1.0], false, false, &mut replay);
+        let step = EnvStep {
+            observation: &[0.0],
+            action: 1,
+            reward: 2.0,
+            next_observation: &[1.0],
+            terminated: false,
+            truncated: false,
+            next_legal: &[true, true],
+        };
+        returns.push(&step, &mut replay);
         let rows = stored(&replay);
         assert_eq!(rows, vec![(0.0, 2.0, 1.0, 0.0, 0.9)]);
     }

@@ -30,6 +30,8 @@ pub struct Batch {
     pub slots: Vec<usize>,
     /// Importance-sampling weight of each row (1 under uniform sampling).
     pub weights: Vec<f32>,
+    /// Which actions are legal in each row's next state (`action_count` per row).
+    pub next_legal: Vec<bool>,
 }
 
 /// One transition to store.
@@ -43,6 +45,8 @@ pub struct Transition<'a> {
     pub truncated: bool,
     /// γ^k for a k-step reward sum.
     pub discount: f64,
+    /// Which actions are legal in the next state (what the bootstrap's max may choose from).
+    pub next_legal: &'a [bool],
 }
 
 /// Priority bookkeeping of prioritized replay.
@@ -71,12 +75,15 @@ pub struct ReplayBuffer {
     discounts: Vec<f32>,
     terminated: Vec<bool>,
     truncated: Vec<bool>,
+    /// `action_count` flags per slot: the legal actions of the next state.
+    next_legal: Vec<bool>,
+    action_count: usize,
     priorities: Option<Priorities>,
 }
 
 impl ReplayBuffer {
     /// A buffer sampled uniformly with replacement.
-    pub fn uniform(capacity: usize, observation_size: usize) -> Self {
+    pub fn uniform(capacity: usize, observation_size: usize, action_count: usize) -> Self {
         ReplayBuffer {
             capacity,
             observation_size,
@@ -89,12 +96,20 @@ impl ReplayBuffer {
             discounts: vec![0.0; capacity],
             terminated: vec![false; capacity],
             truncated: vec![false; capacity],
+            next_legal: vec![true; capacity * action_count],
+            action_count,
             priorities: None,
         }
     }
 
     /// A buffer sampled in proportion to p^`alpha`, with p = |δ| + `epsilon`.
-    pub fn prioritized(capacity: usize, observation_size: usize, alpha: f64, epsilon: f64) -> Self {
+    pub fn prioritized(
+        capacity: usize,
+        observation_size: usize,
+        action_count: usize,
+        alpha: f64,
+        epsilon: f64,
+    ) -> Self {
         let priorities = Priorities {
             tree: SumTree::new(capacity),
             alpha,
@@ -103,7 +118,7 @@ impl ReplayBuffer {
         };
         ReplayBuffer {
             priorities: Some(priorities),
-            ..ReplayBuffer::uniform(capacity, observation_size)
+            ..ReplayBuffer::uniform(capacity, observation_size, action_count)
         }
     }
 
@@ -127,6 +142,8 @@ impl ReplayBuffer {
         self.discounts[slot] = transition.discount as f32;
         self.terminated[slot] = transition.terminated;
         self.truncated[slot] = transition.truncated;
+        self.next_legal[slot * self.action_count..(slot + 1) * self.action_count]
+            .copy_from_slice(transition.next_legal);
         if let Some(priorities) = &mut self.priorities {
             // trick: prioritized replay — a new transition gets the largest priority so far, so it is seen soon.
             priorities
@@ -186,6 +203,7 @@ impl ReplayBuffer {
         batch.rewards.clear();
         batch.terminated.clear();
         batch.discounts.clear();
+        batch.next_legal.clear();
         for &slot in &batch.slots {
             let range = slot * self.observation_size..(slot + 1) * self.observation_size;
             batch.observations.extend_from_slice(&self.observations[range.clone()]);
@@ -196,6 +214,9 @@ impl ReplayBuffer {
             batch.rewards.push(self.rewards[slot]);
             batch.terminated.push(if self.terminated[slot] { 1.0 } else { 0.0 });
             batch.discounts.push(self.discounts[slot]);
+            batch
+                .next_legal
+                .extend_from_slice(&self.next_legal[slot * self.action_count..(slot + 1) * self.action_count]);
         }
     }
 
@@ -236,12 +257,13 @@ mod tests {
             terminated,
             truncated,
             discount: 0.99,
+            next_legal: &[true, value != 3.0],
         });
     }
 
     #[test]
     fn ring_overwrites_the_oldest_and_keeps_flags_apart() {
-        let mut buffer = ReplayBuffer::uniform(3, 1);
+        let mut buffer = ReplayBuffer::uniform(3, 1, 2);
         for index in 0..5 {
             push_value(&mut buffer, index as f32, index == 3, index == 4);
         }
@@ -260,13 +282,15 @@ mod tests {
             assert_eq!(batch.rewards[row], observation);
             assert_eq!(batch.terminated[row], if observation == 3.0 { 1.0 } else { 0.0 });
             assert_eq!((batch.weights[row], batch.discounts[row]), (1.0, 0.99));
+            // Each row's next-state mask travels with it (action 1 is illegal after transition 3 only).
+            assert_eq!(&batch.next_legal[2 * row..2 * row + 2], [true, observation != 3.0]);
         }
     }
 
     /// A prioritized buffer of four transitions with TD errors chosen so that p^α is easy: α = 0.5, ε = 0, and
     /// |δ| = (1, 4, 9, 16) give p^α = (1, 2, 3, 4), P = (0.1, 0.2, 0.3, 0.4).
     fn four_prioritized() -> ReplayBuffer {
-        let mut buffer = ReplayBuffer::prioritized(4, 1, 0.5, 0.0);
+        let mut buffer = ReplayBuffer::prioritized(4, 1, 2, 0.5, 0.0);
         for index in 0..4 {
             push_value(&mut buffer, index as f32, false, false);
         }

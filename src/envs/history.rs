@@ -47,6 +47,10 @@ impl Env for History {
         observation.copy_from_slice(&self.frames);
         outcome
     }
+
+    fn legal_actions(&self, mask: &mut [bool]) {
+        self.inner.legal_actions(mask);
+    }
 }
 
 #[cfg(test)]

@@ -35,7 +35,9 @@ pub trait Env: Send {
 
 mod acrobot;
 mod cartpole;
+pub mod connect_four;
 mod history;
+pub mod minatar_breakout;
 mod mountain_car;
 mod time_limit;
 

@@ -73,6 +73,10 @@ impl<E: Env> Env for TimeLimit<E> {
         }
         outcome
     }
+
+    fn legal_actions(&self, mask: &mut [bool]) {
+        self.inner.legal_actions(mask);
+    }
 }
 
 #[cfg(test)]
