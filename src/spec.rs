@@ -59,7 +59,7 @@ use ron::error::SpannedError;
 use ron::extensions::Extensions;
 use serde::{Deserialize, Serialize};
 
-use crate::agent::config::{AgentConfig, AgentOverrides, Exploration, Replay, Target};
+use crate::agent::config::{AgentConfig, AgentOverrides, Exploration, Network, Replay, Target};
 use crate::error::{Location, SpecError};
 
 /// One experiment as the user writes it in RON.
@@ -319,6 +319,7 @@ impl Spec {
             )?;
         }
         validate_variants(self)?;
+        validate_networks(self)?;
         validate_seeds(&self.seeds)
     }
 
@@ -338,6 +339,55 @@ impl Spec {
     pub fn resolve_agent(&self, env: &EnvSpec, variant: &Variant) -> AgentConfig {
         variant.agent.apply_to(&env.agent.apply_to(&self.agent))
     }
+}
+
+/// A convolutional network needs an env with image observations and no history stacking; the error points where
+/// the network is chosen (the variant, else the env, else the base agent).
+fn validate_networks(spec: &Spec) -> Result<(), Violation> {
+    for (env_index, env) in spec.envs.iter().enumerate() {
+        for (variant_index, variant) in spec.variant_list().iter().enumerate() {
+            let agent = spec.resolve_agent(env, variant);
+            let Network::MinAtarConv { filters } = agent.network else {
+                continue;
+            };
+            let field = if variant.agent.network.is_some() {
+                FieldPath::root()
+                    .field("variants")
+                    .index(variant_index)
+                    .field("agent")
+                    .field("network")
+            } else if env.agent.network.is_some() {
+                FieldPath::root()
+                    .field("envs")
+                    .index(env_index)
+                    .field("agent")
+                    .field("network")
+            } else {
+                FieldPath::root().field("agent").field("network")
+            };
+            if filters == 0 {
+                return Err(Violation::at_key(
+                    field,
+                    "MinAtarConv(filters: 0)",
+                    "filters > 0 (MinAtar: 16)",
+                ));
+            }
+            let image = crate::envs::make_env(&env.id).and_then(|made| made.image_shape());
+            if image.is_none() || agent.history > 1 {
+                let why = if image.is_none() {
+                    "has no image observations"
+                } else {
+                    "is stacked by history > 1"
+                };
+                return Err(Violation::at_key(
+                    field,
+                    format!("a convolutional network on {}, which {why}", env.id),
+                    "Mlp for this env, or an image env (e.g. MinAtar/Breakout) with history 1",
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn validate_variants(spec: &Spec) -> Result<(), Violation> {
@@ -1519,7 +1569,7 @@ Spec(
     fn refuses_bad_variants_and_references() {
         assert_eq!(
             variants_error(r#"(name: "a"), (name: "b", agent: (doubel: true))"#, r#""a""#),
-            "t.ron:4:55: variants[1].agent.doubel: unknown field, expected one of `hidden`, `learning_rate`, \
+            "t.ron:4:55: variants[1].agent.doubel: unknown field, expected one of `network`, `hidden`, `learning_rate`, \
              `adam_epsilon`, `gamma`, `batch_size`, `buffer_size`, `learning_starts`, `train_every`, \
              `gradient_steps`, `target`, `epsilon_start`, `epsilon_end`, `exploration_fraction`, `exploration`, \
              `loss`, `double`, `dueling`, `replay`, `n_step`, `max_grad_norm`, `history`"
@@ -1564,6 +1614,15 @@ Spec(
             error(&spec_source(equal, "", "Count(2)")),
             "t.ron:3:45: envs[0].random_score: random and reference scores are both 500, expected two different \
              scores (they map to 0 and 1)"
+        );
+    }
+
+    #[test]
+    fn refuses_a_convolutional_network_on_a_flat_observation() {
+        assert_eq!(
+            agent_error("network: MinAtarConv(filters: 16)"),
+            "t.ron:4:13: agent.network: a convolutional network on CartPole-v1, which has no image observations, \
+             expected Mlp for this env, or an image env (e.g. MinAtar/Breakout) with history 1"
         );
     }
 

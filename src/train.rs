@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 
-use crate::agent::config::{AgentConfig, Replay, Target};
+use crate::agent::config::{AgentConfig, Network, Replay, Target};
 use crate::agent::dqn::{Dqn, UpdateStats};
 use crate::agent::n_step::EnvStep;
 use crate::envs::{make_env, Env, History};
@@ -73,6 +73,8 @@ pub struct RunRecords {
 pub enum TrainError {
     #[error("unknown env id {0:?}")]
     UnknownEnv(String),
+    #[error("{0} has no image observations for a convolutional network (with history > 1 no env does)")]
+    NotAnImage(String),
     #[error("loss became {loss} at env step {step}")]
     NonFiniteLoss { step: usize, loss: f32 },
 }
@@ -106,7 +108,10 @@ pub fn train_run(
     let mut env = make()?;
     let mut eval_env = make()?;
     let observation_size = env.observation_size();
-    let mut agent = Dqn::new(config, observation_size, env.action_count(), seed);
+    if matches!(config.network, Network::MinAtarConv { .. }) && env.image_shape().is_none() {
+        return Err(TrainError::NotAnImage(env_spec.id.clone()));
+    }
+    let mut agent = Dqn::new(config, observation_size, env.image_shape(), env.action_count(), seed);
     let total_steps = env_spec.steps;
 
     let mut records = RunRecords::default();

@@ -24,6 +24,16 @@ pub enum Target {
     None,
 }
 
+/// The Q-network's shape, beyond the widths in `hidden`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Network {
+    /// Fully connected layers of the `hidden` widths on the flat observation.
+    Mlp,
+    /// MinAtar's DQN network (Young & Tian 2019): one 3×3 convolution with `filters` filters (16 there) over the
+    /// image, ReLU, then the `hidden` layers (one of 128 there). Needs an env with image observations.
+    MinAtarConv { filters: usize },
+}
+
 /// How the agent explores while training (evaluation is always greedy, noise off).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub enum Exploration {
@@ -135,6 +145,8 @@ fn written<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(deserializer: 
 
 // CleanRL's dqn.py defaults (vanilla DQN: a hard-copied target network, uniform replay, every other trick off).
 agent_config! {
+    /// The network's kind: `Mlp` or `MinAtarConv(filters: 16)` (a convolution before the `hidden` layers).
+    network: Network = Network::Mlp,
     /// Widths of the Q-network's hidden layers (ReLU after each); the input and output sizes come from the env.
     hidden: Vec<usize> = vec![120, 84],
     /// Adam's learning rate.

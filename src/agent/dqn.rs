@@ -9,9 +9,9 @@ use dfdx::prelude::*;
 use rand::Rng;
 use rand_pcg::Pcg64;
 
-use crate::agent::config::{AgentConfig, Exploration, Loss, Replay, Target};
+use crate::agent::config::{AgentConfig, Exploration, Loss, Network, Replay, Target};
 use crate::agent::n_step::{EnvStep, NStepReturns};
-use crate::agent::network::{clip_gradient_norm, Adam, Architecture, Noise, QNetwork};
+use crate::agent::network::{clip_gradient_norm, Adam, Architecture, Convolution, Noise, QNetwork};
 use crate::agent::replay::{Batch, ReplayBuffer};
 use crate::seeding::{stream_rng, Stream};
 
@@ -40,10 +40,29 @@ pub struct Dqn {
 }
 
 impl Dqn {
-    /// A fresh agent whose random streams derive from `run_seed`.
-    pub fn new(config: &AgentConfig, observation_size: usize, action_count: usize, run_seed: u64) -> Self {
+    /// A fresh agent whose random streams derive from `run_seed`. `image_shape` is the env's (height, width,
+    /// channels) when its observations are images (a convolutional network needs it).
+    pub fn new(
+        config: &AgentConfig,
+        observation_size: usize,
+        image_shape: Option<(usize, usize, usize)>,
+        action_count: usize,
+        run_seed: u64,
+    ) -> Self {
         let device = Cpu::default();
+        let convolution = match (config.network, image_shape) {
+            (Network::MinAtarConv { filters }, Some((height, width, channels))) => Some(Convolution {
+                height,
+                width,
+                channels,
+                kernel: 3,
+                filters,
+            }),
+            (Network::MinAtarConv { .. }, None) => panic!("a convolutional network needs image observations"),
+            (Network::Mlp, _) => None,
+        };
         let architecture = Architecture {
+            convolution,
             hidden: config.hidden.clone(),
             dueling: config.dueling,
             noisy_sigma0: match config.exploration {

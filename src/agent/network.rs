@@ -30,6 +30,55 @@ pub struct Architecture {
     pub dueling: bool,
     /// `Some(σ0)`: the last hidden layer and the head are factorised Gaussian noisy layers.
     pub noisy_sigma0: Option<f64>,
+    /// `Some`: the observation is an image and the first layer a convolution over it (`hidden` then follows it).
+    pub convolution: Option<Convolution>,
+}
+
+/// A convolution with stride 1 and no padding over an image observation stored height × width × channels
+/// (channel fastest, as MinAtar's `(y * width + x) * channels + c`), computed as a linear layer over its unfolded
+/// patches: each output position's `kernel × kernel × channels` inputs become one row, so one matrix multiply does
+/// the whole convolution, and its backward pass is dfdx's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Convolution {
+    pub height: usize,
+    pub width: usize,
+    pub channels: usize,
+    pub kernel: usize,
+    /// Output channels (filters).
+    pub filters: usize,
+}
+
+impl Convolution {
+    /// Output positions per image.
+    pub fn positions(&self) -> usize {
+        (self.height + 1 - self.kernel) * (self.width + 1 - self.kernel)
+    }
+
+    /// Inputs of one patch.
+    pub fn patch_size(&self) -> usize {
+        self.kernel * self.kernel * self.channels
+    }
+
+    /// The patches of `batch` images (rows of `height × width × channels`), one row per (image, position), each
+    /// row ordered (dy, dx, channel) — the layout of the convolution's weight rows.
+    pub fn unfold(&self, images: &[f32], batch: usize) -> Vec<f32> {
+        let image_size = self.height * self.width * self.channels;
+        let (out_height, out_width) = (self.height + 1 - self.kernel, self.width + 1 - self.kernel);
+        let row_size = self.kernel * self.channels;
+        let mut patches = Vec::with_capacity(batch * self.positions() * self.patch_size());
+        for image in images.chunks(image_size).take(batch) {
+            for y in 0..out_height {
+                for x in 0..out_width {
+                    for dy in 0..self.kernel {
+                        // The kernel's row dy covers `kernel` neighbouring pixels, contiguous in memory.
+                        let start = ((y + dy) * self.width + x) * self.channels;
+                        patches.extend_from_slice(&image[start..start + row_size]);
+                    }
+                }
+            }
+        }
+        patches
+    }
 }
 
 /// Whether a forward pass uses the noisy layers' current noise or their mean weights.
@@ -248,8 +297,10 @@ pub enum Head {
 /// The Q-network: hidden layers with ReLU, then the head.
 #[derive(Debug, Clone)]
 pub struct QNetwork {
+    /// With a convolution, its layer first.
     pub hidden: Vec<Dense>,
     pub head: Head,
+    pub convolution: Option<Convolution>,
 }
 
 /// The plain layers one forward pass used, in network order (hidden layers, then the head's one or two).
@@ -258,23 +309,26 @@ pub type PassLayers = Vec<Linear>;
 impl QNetwork {
     /// Builds `inputs → hidden[0] → … → outputs` with weights drawn from `rng`, the run's network-init stream.
     pub fn new(device: &Cpu, inputs: usize, architecture: &Architecture, outputs: usize, rng: &mut Pcg64) -> Self {
-        let mut widths = vec![inputs];
-        widths.extend_from_slice(&architecture.hidden);
-        let last_hidden = architecture.hidden.len().saturating_sub(1);
-        let hidden = widths
-            .windows(2)
-            .enumerate()
-            .map(|(index, pair)| {
-                // trick: noisy nets — the last hidden layer and the head are noisy, earlier layers are not.
-                let sigma0 = if index == last_hidden {
-                    architecture.noisy_sigma0
-                } else {
-                    None
-                };
-                Dense::new(device, pair[0], pair[1], sigma0, rng)
-            })
-            .collect();
-        let features = *widths.last().expect("at least the input width");
+        // With a convolution, the first layer maps a patch to its filters, and the next one reads every position.
+        let mut hidden = Vec::new();
+        let mut features = inputs;
+        if let Some(convolution) = architecture.convolution {
+            hidden.push(Dense::new(
+                device,
+                convolution.patch_size(),
+                convolution.filters,
+                None,
+                rng,
+            ));
+            features = convolution.positions() * convolution.filters;
+        }
+        for (index, width) in architecture.hidden.iter().enumerate() {
+            // trick: noisy nets — the last hidden layer and the head are noisy, earlier layers are not.
+            let last = index + 1 == architecture.hidden.len();
+            let sigma0 = if last { architecture.noisy_sigma0 } else { None };
+            hidden.push(Dense::new(device, features, *width, sigma0, rng));
+            features = *width;
+        }
         let sigma0 = architecture.noisy_sigma0;
         let head = if architecture.dueling {
             Head::Dueling {
@@ -284,7 +338,11 @@ impl QNetwork {
         } else {
             Head::Single(Dense::new(device, features, outputs, sigma0, rng))
         };
-        QNetwork { hidden, head }
+        QNetwork {
+            hidden,
+            head,
+            convolution: architecture.convolution,
+        }
     }
 
     fn layers(&self) -> Vec<&Dense> {
@@ -316,8 +374,18 @@ impl QNetwork {
     /// Q-values through `layers` (from `pass_layers`). With an `OwnedTape` input the result carries the graph for
     /// `backward`; with `NoneTape` it is a plain evaluation.
     pub fn forward_with<T: Tape<f32, Cpu> + Merge<T>>(&self, layers: &[Linear], input: Matrix<T>) -> Matrix<T> {
-        let (hidden, head) = layers.split_at(self.hidden.len());
+        let (mut hidden, head) = layers.split_at(self.hidden.len());
         let mut features = input;
+        if let Some(convolution) = self.convolution {
+            // The observation needs no gradient: unfold it outside the graph, start a fresh tape on the patches.
+            let batch = features.shape().0;
+            let patches = convolution.unfold(&features.as_vec(), batch);
+            let rows = (batch * convolution.positions(), convolution.patch_size());
+            let patches = features.device().tensor_from_vec(patches, rows).put_tape(T::default());
+            let filters = hidden[0].forward(patches).relu();
+            features = filters.reshape_like(&(batch, convolution.positions() * convolution.filters));
+            hidden = &hidden[1..];
+        }
         for layer in hidden {
             features = layer.forward(features).relu();
         }
@@ -488,6 +556,7 @@ mod tests {
             hidden: hidden.to_vec(),
             dueling: false,
             noisy_sigma0: None,
+            convolution: None,
         }
     }
 
@@ -549,6 +618,7 @@ mod tests {
             hidden: vec![],
             dueling: true,
             noisy_sigma0: None,
+            convolution: None,
         };
         let mut network = QNetwork::new(&device, 1, &architecture, 3, &mut rng);
         let Head::Dueling { value, advantage } = &mut network.head else {
@@ -587,6 +657,7 @@ mod tests {
             hidden: vec![],
             dueling: false,
             noisy_sigma0: Some(0.5),
+            convolution: None,
         };
         let mut network = QNetwork::new(&device, 1, &architecture, 1, &mut rng);
         let Head::Single(Dense::Noisy(noisy)) = &mut network.head else {
@@ -628,6 +699,7 @@ mod tests {
             hidden: vec![],
             dueling: false,
             noisy_sigma0: Some(0.5),
+            convolution: None,
         };
         let mut network = QNetwork::new(&device, 1, &architecture, 1, &mut rng);
         network.resample_noise(&mut rng);
@@ -656,6 +728,7 @@ mod tests {
             hidden: vec![8, 8],
             dueling: true,
             noisy_sigma0: Some(0.5),
+            convolution: None,
         };
         let network = QNetwork::new(&device, 4, &architecture, 2, &mut rng);
         let noisy: Vec<bool> = network
@@ -677,6 +750,64 @@ mod tests {
                 assert!(value.abs() <= bound, "{value} outside ±{bound}");
             }
         }
+    }
+
+    #[test]
+    fn the_unfolded_convolution_matches_a_direct_one() {
+        // A 4×3 image with 2 channels, a 2×2 kernel, 1 filter: 3×2 = 6 positions, patches of 8.
+        let convolution = Convolution {
+            height: 4,
+            width: 3,
+            channels: 2,
+            kernel: 2,
+            filters: 1,
+        };
+        let image: Vec<f32> = (0..24).map(|value| value as f32).collect();
+        let pixel = |y: usize, x: usize, channel: usize| image[(y * 3 + x) * 2 + channel];
+        let patches = convolution.unfold(&image, 1);
+        assert_eq!(patches.len(), 6 * 8);
+        // The patch at (y, x) = (1, 1), in (dy, dx, channel) order.
+        let patch = &patches[(3) * 8..4 * 8];
+        let expected: Vec<f32> = (0..2)
+            .flat_map(|dy| (0..2).flat_map(move |dx| (0..2).map(move |c| (dy, dx, c))))
+            .map(|(dy, dx, c)| pixel(1 + dy, 1 + dx, c))
+            .collect();
+        assert_eq!(patch, expected.as_slice());
+
+        // Through a network: filter weights w[(dy, dx, c)] = 1 for channel 0 only, bias −30, then ReLU and an
+        // output layer summing every position: Q = Σ_positions ReLU(Σ channel-0 pixels of the patch − 30).
+        let device = Cpu::default();
+        let mut rng = Pcg64::seed_from_u64(0);
+        let architecture = Architecture {
+            hidden: vec![],
+            dueling: false,
+            noisy_sigma0: None,
+            convolution: Some(convolution),
+        };
+        let mut network = QNetwork::new(&device, 24, &architecture, 1, &mut rng);
+        set(
+            &device,
+            &mut network.hidden[0],
+            (0..8).map(|index| if index % 2 == 0 { 1.0 } else { 0.0 }).collect(),
+            vec![-30.0],
+        );
+        let Head::Single(output) = &mut network.head else {
+            panic!("a single head")
+        };
+        set(&device, output, vec![1.0; 6], vec![0.0]);
+        let direct: f32 = (0..3)
+            .flat_map(|y| (0..2).map(move |x| (y, x)))
+            .map(|(y, x)| {
+                let sum: f32 = (0..2)
+                    .flat_map(|dy| (0..2).map(move |dx| (dy, dx)))
+                    .map(|(dy, dx)| pixel(y + dy, x + dx, 0))
+                    .sum();
+                (sum - 30.0).max(0.0)
+            })
+            .sum();
+        let input = device.tensor_from_vec(image.clone(), (1, 24));
+        assert_eq!(network.forward(input, Noise::Off).as_vec(), vec![direct]);
+        assert!(direct > 0.0, "some positions pass the ReLU");
     }
 
     #[test]

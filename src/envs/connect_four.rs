@@ -157,13 +157,11 @@ impl ConnectFour {
     /// Replaces the board with a position in play (e.g. to test a position); the outcome is cleared. Panics if a disc
     /// floats above an empty cell. The position is not checked for an existing four in a line or for disc counts.
     pub fn set_board(&mut self, board: Board) {
-        for column in 0..COLUMNS {
-            let height = (0..ROWS)
-                .take_while(|&row| board[ROWS - 1 - row][column].is_some())
-                .count();
-            let floating = (0..ROWS - height).any(|row| board[row][column].is_some());
+        for (column, height) in self.heights.iter_mut().enumerate() {
+            let filled = |row: usize| board[row][column].is_some();
+            *height = (0..ROWS).rev().take_while(|&row| filled(row)).count();
+            let floating = (0..ROWS - *height).any(filled);
             assert!(!floating, "column {column} has a disc above an empty cell");
-            self.heights[column] = height;
         }
         self.board = board;
         self.outcome = None;
@@ -529,6 +527,14 @@ mod tests {
         );
         assert_ends(&mut env, 3, Outcome::Win);
         env.step(0, &mut [0.0; ConnectFour::OBSERVATION_SIZE]);
+    }
+
+    #[test]
+    #[should_panic(expected = "above an empty cell")]
+    fn a_floating_disc_in_set_board_panics() {
+        ConnectFour::default().set_board(position([
+            ".......", ".......", ".......", ".......", "..X....", ".......",
+        ]));
     }
 
     #[test]

@@ -25,6 +25,11 @@ pub trait Env: Send {
     fn reset(&mut self, seed: Option<u64>, observation: &mut [f32]);
     /// Applies `action` and writes the next observation.
     fn step(&mut self, action: usize, observation: &mut [f32]) -> StepOutcome;
+    /// `Some((height, width, channels))` when the observation is an image stored row by row with the channel
+    /// fastest (`(y * width + x) * channels + c`), which convolutional networks need; `None` for flat vectors.
+    fn image_shape(&self) -> Option<(usize, usize, usize)> {
+        None
+    }
     /// Writes which actions are legal in the current state (`mask[a]` for action `a`, `action_count()` entries);
     /// agents never pick an illegal one. Every action is legal unless an env says otherwise (a board game's full
     /// column).

@@ -77,6 +77,10 @@ impl<E: Env> Env for TimeLimit<E> {
     fn legal_actions(&self, mask: &mut [bool]) {
         self.inner.legal_actions(mask);
     }
+
+    fn image_shape(&self) -> Option<(usize, usize, usize)> {
+        self.inner.image_shape()
+    }
 }
 
 #[cfg(test)]
