@@ -48,24 +48,57 @@ mod time_limit;
 
 pub use acrobot::Acrobot;
 pub use cartpole::CartPole;
+pub use connect_four::{ConnectFour, Opponent};
 pub use history::History;
 pub use mountain_car::MountainCar;
 pub use time_limit::TimeLimit;
 
 /// Builds a registered environment, time limit included.
-type Constructor = fn() -> Box<dyn Env>;
+pub type Constructor = fn() -> Box<dyn Env>;
 
-/// Every registered environment: its gymnasium id and constructor. Adding an env is one line here.
+/// Every built-in environment: its id and constructor. Adding an env to knowhow is one line here.
 const REGISTRY: &[(&str, Constructor)] = &[
     (cartpole::ID, || Box::new(CartPole::time_limited())),
     (acrobot::ID, || Box::new(Acrobot::time_limited())),
     (mountain_car::ID, || Box::new(MountainCar::time_limited())),
+    (connect_four::ID, || Box::new(ConnectFour::new(Opponent::Random))),
+    (connect_four::LOOKAHEAD_ID, || {
+        Box::new(ConnectFour::new(Opponent::OneStepLookahead))
+    }),
 ];
+
+/// Environments registered at run time by a program that uses knowhow as a library (`register`).
+static REGISTERED: std::sync::Mutex<Vec<(&'static str, Constructor)>> = std::sync::Mutex::new(Vec::new());
+
+/// Why an env could not be registered.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("an env with id {0:?} is already registered")]
+pub struct AlreadyRegistered(pub String);
+
+/// Registers an environment of your own under `id` for this process, so that specs can name it: the one call a
+/// program using knowhow as a library makes (see `docs/custom-env.md`).
+pub fn register(id: &'static str, constructor: Constructor) -> Result<(), AlreadyRegistered> {
+    let mut registered = REGISTERED.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if env_ids_in(&registered).contains(&id) {
+        return Err(AlreadyRegistered(id.to_string()));
+    }
+    registered.push((id, constructor));
+    Ok(())
+}
+
+fn env_ids_in(registered: &[(&'static str, Constructor)]) -> Vec<&'static str> {
+    REGISTRY.iter().chain(registered).map(|(name, _)| *name).collect()
+}
 
 /// Builds the environment registered as `id` (e.g. `"CartPole-v1"`) with its default time limit, or `None` for an
 /// unknown id (`env_ids()` lists the known ones).
 pub fn make_env(id: &str) -> Option<Box<dyn Env>> {
-    REGISTRY.iter().find(|(name, _)| *name == id).map(|(_, make)| make())
+    let registered = REGISTERED.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    REGISTRY
+        .iter()
+        .chain(registered.iter())
+        .find(|(name, _)| *name == id)
+        .map(|(_, make)| make())
 }
 
 /// The scores that put an env's returns on a common scale, (random policy, reference): a report maps the first to 0
@@ -77,13 +110,16 @@ pub fn default_score_anchors(id: &str) -> Option<(f64, f64)> {
         "CartPole-v1" => Some((22.0, 500.0)),
         "Acrobot-v1" => Some((-500.0, -60.0)),
         "MountainCar-v0" => Some((-200.0, -110.0)),
+        // A uniformly random legal player's mean return (200,000 games), and always winning.
+        "ConnectFour-v0" => Some((0.11, 1.0)),
+        "ConnectFour-Lookahead-v0" => Some((-0.90, 1.0)),
         _ => None,
     }
 }
 
-/// The ids of every registered environment, in registry order.
+/// The ids of every registered environment: the built-in ones in registry order, then those registered at run time.
 pub fn env_ids() -> Vec<&'static str> {
-    REGISTRY.iter().map(|(name, _)| *name).collect()
+    env_ids_in(&REGISTERED.lock().unwrap_or_else(|poisoned| poisoned.into_inner()))
 }
 
 #[cfg(test)]
@@ -92,7 +128,16 @@ mod tests {
 
     #[test]
     fn every_registered_id_builds_a_working_env() {
-        assert_eq!(env_ids(), ["CartPole-v1", "Acrobot-v1", "MountainCar-v0"]);
+        assert_eq!(
+            env_ids()[..5],
+            [
+                "CartPole-v1",
+                "Acrobot-v1",
+                "MountainCar-v0",
+                "ConnectFour-v0",
+                "ConnectFour-Lookahead-v0"
+            ]
+        );
         for id in env_ids() {
             let mut env = make_env(id).unwrap();
             let mut observation = vec![0.0f32; env.observation_size()];
@@ -104,6 +149,21 @@ mod tests {
             );
             assert!(!outcome.truncated, "{id}");
         }
+    }
+
+    #[test]
+    fn envs_registered_at_run_time_are_found_and_ids_stay_unique() {
+        register("Test-Corridor-v0", || Box::new(CartPole::time_limited())).unwrap();
+        assert!(env_ids().contains(&"Test-Corridor-v0"));
+        assert_eq!(make_env("Test-Corridor-v0").unwrap().action_count(), 2);
+        assert_eq!(
+            register("Test-Corridor-v0", || Box::new(CartPole::time_limited())),
+            Err(AlreadyRegistered("Test-Corridor-v0".into()))
+        );
+        assert!(
+            register("CartPole-v1", || Box::new(CartPole::time_limited())).is_err(),
+            "built-in ids are taken"
+        );
     }
 
     #[test]
