@@ -422,6 +422,11 @@ impl Env for MinAtarBreakout {
         }
     }
 
+    /// MinAtar's 10×10 grid with 4 channels, channel fastest: the layout of `write_observation`.
+    fn image_shape(&self) -> Option<(usize, usize, usize)> {
+        Some((GRID_SIZE, GRID_SIZE, CHANNEL_COUNT))
+    }
+
     /// `Some(seed)` reseeds the RNG and forgets the previous action, so the episode is the same as in a fresh
     /// environment; `None` keeps both, as MinAtar's `reset` does.
     fn reset(&mut self, seed: Option<u64>, observation: &mut [f32]) {
@@ -496,6 +501,30 @@ mod tests {
         assert_eq!(starts_seen, [true, true]);
         assert_eq!(BreakoutState::start(false).ball_direction, BallDirection::DownRight);
         assert_eq!(BreakoutState::start(true).ball_direction, BallDirection::DownLeft);
+    }
+
+    #[test]
+    fn observation_is_an_image_row_by_row_with_the_channel_fastest() {
+        let mut env = without_sticky(ActionSet::Full);
+        assert_eq!(env.image_shape(), Some((10, 10, 4)));
+        let mut state = ball_at(2, 5, BallDirection::UpRight);
+        state.last_ball_x = 1;
+        state.last_ball_y = 6;
+        state.paddle_x = 7;
+        state.bricks = [[false; GRID_SIZE]; GRID_SIZE];
+        state.bricks[1][8] = true;
+        env.set_state(state);
+        let mut observation = [0.0f32; MinAtarBreakout::OBSERVATION_SIZE];
+        env.write_observation(&mut observation);
+        let ones: Vec<usize> = (0..observation.len())
+            .filter(|&index| observation[index] == 1.0)
+            .collect();
+        // Brick (8, 1) channel 3, ball (2, 5) channel 1, trail (1, 6) channel 2, paddle (7, 9) channel 0.
+        assert_eq!(
+            ones,
+            [(10 + 8) * 4 + 3, (50 + 2) * 4 + 1, (60 + 1) * 4 + 2, (90 + 7) * 4]
+        );
+        assert!(observation.iter().all(|&value| value == 0.0 || value == 1.0));
     }
 
     #[test]

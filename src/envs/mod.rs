@@ -50,6 +50,7 @@ pub use acrobot::Acrobot;
 pub use cartpole::CartPole;
 pub use connect_four::{ConnectFour, Opponent};
 pub use history::History;
+pub use minatar_breakout::MinAtarBreakout;
 pub use mountain_car::MountainCar;
 pub use time_limit::TimeLimit;
 
@@ -113,6 +114,9 @@ pub fn default_score_anchors(id: &str) -> Option<(f64, f64)> {
         // A uniformly random legal player's mean return (200,000 games), and always winning.
         "ConnectFour-v0" => Some((0.11, 1.0)),
         "ConnectFour-Lookahead-v0" => Some((-0.90, 1.0)),
+        // MinAtar's uniformly random policy scores 0.52 (5,000 episodes, sticky 0.1); 25 is the top of the range
+        // MinAtar's paper reports for its DQN after 5M frames.
+        "MinAtar/Breakout-v0" | "MinAtar/Breakout-v1" => Some((0.52, 25.0)),
         _ => None,
     }
 }
