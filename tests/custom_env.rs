@@ -21,7 +21,16 @@ fn the_example_env_trains_from_its_spec_and_learns_to_walk_right() {
     let spec = load_spec(std::path::Path::new("examples/custom_env/corridor.ron")).expect("the example spec is valid");
     let dir = tempfile::tempdir().unwrap();
     let results = ResultsDir::new(dir.path());
-    let outcome = execute(&plan(&spec), &results, &RunnerOptions { jobs: 2, fresh: true, shard: None }).unwrap();
+    let outcome = execute(
+        &plan(&spec),
+        &results,
+        &RunnerOptions {
+            jobs: 2,
+            fresh: true,
+            shard: None,
+        },
+    )
+    .unwrap();
     assert_eq!(outcome.manifests.len(), 6);
     for manifest in &outcome.manifests {
         assert_eq!(manifest.status, RunStatus::Complete, "{}", manifest.id);

@@ -21,7 +21,13 @@ pub struct Corridor {
 impl Corridor {
     /// The registered form: with a time limit of 50 steps.
     pub fn time_limited() -> TimeLimit<Corridor> {
-        TimeLimit::new(Corridor { position: CELLS / 2, rng: Pcg64::seed_from_u64(0) }, 50)
+        TimeLimit::new(
+            Corridor {
+                position: CELLS / 2,
+                rng: Pcg64::seed_from_u64(0),
+            },
+            50,
+        )
     }
 
     /// One-hot position.
@@ -61,7 +67,11 @@ impl Env for Corridor {
             position if position == CELLS - 1 => (1.0, true),
             _ => (-0.01, false),
         };
-        StepOutcome { reward, terminated, truncated: false }
+        StepOutcome {
+            reward,
+            terminated,
+            truncated: false,
+        }
     }
 }
 

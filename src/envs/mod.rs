@@ -66,6 +66,14 @@ const REGISTRY: &[(&str, Constructor)] = &[
     (connect_four::LOOKAHEAD_ID, || {
         Box::new(ConnectFour::new(Opponent::OneStepLookahead))
     }),
+    // MinAtar has no time limit; a policy that keeps the ball alive without scoring could run forever, so a
+    // truncation at 10,000 steps guards evaluations (real play rarely reaches it).
+    (minatar_breakout::ID, || {
+        Box::new(TimeLimit::new(MinAtarBreakout::new(), 10_000))
+    }),
+    (minatar_breakout::MINIMAL_ID, || {
+        Box::new(TimeLimit::new(MinAtarBreakout::minimal(), 10_000))
+    }),
 ];
 
 /// Environments registered at run time by a program that uses knowhow as a library (`register`).
