@@ -4,7 +4,7 @@
 use std::time::Instant;
 
 use crate::agent::config::{AgentConfig, Exploration, Loss, Replay, Target};
-use crate::agent::dqn::Dqn;
+use crate::agent::dqn::{Dqn, ObservationSpace};
 use crate::agent::n_step::EnvStep;
 use crate::envs::make_env;
 use crate::spec::EnvSpec;
@@ -142,7 +142,7 @@ pub fn update_throughputs(configs: &[(&str, AgentConfig)], updates: usize, repet
 /// Updates/s of one agent of `config` (seed `seed`) over `updates` updates on a filled replay.
 fn timed_updates(config: &AgentConfig, updates: usize, seed: u64) -> f64 {
     let mut env = make_env("CartPole-v1").expect("a registered env");
-    let mut agent = Dqn::new(config, env.observation_size(), None, env.action_count(), seed);
+    let mut agent = Dqn::new(config, &ObservationSpace::of(env.as_ref()), env.action_count(), seed);
     let mut observation = vec![0.0; env.observation_size()];
     let mut next_observation = observation.clone();
     env.reset(Some(seed), &mut observation);

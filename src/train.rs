@@ -8,7 +8,7 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 
 use crate::agent::config::{AgentConfig, Network, Replay, Target};
-use crate::agent::dqn::{Dqn, UpdateStats};
+use crate::agent::dqn::{Dqn, ObservationSpace, UpdateStats};
 use crate::agent::n_step::EnvStep;
 use crate::envs::{make_env, Env, History};
 use crate::seeding::{stream_seed, Stream};
@@ -111,7 +111,7 @@ pub fn train_run(
     if matches!(config.network, Network::MinAtarConv { .. }) && env.image_shape().is_none() {
         return Err(TrainError::NotAnImage(env_spec.id.clone()));
     }
-    let mut agent = Dqn::new(config, observation_size, env.image_shape(), env.action_count(), seed);
+    let mut agent = Dqn::new(config, &ObservationSpace::of(env.as_ref()), env.action_count(), seed);
     let total_steps = env_spec.steps;
 
     let mut records = RunRecords::default();

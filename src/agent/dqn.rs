@@ -10,10 +10,34 @@ use rand::Rng;
 use rand_pcg::Pcg64;
 
 use crate::agent::config::{AgentConfig, Exploration, Loss, Network, Replay, Target};
+use crate::agent::frames::{Encoding, FrameId};
 use crate::agent::n_step::{EnvStep, NStepReturns};
 use crate::agent::network::{clip_gradient_norm, Adam, Architecture, Convolution, Noise, QNetwork};
-use crate::agent::replay::{Batch, ReplayBuffer};
+use crate::agent::replay::{Batch, BufferShape, ReplayBuffer};
+use crate::envs::Env;
 use crate::seeding::{stream_rng, Stream};
+
+/// What an env's observations look like, as far as the agent cares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ObservationSpace {
+    /// Values per observation.
+    pub size: usize,
+    /// (height, width, channels) of an image observation (what a convolutional network needs).
+    pub image_shape: Option<(usize, usize, usize)>,
+    /// Every value is 0 or 1 (stored as bits in the replay buffer).
+    pub binary: bool,
+}
+
+impl ObservationSpace {
+    /// The observation space of `env`.
+    pub fn of(env: &dyn Env) -> Self {
+        ObservationSpace {
+            size: env.observation_size(),
+            image_shape: env.image_shape(),
+            binary: env.binary_observations(),
+        }
+    }
+}
 
 /// What one gradient step measured.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -32,6 +56,8 @@ pub struct Dqn {
     target: QNetwork,
     optimizer: Adam,
     replay: ReplayBuffer,
+    /// The frame of the current state, once stored (none at the start of an episode).
+    current_frame: Option<FrameId>,
     n_step_returns: NStepReturns,
     batch: Batch,
     exploration_rng: Pcg64,
@@ -40,15 +66,13 @@ pub struct Dqn {
 }
 
 impl Dqn {
-    /// A fresh agent whose random streams derive from `run_seed`. `image_shape` is the env's (height, width,
-    /// channels) when its observations are images (a convolutional network needs it).
-    pub fn new(
-        config: &AgentConfig,
-        observation_size: usize,
-        image_shape: Option<(usize, usize, usize)>,
-        action_count: usize,
-        run_seed: u64,
-    ) -> Self {
+    /// A fresh agent for an env's observations and actions, whose random streams derive from `run_seed`.
+    pub fn new(config: &AgentConfig, observations: &ObservationSpace, action_count: usize, run_seed: u64) -> Self {
+        let ObservationSpace {
+            size: observation_size,
+            image_shape,
+            binary: binary_observations,
+        } = *observations;
         let device = Cpu::default();
         let convolution = match (config.network, image_shape) {
             (Network::MinAtarConv { filters }, Some((height, width, channels))) => Some(Convolution {
@@ -76,11 +100,22 @@ impl Dqn {
         online.resample_noise(&mut noise_rng);
         let target = online.clone();
         let optimizer = Adam::new(&mut online, config.learning_rate, config.adam_epsilon);
+        // Observations of 0/1 values (images, board planes) are stored as bits.
+        let encoding = if binary_observations {
+            Encoding::Bits
+        } else {
+            Encoding::Float
+        };
+        let shape = BufferShape {
+            capacity: config.buffer_size,
+            observation_size,
+            action_count,
+            encoding,
+            window: config.n_step,
+        };
         let replay = match config.replay {
-            Replay::Uniform => ReplayBuffer::uniform(config.buffer_size, observation_size, action_count),
-            Replay::Prioritized { alpha, epsilon, .. } => {
-                ReplayBuffer::prioritized(config.buffer_size, observation_size, action_count, alpha, epsilon)
-            }
+            Replay::Uniform => ReplayBuffer::uniform(shape),
+            Replay::Prioritized { alpha, epsilon, .. } => ReplayBuffer::prioritized(shape, alpha, epsilon),
         };
         Dqn {
             config: config.clone(),
@@ -91,6 +126,7 @@ impl Dqn {
             target,
             optimizer,
             replay,
+            current_frame: None,
             n_step_returns: NStepReturns::new(config.n_step, config.gamma),
             batch: Batch::default(),
             exploration_rng: stream_rng(run_seed, Stream::Exploration),
@@ -139,10 +175,31 @@ impl Dqn {
         }
     }
 
-    /// Hands one env step to the replay buffer (through the n-step window).
+    /// Hands one env step to the replay buffer (through the n-step window). Each observation is stored once: the
+    /// next state's frame of this step is the current state's frame of the next one, unless the episode ended.
     pub fn observe(&mut self, step: &EnvStep<'_>) {
+        let observation = match self.current_frame {
+            Some(frame) => frame,
+            None => self.replay.push_frame(step.observation),
+        };
+        let next_observation = self.replay.push_frame(step.next_observation);
+        self.current_frame = (!step.terminated && !step.truncated).then_some(next_observation);
+        let framed = EnvStep {
+            observation,
+            action: step.action,
+            reward: step.reward,
+            next_observation,
+            terminated: step.terminated,
+            truncated: step.truncated,
+            next_legal: step.next_legal,
+        };
         // trick: n-step returns — the window sums rewards before the transition reaches the buffer.
-        self.n_step_returns.push(step, &mut self.replay);
+        self.n_step_returns.push(&framed, &mut self.replay);
+    }
+
+    /// Bytes the replay buffer holds per transition of capacity.
+    pub fn replay_bytes_per_transition(&self) -> f64 {
+        self.replay.bytes_per_transition()
     }
 
     /// Transitions in the replay buffer.
@@ -330,6 +387,46 @@ mod tests {
             0,
             "no legal action: plain argmax"
         );
+    }
+
+    #[test]
+    fn the_frame_ring_never_loses_a_held_transitions_frames() {
+        // The worst case for the ring: one-step episodes (two frames per transition), mixed with long ones, a small
+        // buffer and a 3-step window; every frame must outlive the transitions that refer to it. Each state's
+        // observation is its number t (an episode's first state too), so a k-step transition reads t → t + k.
+        let config = AgentConfig {
+            buffer_size: 5,
+            batch_size: 2,
+            n_step: 3,
+            ..AgentConfig::default()
+        };
+        let space = ObservationSpace {
+            size: 1,
+            image_shape: None,
+            binary: false,
+        };
+        let mut agent = Dqn::new(&config, &space, 2, 0);
+        let mut rng = stream_rng(9, Stream::Env);
+        let mut state = 0.0f32;
+        for step in 0..2_000 {
+            let ended = rng.gen_bool(0.3);
+            agent.observe(&EnvStep {
+                observation: &[state],
+                action: step % 2,
+                reward: 1.0,
+                next_observation: &[state + 1.0],
+                terminated: ended && rng.gen_bool(0.5),
+                truncated: ended,
+                next_legal: &[true, true],
+            });
+            assert!(agent.replay.frames_intact(), "step {step}");
+            // A new episode starts from a state of its own.
+            state += if ended { 2.0 } else { 1.0 };
+        }
+        agent.replay.sample(64, 1.0, &mut rng, &mut agent.batch);
+        for (observation, next) in agent.batch.observations.iter().zip(&agent.batch.next_observations) {
+            assert!((1.0..=3.0).contains(&(next - observation)), "{observation} → {next}");
+        }
     }
 
     #[test]

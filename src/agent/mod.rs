@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod dqn;
+pub mod frames;
 pub mod n_step;
 pub mod network;
 pub mod replay;

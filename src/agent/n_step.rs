@@ -7,15 +7,17 @@
 
 use std::collections::VecDeque;
 
+use crate::agent::frames::FrameId;
 use crate::agent::replay::{ReplayBuffer, Transition};
 
-/// One env step as the agent sees it.
+/// One env step as the agent sees it: observations as values (from the env), or as the ids of frames already in
+/// the replay buffer (what the n-step window keeps).
 #[derive(Debug, Clone, Copy)]
-pub struct EnvStep<'a> {
-    pub observation: &'a [f32],
+pub struct EnvStep<'a, Observation = &'a [f32]> {
+    pub observation: Observation,
     pub action: usize,
     pub reward: f64,
-    pub next_observation: &'a [f32],
+    pub next_observation: Observation,
     pub terminated: bool,
     pub truncated: bool,
     /// The legal actions of `next_observation`'s state.
@@ -23,9 +25,9 @@ pub struct EnvStep<'a> {
 }
 
 /// A one-step transition waiting for its later rewards.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 struct Pending {
-    observation: Vec<f32>,
+    observation: FrameId,
     action: usize,
     reward: f64,
 }
@@ -36,8 +38,6 @@ pub struct NStepReturns {
     n: usize,
     gamma: f64,
     pending: VecDeque<Pending>,
-    /// Observation buffers of emitted transitions, reused so that a step allocates nothing.
-    spare: Vec<Vec<f32>>,
 }
 
 impl NStepReturns {
@@ -47,18 +47,14 @@ impl NStepReturns {
             n,
             gamma,
             pending: VecDeque::with_capacity(n),
-            spare: Vec::new(),
         }
     }
 
     /// Records one env step and pushes every transition it completes into `replay`: the oldest pending one once n
     /// rewards are in, or all of them when the episode ends (`terminated` or `truncated`).
-    pub fn push(&mut self, step: &EnvStep<'_>, replay: &mut ReplayBuffer) {
-        let mut stored = self.spare.pop().unwrap_or_default();
-        stored.clear();
-        stored.extend_from_slice(step.observation);
+    pub fn push(&mut self, step: &EnvStep<'_, FrameId>, replay: &mut ReplayBuffer) {
         self.pending.push_back(Pending {
-            observation: stored,
+            observation: step.observation,
             action: step.action,
             reward: step.reward,
         });
@@ -74,13 +70,13 @@ impl NStepReturns {
 
     /// Pushes the oldest pending transition with the sum of every pending reward, bootstrapping from the state
     /// `step` reached (as it ended: terminated, truncated, or neither when the window is simply full).
-    fn emit(&mut self, step: &EnvStep<'_>, replay: &mut ReplayBuffer) {
+    fn emit(&mut self, step: &EnvStep<'_, FrameId>, replay: &mut ReplayBuffer) {
         let (reward, discount) = self.pending.iter().fold((0.0, 1.0), |(sum, discount), pending| {
             (sum + discount * pending.reward, discount * self.gamma)
         });
         let oldest = self.pending.pop_front().expect("emit is called with a pending step");
         replay.push(Transition {
-            observation: &oldest.observation,
+            observation: oldest.observation,
             action: oldest.action,
             reward,
             next_observation: step.next_observation,
@@ -89,15 +85,26 @@ impl NStepReturns {
             discount,
             next_legal: step.next_legal,
         });
-        self.spare.push(oldest.observation);
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::agent::replay::Batch;
+    use crate::agent::frames::Encoding;
+    use crate::agent::replay::{Batch, BufferShape};
     use rand::SeedableRng;
+
+    /// A buffer of 8 one-value observations with float frames.
+    fn shape(action_count: usize) -> BufferShape {
+        BufferShape {
+            capacity: 8,
+            observation_size: 1,
+            action_count,
+            encoding: Encoding::Float,
+            window: 3,
+        }
+    }
 
     /// A stored transition: (observation, reward, next observation, terminated, discount).
     type Row = (f32, f32, f32, f32, f32);
@@ -128,21 +135,23 @@ mod tests {
 
     /// Plays an episode of observations 0, 1, 2, … with rewards 1, 2, 3, … through 3-step returns with γ = 0.5.
     fn episode(steps: usize, terminated: bool) -> ReplayBuffer {
-        let mut replay = ReplayBuffer::uniform(8, 1, 1);
+        let mut replay = ReplayBuffer::uniform(shape(1));
         let mut returns = NStepReturns::new(3, 0.5);
+        let mut observation = replay.push_frame(&[0.0]);
         for step in 0..steps {
             let last = step + 1 == steps;
-            let (observation, next) = ([step as f32], [(step + 1) as f32]);
+            let next = replay.push_frame(&[(step + 1) as f32]);
             let step = EnvStep {
-                observation: &observation,
+                observation,
                 action: 0,
                 reward: (step + 1) as f64,
-                next_observation: &next,
+                next_observation: next,
                 terminated: last && terminated,
                 truncated: last && !terminated,
                 next_legal: &[true],
             };
             returns.push(&step, &mut replay);
+            observation = next;
         }
         replay
     }
@@ -173,13 +182,13 @@ mod tests {
 
     #[test]
     fn one_step_returns_are_plain_transitions() {
-        let mut replay = ReplayBuffer::uniform(8, 1, 2);
+        let mut replay = ReplayBuffer::uniform(shape(2));
         let mut returns = NStepReturns::new(1, 0.9);
         let step = EnvStep {
-            observation: &[0.0],
+            observation: replay.push_frame(&[0.0]),
             action: 1,
             reward: 2.0,
-            next_observation: &[1.0],
+            next_observation: replay.push_frame(&[1.0]),
             terminated: false,
             truncated: false,
             next_legal: &[true, true],

@@ -1,4 +1,5 @@
-//! The replay buffer: a ring of transitions in flat arrays, sampled uniformly or by priority.
+//! The replay buffer: a ring of transitions in flat arrays, sampled uniformly or by priority. Observations live in a
+//! `FrameStore` (each frame once, bits for 0/1 observations); a transition holds the ids of its two frames.
 //!
 //! Terminated and truncated are stored apart: only `terminated` stops bootstrapping (the pole fell); a time-limit
 //! truncation still has a valued next state, so the target bootstraps through it. Each transition carries the
@@ -12,6 +13,7 @@
 
 use rand::Rng;
 
+use crate::agent::frames::{Encoding, FrameId, FrameStore};
 use crate::agent::sum_tree::SumTree;
 
 /// A sampled batch, laid out row-major for the network (`batch × observation_size`).
@@ -34,13 +36,13 @@ pub struct Batch {
     pub next_legal: Vec<bool>,
 }
 
-/// One transition to store.
+/// One transition to store; its observations were stored with `push_frame`.
 #[derive(Debug, Clone, Copy)]
 pub struct Transition<'a> {
-    pub observation: &'a [f32],
+    pub observation: FrameId,
     pub action: usize,
     pub reward: f64,
-    pub next_observation: &'a [f32],
+    pub next_observation: FrameId,
     pub terminated: bool,
     pub truncated: bool,
     /// γ^k for a k-step reward sum.
@@ -60,16 +62,37 @@ struct Priorities {
     max_priority: f64,
 }
 
+/// The dimensions of a buffer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BufferShape {
+    /// Transitions held.
+    pub capacity: usize,
+    pub observation_size: usize,
+    pub action_count: usize,
+    pub encoding: Encoding,
+    /// Env steps a frame may wait before its transition is stored (the n-step window).
+    pub window: usize,
+}
+
+impl BufferShape {
+    /// Frames the ring must hold so that every live transition's frames are still there: an env step stores at most
+    /// two frames (its next state, and the first state of an episode it starts) and one transition, and a transition
+    /// is stored at most `window` steps after its first frame.
+    fn frame_slots(&self) -> usize {
+        2 * (self.capacity + self.window) + 4
+    }
+}
+
 /// A fixed-capacity ring buffer of transitions.
 #[derive(Debug, Clone)]
 pub struct ReplayBuffer {
     capacity: usize,
-    observation_size: usize,
     /// Next slot to write.
     position: usize,
     len: usize,
-    observations: Vec<f32>,
-    next_observations: Vec<f32>,
+    frames: FrameStore,
+    observations: Vec<FrameId>,
+    next_observations: Vec<FrameId>,
     actions: Vec<u32>,
     rewards: Vec<f32>,
     discounts: Vec<f32>,
@@ -83,14 +106,21 @@ pub struct ReplayBuffer {
 
 impl ReplayBuffer {
     /// A buffer sampled uniformly with replacement.
-    pub fn uniform(capacity: usize, observation_size: usize, action_count: usize) -> Self {
-        ReplayBuffer {
+    pub fn uniform(shape: BufferShape) -> Self {
+        let BufferShape {
             capacity,
             observation_size,
+            action_count,
+            encoding,
+            ..
+        } = shape;
+        ReplayBuffer {
+            capacity,
             position: 0,
             len: 0,
-            observations: vec![0.0; capacity * observation_size],
-            next_observations: vec![0.0; capacity * observation_size],
+            frames: FrameStore::new(observation_size, shape.frame_slots(), encoding),
+            observations: vec![0; capacity],
+            next_observations: vec![0; capacity],
             actions: vec![0; capacity],
             rewards: vec![0.0; capacity],
             discounts: vec![0.0; capacity],
@@ -103,23 +133,43 @@ impl ReplayBuffer {
     }
 
     /// A buffer sampled in proportion to p^`alpha`, with p = |δ| + `epsilon`.
-    pub fn prioritized(
-        capacity: usize,
-        observation_size: usize,
-        action_count: usize,
-        alpha: f64,
-        epsilon: f64,
-    ) -> Self {
+    pub fn prioritized(shape: BufferShape, alpha: f64, epsilon: f64) -> Self {
         let priorities = Priorities {
-            tree: SumTree::new(capacity),
+            tree: SumTree::new(shape.capacity),
             alpha,
             epsilon,
             max_priority: 1.0,
         };
         ReplayBuffer {
             priorities: Some(priorities),
-            ..ReplayBuffer::uniform(capacity, observation_size, action_count)
+            ..ReplayBuffer::uniform(shape)
         }
+    }
+
+    /// Stores an observation and returns the id transitions refer to it by.
+    pub fn push_frame(&mut self, observation: &[f32]) -> FrameId {
+        self.frames.push(observation)
+    }
+
+    /// Whether every held transition's frames are still in the frame ring (the ring's sizing rule at work).
+    pub fn frames_intact(&self) -> bool {
+        (0..self.len)
+            .all(|slot| self.frames.holds(self.observations[slot]) && self.frames.holds(self.next_observations[slot]))
+    }
+
+    /// Bytes held per transition of capacity: frames, ids, actions, rewards, flags, masks and priorities.
+    pub fn bytes_per_transition(&self) -> f64 {
+        let per_slot = 2 * std::mem::size_of::<FrameId>()
+            + std::mem::size_of::<u32>()
+            + 2 * std::mem::size_of::<f32>()
+            + 2
+            + self.action_count;
+        let priorities = if self.priorities.is_some() {
+            2 * std::mem::size_of::<f64>()
+        } else {
+            0
+        };
+        (self.frames.bytes() as f64 + ((per_slot + priorities) * self.capacity) as f64) / self.capacity as f64
     }
 
     /// Number of transitions held (at most the capacity).
@@ -134,9 +184,8 @@ impl ReplayBuffer {
     /// Stores one transition, overwriting the oldest when full.
     pub fn push(&mut self, transition: Transition<'_>) {
         let slot = self.position;
-        let range = slot * self.observation_size..(slot + 1) * self.observation_size;
-        self.observations[range.clone()].copy_from_slice(transition.observation);
-        self.next_observations[range].copy_from_slice(transition.next_observation);
+        self.observations[slot] = transition.observation;
+        self.next_observations[slot] = transition.next_observation;
         self.actions[slot] = transition.action as u32;
         self.rewards[slot] = transition.reward as f32;
         self.discounts[slot] = transition.discount as f32;
@@ -205,11 +254,10 @@ impl ReplayBuffer {
         batch.discounts.clear();
         batch.next_legal.clear();
         for &slot in &batch.slots {
-            let range = slot * self.observation_size..(slot + 1) * self.observation_size;
-            batch.observations.extend_from_slice(&self.observations[range.clone()]);
-            batch
-                .next_observations
-                .extend_from_slice(&self.next_observations[range]);
+            self.frames
+                .extend_with(self.observations[slot], &mut batch.observations);
+            self.frames
+                .extend_with(self.next_observations[slot], &mut batch.next_observations);
             batch.actions.push(self.actions[slot] as usize);
             batch.rewards.push(self.rewards[slot]);
             batch.terminated.push(if self.terminated[slot] { 1.0 } else { 0.0 });
@@ -246,14 +294,49 @@ mod tests {
     use super::*;
     use rand::SeedableRng;
 
+    /// A buffer of `capacity` one-value observations, two actions, float frames, one-step transitions.
+    fn shape(capacity: usize) -> BufferShape {
+        BufferShape {
+            capacity,
+            observation_size: 1,
+            action_count: 2,
+            encoding: Encoding::Float,
+            window: 1,
+        }
+    }
+
+    #[test]
+    fn pixel_transitions_take_a_few_bytes_each() {
+        // MinAtar: 400 0/1 values; every frame once, as bits. A 100,000-transition buffer: about 130 bytes per
+        // transition (two 56-byte frames plus ids, action, reward, flags, mask), 13 MB in all.
+        let minatar = BufferShape {
+            capacity: 100_000,
+            observation_size: 400,
+            action_count: 6,
+            encoding: Encoding::Bits,
+            window: 3,
+        };
+        let bytes = ReplayBuffer::uniform(minatar).bytes_per_transition();
+        assert!(bytes < 150.0, "{bytes} bytes per transition");
+        // Against 2 × 400 × 4 = 3,200 bytes for s and s' as f32.
+        let floats = ReplayBuffer::uniform(BufferShape {
+            encoding: Encoding::Float,
+            ..minatar
+        })
+        .bytes_per_transition();
+        assert!(floats > 3_200.0 && bytes * 20.0 < floats, "{bytes} vs {floats}");
+    }
+
     /// Pushes a transition whose observation, action and reward are `value` and whose next observation is
     /// `value + 0.5`.
     fn push_value(buffer: &mut ReplayBuffer, value: f32, terminated: bool, truncated: bool) {
+        let observation = buffer.push_frame(&[value]);
+        let next_observation = buffer.push_frame(&[value + 0.5]);
         buffer.push(Transition {
-            observation: &[value],
+            observation,
             action: value as usize,
             reward: value as f64,
-            next_observation: &[value + 0.5],
+            next_observation,
             terminated,
             truncated,
             discount: 0.99,
@@ -263,13 +346,13 @@ mod tests {
 
     #[test]
     fn ring_overwrites_the_oldest_and_keeps_flags_apart() {
-        let mut buffer = ReplayBuffer::uniform(3, 1, 2);
+        let mut buffer = ReplayBuffer::uniform(shape(3));
         for index in 0..5 {
             push_value(&mut buffer, index as f32, index == 3, index == 4);
         }
         assert_eq!(buffer.len(), 3);
-        // Slots now hold transitions 3, 4, 2 (5 writes into 3 slots).
-        assert_eq!(buffer.observations, vec![3.0, 4.0, 2.0]);
+        // Slots now hold transitions 3, 4, 2 (5 writes into 3 slots), whose first frames were pushed 7th, 9th, 5th.
+        assert_eq!(buffer.observations, vec![6, 8, 4]);
         assert_eq!(buffer.terminated, vec![true, false, false]);
         assert_eq!(buffer.truncated, vec![false, true, false]);
         let mut rng = rand_pcg::Pcg64::seed_from_u64(0);
@@ -290,7 +373,7 @@ mod tests {
     /// A prioritized buffer of four transitions with TD errors chosen so that p^α is easy: α = 0.5, ε = 0, and
     /// |δ| = (1, 4, 9, 16) give p^α = (1, 2, 3, 4), P = (0.1, 0.2, 0.3, 0.4).
     fn four_prioritized() -> ReplayBuffer {
-        let mut buffer = ReplayBuffer::prioritized(4, 1, 2, 0.5, 0.0);
+        let mut buffer = ReplayBuffer::prioritized(shape(4), 0.5, 0.0);
         for index in 0..4 {
             push_value(&mut buffer, index as f32, false, false);
         }

@@ -266,6 +266,11 @@ impl ConnectFour {
 }
 
 impl Env for ConnectFour {
+    /// The two planes hold 0 or 1.
+    fn binary_observations(&self) -> bool {
+        true
+    }
+
     fn observation_size(&self) -> usize {
         Self::OBSERVATION_SIZE
     }

@@ -51,6 +51,10 @@ impl Env for History {
     fn legal_actions(&self, mask: &mut [bool]) {
         self.inner.legal_actions(mask);
     }
+
+    fn binary_observations(&self) -> bool {
+        self.inner.binary_observations()
+    }
 }
 
 #[cfg(test)]

@@ -423,6 +423,10 @@ impl Env for MinAtarBreakout {
     }
 
     /// MinAtar's 10×10 grid with 4 channels, channel fastest: the layout of `write_observation`.
+    fn binary_observations(&self) -> bool {
+        true
+    }
+
     fn image_shape(&self) -> Option<(usize, usize, usize)> {
         Some((GRID_SIZE, GRID_SIZE, CHANNEL_COUNT))
     }

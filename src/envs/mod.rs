@@ -30,6 +30,11 @@ pub trait Env: Send {
     fn image_shape(&self) -> Option<(usize, usize, usize)> {
         None
     }
+    /// Whether every observation value is 0 or 1 (a replay buffer then stores them as bits); false unless an env says
+    /// so.
+    fn binary_observations(&self) -> bool {
+        false
+    }
     /// Writes which actions are legal in the current state (`mask[a]` for action `a`, `action_count()` entries);
     /// agents never pick an illegal one. Every action is legal unless an env says otherwise (a board game's full
     /// column).

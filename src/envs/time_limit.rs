@@ -81,6 +81,10 @@ impl<E: Env> Env for TimeLimit<E> {
     fn image_shape(&self) -> Option<(usize, usize, usize)> {
         self.inner.image_shape()
     }
+
+    fn binary_observations(&self) -> bool {
+        self.inner.binary_observations()
+    }
 }
 
 #[cfg(test)]
