@@ -183,3 +183,21 @@ fn update_measurement(name: &str, config: &AgentConfig, samples: Vec<f64>) -> Me
         samples,
     }
 }
+
+/// Bytes per transition of a `capacity`-transition replay buffer of the default agent on each env kind: CartPole's
+/// floats and MinAtar Breakout's 0/1 image (stored as bits).
+pub fn replay_memory(capacity: usize) -> Vec<(&'static str, f64)> {
+    ["CartPole-v1", "MinAtar/Breakout-v0"]
+        .into_iter()
+        .map(|id| {
+            let env = make_env(id).expect("a registered env");
+            let config = AgentConfig {
+                buffer_size: capacity,
+                batch_size: 32,
+                ..AgentConfig::default()
+            };
+            let agent = Dqn::new(&config, &ObservationSpace::of(env.as_ref()), env.action_count(), 0);
+            (id, agent.replay_bytes_per_transition())
+        })
+        .collect()
+}

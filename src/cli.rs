@@ -373,5 +373,10 @@ fn bench_command(repetitions: usize) -> ExitCode {
         println!("{:<58} {extra:>+7.1}% time per update vs vanilla", "");
     }
     print(&crate::bench::whole_run_cleanrl_cartpole(repetitions));
+    let capacity = 1_000_000;
+    for (env, bytes) in crate::bench::replay_memory(capacity) {
+        let megabytes = bytes * capacity as f64 / 1e6;
+        println!("replay memory, {env}, {capacity} transitions: {bytes:.0} bytes per transition, {megabytes:.0} MB");
+    }
     ExitCode::SUCCESS
 }
