@@ -11,6 +11,9 @@ use std::path::{Path, PathBuf};
 
 use knowhow::envs::{Acrobot, CartPole, Env, MountainCar, TimeLimit};
 
+mod support;
+use support::{golden_dir, golden_files, Row};
+
 /// Largest allowed relative error of an internal state value.
 const STATE_RELATIVE_TOLERANCE: f64 = 1e-9;
 /// Absolute error always accepted, for state values near 0.
@@ -108,26 +111,9 @@ struct Tally {
     mismatches: Vec<String>,
 }
 
-fn golden_dir() -> PathBuf {
-    match std::env::var_os("GOLDEN_DIR") {
-        Some(dir) => PathBuf::from(dir),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/golden"),
-    }
-}
-
 /// The trace files recorded for `id`: `<id>_seed<k>.csv` and `<id>_seed<k>_multi.csv`, sorted by name.
 fn trace_files(id: &str) -> Vec<PathBuf> {
-    let dir = golden_dir();
-    let entries = std::fs::read_dir(&dir).unwrap_or_else(|error| panic!("cannot read {}: {error}", dir.display()));
-    let mut files: Vec<PathBuf> = entries
-        .map(|entry| entry.unwrap().path())
-        .filter(|path| {
-            let name = path.file_name().and_then(|name| name.to_str()).unwrap_or("");
-            name.starts_with(&format!("{id}_")) && name.ends_with(".csv")
-        })
-        .collect();
-    files.sort();
-    files
+    golden_files(&format!("{id}_"))
 }
 
 /// Distance between two `f32` values in units in the last place (0 when equal, `u64::MAX` when either is NaN).
@@ -148,35 +134,6 @@ fn ulp_distance(a: f32, b: f32) -> u64 {
         }
     };
     ordered(a).abs_diff(ordered(b))
-}
-
-/// One CSV row with its columns looked up by name.
-struct Row<'a> {
-    file: &'a str,
-    line: usize,
-    step: &'a str,
-    columns: &'a HashMap<String, usize>,
-    record: &'a csv::StringRecord,
-}
-
-impl Row<'_> {
-    fn field(&self, column: &str) -> &str {
-        let index = *self
-            .columns
-            .get(column)
-            .unwrap_or_else(|| panic!("{}: no column `{column}`", self.file));
-        &self.record[index]
-    }
-
-    fn parse<T: std::str::FromStr>(&self, column: &str) -> T {
-        let text = self.field(column);
-        text.parse()
-            .unwrap_or_else(|_| panic!("{}: {}: cannot parse `{text}`", self.place(), column))
-    }
-
-    fn place(&self) -> String {
-        format!("{} line {} (step {})", self.file, self.line, self.step)
-    }
 }
 
 /// Compares the written observation with the row's observation columns.
@@ -242,7 +199,6 @@ fn replay_file<E: Recorded>(path: &Path, tally: &mut Tally) {
         let row = Row {
             file: &file,
             line: index + 2,
-            step: &record[columns["step"]],
             columns: &columns,
             record: &record,
         };

@@ -15,6 +15,9 @@ use knowhow::envs::minatar_breakout::{
 };
 use knowhow::envs::Env;
 
+mod support;
+use support::{golden_dir, golden_files, Row};
+
 /// File name prefix of the Breakout traces.
 const TRACE_PREFIX: &str = "minatar_breakout_";
 /// Mismatches reported per file before the rest of that file is skipped (after a divergence every row differs).
@@ -22,26 +25,9 @@ const MISMATCHES_PER_FILE: usize = 5;
 /// Resets tried at most to meet a recorded ball start (each side has probability 1/2).
 const RESET_ATTEMPTS: usize = 64;
 
-fn golden_dir() -> PathBuf {
-    match std::env::var_os("GOLDEN_DIR") {
-        Some(dir) => PathBuf::from(dir),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/golden"),
-    }
-}
-
 /// Every Breakout trace in the golden folder, sorted by name.
 fn trace_files() -> Vec<PathBuf> {
-    let dir = golden_dir();
-    let entries = std::fs::read_dir(&dir).unwrap_or_else(|error| panic!("cannot read {}: {error}", dir.display()));
-    let mut files: Vec<PathBuf> = entries
-        .map(|entry| entry.unwrap().path())
-        .filter(|path| {
-            let name = path.file_name().and_then(|name| name.to_str()).unwrap_or("");
-            name.starts_with(TRACE_PREFIX) && name.ends_with(".csv")
-        })
-        .collect();
-    files.sort();
-    files
+    golden_files(TRACE_PREFIX)
 }
 
 /// The sticky-action probability in a trace's name, `minatar_breakout_sticky<p>_seed<k>.csv`.
@@ -57,41 +43,7 @@ fn sticky_probability(file: &str) -> f64 {
         .unwrap_or_else(|_| panic!("{file}: cannot read the sticky probability"))
 }
 
-/// One CSV row with its columns looked up by name.
-struct Row<'a> {
-    file: &'a str,
-    line: usize,
-    columns: &'a HashMap<String, usize>,
-    record: &'a csv::StringRecord,
-}
-
 impl Row<'_> {
-    fn field(&self, column: &str) -> &str {
-        let index = *self
-            .columns
-            .get(column)
-            .unwrap_or_else(|| panic!("{}: no column `{column}`", self.file));
-        &self.record[index]
-    }
-
-    fn parse<T: std::str::FromStr>(&self, column: &str) -> T {
-        let text = self.field(column);
-        text.parse()
-            .unwrap_or_else(|_| panic!("{}: {column}: cannot parse `{text}`", self.place()))
-    }
-
-    fn flag(&self, column: &str) -> bool {
-        match self.field(column) {
-            "0" => false,
-            "1" => true,
-            other => panic!("{}: {column} is `{other}`, not 0 or 1", self.place()),
-        }
-    }
-
-    fn place(&self) -> String {
-        format!("{} line {} (step {})", self.file, self.line, self.field("step"))
-    }
-
     /// The recorded observation: the `state` column's 400 digits as 0.0 / 1.0.
     fn observation(&self) -> Vec<f32> {
         let digits = self.field("state");

@@ -1,0 +1,69 @@
+//! What the golden-trace tests share: where the traces are (`GOLDEN_DIR`, default `../shared/golden`), which files
+//! a test replays, and a CSV row read by column name.
+
+#![allow(dead_code)] // each test crate uses its own part of this module
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// The folder of recorded traces: `GOLDEN_DIR` when set, else `../shared/golden` beside the repository.
+pub fn golden_dir() -> PathBuf {
+    match std::env::var_os("GOLDEN_DIR") {
+        Some(dir) => PathBuf::from(dir),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/golden"),
+    }
+}
+
+/// The `.csv` files in the golden folder whose names start with `prefix`, sorted by name.
+pub fn golden_files(prefix: &str) -> Vec<PathBuf> {
+    let dir = golden_dir();
+    let entries = std::fs::read_dir(&dir).unwrap_or_else(|error| panic!("cannot read {}: {error}", dir.display()));
+    let mut files: Vec<PathBuf> = entries
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| {
+            let name = path.file_name().and_then(|name| name.to_str()).unwrap_or("");
+            name.starts_with(prefix) && name.ends_with(".csv")
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// One CSV row with its columns looked up by name.
+pub struct Row<'a> {
+    pub file: &'a str,
+    /// 1-based line in the file.
+    pub line: usize,
+    pub columns: &'a HashMap<String, usize>,
+    pub record: &'a csv::StringRecord,
+}
+
+impl Row<'_> {
+    pub fn field(&self, column: &str) -> &str {
+        let index = *self
+            .columns
+            .get(column)
+            .unwrap_or_else(|| panic!("{}: no column `{column}`", self.file));
+        &self.record[index]
+    }
+
+    pub fn parse<T: std::str::FromStr>(&self, column: &str) -> T {
+        let text = self.field(column);
+        text.parse()
+            .unwrap_or_else(|_| panic!("{}: {column}: cannot parse `{text}`", self.place()))
+    }
+
+    /// A 0/1 column as a flag.
+    pub fn flag(&self, column: &str) -> bool {
+        match self.field(column) {
+            "0" => false,
+            "1" => true,
+            other => panic!("{}: {column} is `{other}`, not 0 or 1", self.place()),
+        }
+    }
+
+    /// `file line N (step S)`, for messages.
+    pub fn place(&self) -> String {
+        format!("{} line {} (step {})", self.file, self.line, self.field("step"))
+    }
+}
