@@ -16,10 +16,13 @@
 //!             eval_every: 5000,   // env steps between two evaluations
 //!             eval_episodes: 10,  // greedy episodes per evaluation
 //!             final_evals: 3,     // a run's score is the mean of its last `final_evals` evaluations
+//!             // Optional: `agent: (...)` changes for this env only; `random_score` / `reference_score`, the
+//!             // scores mapped to 0 and 1 when envs are pooled (default: the env's, see envs::default_score_anchors).
 //!         ),
 //!     ],
 //!     // The agent block may be left out entirely (see `AgentConfig` for what each field does).
 //!     agent: (
+//!         network: Mlp,                // or MinAtarConv(filters: 16) on image envs
 //!         hidden: [120, 84],           // hidden layer widths, at least one, each > 0
 //!         learning_rate: 0.00025,      // Adam's learning rate, > 0
 //!         adam_epsilon: 1e-8,          // > 0
@@ -42,8 +45,13 @@
 //!         max_grad_norm: None,         // or a number > 0: clip the global gradient norm
 //!         history: 1,                  // observations stacked as the input, >= 1
 //!     ),
+//!     // Named variants, each the agent above plus the fields it writes; none means one variant, `base`.
+//!     variants: [],                    // e.g. [(name: "vanilla"), (name: "double", agent: (double: true))]
+//!     reference: None,                 // or the variant the others are compared with, e.g. "vanilla"
 //!     // Count(5) runs seeds 0..5; List([3, 7]) runs exactly those (distinct, at least one).
 //!     seeds: Count(5),
+//!     // The report's questions; none means one per trick a variant isolates.
+//!     questions: [],                   // e.g. [(title: "...", text: "...", variants: ["double"], metric: Auc)]
 //! )
 //! ```
 //!
