@@ -201,3 +201,38 @@ pub fn replay_memory(capacity: usize) -> Vec<(&'static str, f64)> {
         })
         .collect()
 }
+
+/// Env steps/s of every registered env alone, one thread, uniformly random legal actions, `steps` steps per
+/// repetition (resetting at episode ends).
+pub fn env_throughputs(steps: usize, repetitions: usize) -> Vec<Measurement> {
+    crate::envs::env_ids()
+        .into_iter()
+        .map(|id| {
+            let samples = (0..repetitions as u64)
+                .map(|seed| {
+                    let mut env = make_env(id).expect("a registered env");
+                    let mut rng = rand_pcg::Pcg64::new(seed as u128, 0xa02b_dbf7_bb3c_0a7a_c28f_a16a_64ab_f96);
+                    let mut observation = vec![0.0; env.observation_size()];
+                    let mut legal = vec![true; env.action_count()];
+                    env.reset(Some(seed), &mut observation);
+                    let started = Instant::now();
+                    for _ in 0..steps {
+                        env.legal_actions(&mut legal);
+                        let choices: Vec<usize> = (0..legal.len()).filter(|action| legal[*action]).collect();
+                        let action = choices[rand::Rng::gen_range(&mut rng, 0..choices.len())];
+                        let outcome = env.step(action, &mut observation);
+                        if outcome.terminated || outcome.truncated {
+                            env.reset(None, &mut observation);
+                        }
+                    }
+                    steps as f64 / started.elapsed().as_secs_f64()
+                })
+                .collect();
+            Measurement {
+                name: format!("env alone, {id}, random actions"),
+                unit: "env steps/s".to_string(),
+                samples,
+            }
+        })
+        .collect()
+}

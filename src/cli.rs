@@ -360,6 +360,9 @@ fn bench_command(repetitions: usize) -> ExitCode {
             measurement.samples.len()
         )
     };
+    for measurement in crate::bench::env_throughputs(200_000, repetitions) {
+        print(&measurement);
+    }
     let base = AgentConfig {
         hidden: vec![64, 64],
         batch_size: 64,
