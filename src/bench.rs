@@ -211,7 +211,7 @@ pub fn env_throughputs(steps: usize, repetitions: usize) -> Vec<Measurement> {
             let samples = (0..repetitions as u64)
                 .map(|seed| {
                     let mut env = make_env(id).expect("a registered env");
-                    let mut rng = rand_pcg::Pcg64::new(seed as u128, 0xa02b_dbf7_bb3c_0a7a_c28f_a16a_64ab_f96);
+                    let mut rng = <rand_pcg::Pcg64 as rand::SeedableRng>::seed_from_u64(seed);
                     let mut observation = vec![0.0; env.observation_size()];
                     let mut legal = vec![true; env.action_count()];
                     env.reset(Some(seed), &mut observation);
