@@ -122,6 +122,7 @@ pub fn train_run(
     let mut next_observation = vec![0.0; observation_size];
     let (mut legal, mut next_legal) = (vec![true; env.action_count()], vec![true; env.action_count()]);
     env.reset(Some(stream_seed(seed, Stream::Env)), &mut observation);
+    env.legal_actions(&mut legal);
     let (mut episode, mut episode_return, mut episode_length) = (0, 0.0, 0);
     let mut window = TrainWindow::new(Instant::now());
 
@@ -129,7 +130,6 @@ pub fn train_run(
         // Act: ε-greedy with a linearly decaying ε (0 with noisy nets, which explore through their noise).
         // Illegal actions (a board game's full column) are never chosen, nor bootstrapped from.
         let epsilon = config.epsilon_at(step, total_steps);
-        env.legal_actions(&mut legal);
         let action = agent.act(&observation, epsilon, &legal);
         let outcome = env.step(action, &mut next_observation);
         env.legal_actions(&mut next_legal);
@@ -155,8 +155,11 @@ pub fn train_run(
             });
             (episode, episode_return, episode_length) = (episode + 1, 0.0, 0);
             env.reset(None, &mut observation);
+            env.legal_actions(&mut legal);
         } else {
+            // The next state is the current one now: its observation and its legal actions.
             std::mem::swap(&mut observation, &mut next_observation);
+            std::mem::swap(&mut legal, &mut next_legal);
         }
 
         // Learn: after `learning_starts`, `gradient_steps` updates every `train_every` steps.
