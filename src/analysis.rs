@@ -260,7 +260,6 @@ pub struct Analysis {
     /// The same on the area under the evaluation curve.
     pub auc_comparisons: Vec<ComparisonRow>,
     /// Envs whose scores are normalised (those with anchors), with their (random, reference) scores.
-    pub normalised_envs: Vec<String>,
     pub anchors: Vec<(String, (f64, f64))>,
     pub runs: usize,
     pub failed: Vec<FailedRun>,
@@ -369,7 +368,6 @@ pub fn analyse(results: &StoredResults, settings: &AnalysisSettings) -> Analysis
         .iter()
         .filter_map(|env| Some((env.id.clone(), env.score_anchors()?)))
         .collect();
-    let normalised_envs: Vec<String> = anchors.iter().map(|(env, _)| env.clone()).collect();
     let variants = variant_list
         .iter()
         .enumerate()
@@ -428,7 +426,6 @@ pub fn analyse(results: &StoredResults, settings: &AnalysisSettings) -> Analysis
         cells,
         comparisons,
         auc_comparisons,
-        normalised_envs,
         anchors,
         runs: results.runs.len(),
         failed,

@@ -235,17 +235,14 @@ pub fn check(
 
         let speed = |runs: &[(f64, f64)]| -> Vec<Vec<f64>> { runs.iter().map(|(_, speed)| vec![*speed]).collect() };
         let (x, y) = (speed(&new_runs), speed(&baseline_runs));
-        let relative = |x: &[Vec<f64>], y: &[Vec<f64>]| -> Option<f64> {
-            let median_of = |sample: &[Vec<f64>]| median(&sample.iter().map(|row| row[0]).collect::<Vec<f64>>());
-            Some(median_of(x)? / median_of(y)? - 1.0)
-        };
+        let relative = |x: &[Vec<f64>], y: &[Vec<f64>]| Some(column_median(x)? / column_median(y)? - 1.0);
         if let Some(change) = two_sample_interval(&x, &y, relative, score_settings, &mut rng) {
             let change = Estimate::from(change);
             speeds.push(SpeedCheck {
                 env: env.clone(),
                 variant: variant.clone(),
-                median_new: median(&x.iter().map(|row| row[0]).collect::<Vec<f64>>()).unwrap_or(f64::NAN),
-                median_baseline: median(&y.iter().map(|row| row[0]).collect::<Vec<f64>>()).unwrap_or(f64::NAN),
+                median_new: column_median(&x).unwrap_or(f64::NAN),
+                median_baseline: column_median(&y).unwrap_or(f64::NAN),
                 relative_change: change,
                 verdict: decide(change, settings.speed_noise),
             });
@@ -265,6 +262,11 @@ pub fn check(
         only_new: describe(new_pairs.difference(&baseline_pairs).collect()),
         only_baseline: describe(baseline_pairs.difference(&new_pairs).collect()),
     })
+}
+
+/// The median of a one-task score matrix `[run][0]`.
+fn column_median(sample: &[Vec<f64>]) -> Option<f64> {
+    median(&sample.iter().map(|row| row[0]).collect::<Vec<f64>>())
 }
 
 /// (final score, steps/s) of the complete runs of one env × variant.

@@ -202,11 +202,6 @@ impl Dqn {
         self.replay.bytes_per_transition()
     }
 
-    /// Transitions in the replay buffer.
-    pub fn replay_len(&self) -> usize {
-        self.replay.len()
-    }
-
     /// One gradient step on a sampled batch. `beta` is prioritized replay's importance-sampling exponent now.
     pub fn update(&mut self, beta: f64) -> UpdateStats {
         let batch_size = self.config.batch_size;
