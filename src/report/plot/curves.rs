@@ -3,7 +3,7 @@
 
 use plotters::prelude::*;
 
-use super::{colour, padded_range, plot_error, PlotError, FONT};
+use super::{colour, draw_legend, padded_range, plot_error, PlotError, FONT};
 
 /// A value along the x axis with its estimate and interval.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -83,14 +83,7 @@ pub fn band_chart(
                 .label(band.name.clone())
                 .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], line_colour.stroke_width(3)));
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK.mix(0.3))
-            .label_font((FONT, 13))
-            .draw()
-            .map_err(&error)?;
+        draw_legend(&mut chart, figure)?;
         root.present().map_err(&error)?;
     }
     Ok(svg)

@@ -100,6 +100,29 @@ pub fn category_label(names: &[&str], position: f64, from_top: bool) -> String {
     }
 }
 
+/// A chart of the report: f64 on both axes, drawn to SVG.
+pub(crate) type Chart<'a, 'b> = plotters::chart::ChartContext<
+    'a,
+    plotters::backend::SVGBackend<'b>,
+    plotters::coord::cartesian::Cartesian2d<
+        plotters::coord::types::RangedCoordf64,
+        plotters::coord::types::RangedCoordf64,
+    >,
+>;
+
+/// Draws the legend of the labelled series, in the lower right corner on a translucent white box.
+pub(crate) fn draw_legend<'b>(chart: &mut Chart<'b, 'b>, figure: &'static str) -> Result<(), PlotError> {
+    use plotters::prelude::*;
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::LowerRight)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK.mix(0.3))
+        .label_font((FONT, 13))
+        .draw()
+        .map_err(plot_error(figure))
+}
+
 /// The font every figure uses (the browser picks the face; sizes in pixels).
 pub const FONT: &str = "sans-serif";
 

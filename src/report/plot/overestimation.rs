@@ -4,7 +4,7 @@
 use plotters::prelude::*;
 
 use super::curves::compact_number;
-use super::{colour, padded_range, plot_error, PlotError, FONT};
+use super::{colour, draw_legend, padded_range, plot_error, PlotError, FONT};
 
 /// One variant's two curves over env steps: (step, mean across seeds).
 #[derive(Debug, Clone)]
@@ -70,14 +70,7 @@ pub fn overestimation(curves: &[ValueCurves]) -> Result<String, PlotError> {
                 .label(format!("{}: true discounted return", curve.name))
                 .legend(move |(x, y)| PathElement::new([(x, y), (x + 6, y)], line_colour.stroke_width(3)));
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK.mix(0.3))
-            .label_font((FONT, 13))
-            .draw()
-            .map_err(&error)?;
+        draw_legend(&mut chart, "overestimation")?;
         root.present().map_err(&error)?;
     }
     Ok(svg)
