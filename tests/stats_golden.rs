@@ -1,6 +1,6 @@
 //! Golden tests: knowhow's statistics against values computed by rliable 1.2.0 (numpy 2.4.6, scipy 1.17.1).
 //!
-//! The values live in `$GOLDEN_DIR/stats/shared.json` (`GOLDEN_DIR` defaults to `../shared/golden`); when that file
+//! The values live in `$GOLDEN_DIR/stats/shared.json` (the folder rule of `tests/support`); when that file
 //! is absent the copy in `tests/golden/stats/shared.json` is used. The README beside it gives the definitions and
 //! `make_stats_golden.py` how the values were made. Point statistics must match to 1e-12 (numpy sums in a different
 //! order). Bootstrap intervals cannot match exactly, as knowhow's random numbers are not numpy's: each endpoint must
@@ -17,15 +17,11 @@ use rand::SeedableRng;
 use rand_pcg::Pcg64;
 use serde_json::Value;
 
+mod support;
+use support::golden_dir;
+
 /// Largest allowed difference between a point statistic and rliable's value.
 const TOLERANCE: f64 = 1e-12;
-
-fn golden_dir() -> PathBuf {
-    match std::env::var_os("GOLDEN_DIR") {
-        Some(dir) => PathBuf::from(dir),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/golden"),
-    }
-}
 
 /// `$GOLDEN_DIR/stats/shared.json`, or the repository's copy when that is absent.
 fn golden_file() -> PathBuf {

@@ -1,16 +1,23 @@
-//! What the golden-trace tests share: where the traces are (`GOLDEN_DIR`, default `../shared/golden`), which files
-//! a test replays, and a CSV row read by column name.
+//! What the golden-trace tests share: where the traces are (`GOLDEN_DIR`, default `../shared/golden`, else the
+//! repository's copy in `tests/golden`), which files a test replays, and a CSV row read by column name.
 
 #![allow(dead_code)] // each test crate uses its own part of this module
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-/// The folder of recorded traces: `GOLDEN_DIR` when set, else `../shared/golden` beside the repository.
+/// The folder of recorded traces: `GOLDEN_DIR` when set; else `../shared/golden` beside the repository; else, in a
+/// clone without that folder, the copy of the traces committed in `tests/golden`.
 pub fn golden_dir() -> PathBuf {
-    match std::env::var_os("GOLDEN_DIR") {
-        Some(dir) => PathBuf::from(dir),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/golden"),
+    if let Some(dir) = std::env::var_os("GOLDEN_DIR") {
+        return PathBuf::from(dir);
+    }
+    let repository = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let shared = repository.join("../shared/golden");
+    if shared.is_dir() {
+        shared
+    } else {
+        repository.join("tests/golden")
     }
 }
 
