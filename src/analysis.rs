@@ -16,6 +16,7 @@ use crate::stats::bootstrap::{
     BootstrapSettings, IntervalEstimate,
 };
 use crate::stats::comparison::{normalise, probability_of_improvement};
+use crate::stats::run_scores::final_score;
 use crate::store::{RunStatus, StoredResults, StoredRun};
 
 /// How many bootstrap replicates, and how sure the intervals are.
@@ -218,6 +219,17 @@ pub struct Cell {
     pub values: ValueCurve,
     pub median_steps_per_sec: f64,
     pub wall_secs: f64,
+    /// For games, the win, draw and loss rates that go with the final scores.
+    pub outcomes: Option<GameOutcomes>,
+}
+
+/// Win, draw and loss rates of a game's cell: per run the mean over the evaluations its final score averages, then
+/// the mean over runs.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct GameOutcomes {
+    pub wins: f64,
+    pub draws: f64,
+    pub losses: f64,
 }
 
 /// One variant across envs.
@@ -326,7 +338,7 @@ pub fn analyse(results: &StoredResults, settings: &AnalysisSettings) -> Analysis
     };
 
     let mut cells = Vec::new();
-    for (env_index, env) in envs.iter().enumerate() {
+    for (env_index, (env, env_spec)) in envs.iter().zip(&spec.envs).enumerate() {
         for (variant_index, variant) in variant_list.iter().enumerate() {
             let runs = complete(env, &variant.name);
             let runs: Vec<&StoredRun> = runs
@@ -356,6 +368,7 @@ pub fn analyse(results: &StoredResults, settings: &AnalysisSettings) -> Analysis
                 values: value_curve(&runs),
                 median_steps_per_sec: median_of(runs.iter().map(|run| run.manifest.steps_per_sec)),
                 wall_secs: all_runs.iter().map(|run| run.manifest.wall_secs).sum(),
+                outcomes: game_outcomes(&runs, env_spec.final_evals),
             });
         }
     }
@@ -576,6 +589,21 @@ fn value_curve(runs: &[&StoredRun]) -> ValueCurve {
     }
 }
 
+fn game_outcomes(runs: &[&StoredRun], final_evals: usize) -> Option<GameOutcomes> {
+    let mean_rate = |rate: fn(&crate::train::EvalRecord) -> Option<f64>| -> Option<f64> {
+        let per_run: Option<Vec<f64>> = runs
+            .iter()
+            .map(|run| final_score(&run.evals.iter().map(rate).collect::<Option<Vec<f64>>>()?, final_evals))
+            .collect();
+        mean(&per_run?)
+    };
+    Some(GameOutcomes {
+        wins: mean_rate(|eval| eval.win_rate)?,
+        draws: mean_rate(|eval| eval.draw_rate)?,
+        losses: mean_rate(|eval| eval.loss_rate)?,
+    })
+}
+
 /// The normalised final scores of one variant as a `[run][env]` matrix over the anchored envs, keeping as many
 /// runs per env as the env with the fewest complete runs (rliable's matrices need equal run counts).
 fn normalised_matrix(cells: &[&Cell], anchors: &[(String, (f64, f64))]) -> Option<Vec<Vec<f64>>> {
@@ -736,6 +764,7 @@ mod tests {
             },
             median_steps_per_sec: 0.0,
             wall_secs: 0.0,
+            outcomes: None,
         };
         let cartpole = cell("CartPole-v1", vec![500.0, 22.0, 261.0]);
         let acrobot = cell("Acrobot-v1", vec![-60.0, -500.0]);

@@ -41,6 +41,13 @@ pub struct EvalRecord {
     pub q_estimate: f64,
     /// Mean over the episodes of the realised discounted return from the start state (γ as in training).
     pub discounted_return: f64,
+    /// For games (`Env::is_game`), the fractions of episodes won, drawn and lost; empty for other envs.
+    #[serde(default)]
+    pub win_rate: Option<f64>,
+    #[serde(default)]
+    pub draw_rate: Option<f64>,
+    #[serde(default)]
+    pub loss_rate: Option<f64>,
 }
 
 /// Training statistics over a window of env steps (a row of `train.csv`).
@@ -299,6 +306,15 @@ impl Evaluator {
             discounted_sum += discounted;
         }
         let count = self.episodes as f64;
+        let rate_of = |outcome: std::cmp::Ordering| {
+            env.is_game().then(|| {
+                returns
+                    .iter()
+                    .filter(|value| value.partial_cmp(&&0.0) == Some(outcome))
+                    .count() as f64
+                    / count
+            })
+        };
         EvalRecord {
             step,
             mean_return: returns.iter().sum::<f64>() / count,
@@ -309,6 +325,75 @@ impl Evaluator {
                 .join(";"),
             q_estimate: q_sum / count,
             discounted_return: discounted_sum / count,
+            win_rate: rate_of(std::cmp::Ordering::Greater),
+            draw_rate: rate_of(std::cmp::Ordering::Equal),
+            loss_rate: rate_of(std::cmp::Ordering::Less),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::envs::StepOutcome;
+
+    /// A one-step episode whose reward cycles through the `rewards` list, whatever the action.
+    struct Scripted {
+        rewards: Vec<f64>,
+        episode: usize,
+        game: bool,
+    }
+
+    impl Env for Scripted {
+        fn observation_size(&self) -> usize {
+            2
+        }
+        fn action_count(&self) -> usize {
+            2
+        }
+        fn reset(&mut self, _seed: Option<u64>, observation: &mut [f32]) {
+            observation.fill(0.0);
+        }
+        fn step(&mut self, _action: usize, _observation: &mut [f32]) -> StepOutcome {
+            let reward = self.rewards[self.episode % self.rewards.len()];
+            self.episode += 1;
+            StepOutcome {
+                reward,
+                terminated: true,
+                truncated: false,
+            }
+        }
+        fn is_game(&self) -> bool {
+            self.game
+        }
+    }
+
+    fn evaluate(game: bool) -> EvalRecord {
+        let mut env = Scripted {
+            rewards: vec![1.0, 0.0, -1.0, 1.0, 1.0],
+            episode: 0,
+            game,
+        };
+        let config = AgentConfig::default();
+        let agent = Dqn::new(&config, &ObservationSpace::of(&env), 2, 0);
+        Evaluator::new(0, 10, 0.99).evaluate(&agent, &mut env, 0)
+    }
+
+    #[test]
+    fn evaluations_of_games_count_wins_draws_and_losses() {
+        // Ten episodes over the script +1, 0, −1, +1, +1: six wins, two draws, two losses.
+        let eval = evaluate(true);
+        assert_eq!(eval.returns, "1;0;-1;1;1;1;0;-1;1;1");
+        assert_eq!(
+            (eval.win_rate, eval.draw_rate, eval.loss_rate),
+            (Some(0.6), Some(0.2), Some(0.2))
+        );
+        assert!((eval.mean_return - 0.4).abs() < 1e-12);
+    }
+
+    #[test]
+    fn evaluations_of_other_envs_leave_the_rates_empty() {
+        let eval = evaluate(false);
+        assert_eq!((eval.win_rate, eval.draw_rate, eval.loss_rate), (None, None, None));
     }
 }

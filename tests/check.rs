@@ -30,6 +30,9 @@ fn synthetic(dir: &Path, steps: usize, scores: &[f64]) {
             returns: mean_return.to_string(),
             q_estimate: 0.0,
             discounted_return: 0.0,
+            win_rate: None,
+            draw_rate: None,
+            loss_rate: None,
         };
         let records = RunRecords {
             evals: vec![eval(0, 20.0), eval(steps, *score)],

@@ -115,3 +115,51 @@ fn report_of_a_folder_without_results_is_bad_input() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("no results folder here"));
 }
+
+#[test]
+fn game_evaluations_record_win_draw_and_loss_rates_and_the_report_shows_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("game.ron");
+    fs::write(
+        &spec,
+        r#"(
+            name: "game",
+            envs: [(id: "ConnectFour-v0", steps: 600, eval_every: 300, eval_episodes: 20, final_evals: 1)],
+            agent: (hidden: [16], batch_size: 16, buffer_size: 600, learning_starts: 100),
+            seeds: Count(1),
+        )"#,
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let run = knowhow(&["run", spec.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+
+    let evals = fs::read_to_string(out.join("runs/ConnectFour-v0/base/seed-0/evals.csv")).unwrap();
+    let mut lines = evals.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let column = |name: &str| header.iter().position(|field| *field == name).unwrap();
+    let mut last_rates = (0.0, 0.0, 0.0);
+    for line in lines {
+        let fields: Vec<&str> = line.split(',').collect();
+        // Every game's return is in `returns`: the rates must be its shares of +1, 0 and −1.
+        let returns: Vec<f64> = fields[column("returns")]
+            .split(';')
+            .map(|value| value.parse().unwrap())
+            .collect();
+        let share = |wanted: f64| returns.iter().filter(|value| **value == wanted).count() as f64 / 20.0;
+        let rate = |name: &str| fields[column(name)].parse::<f64>().unwrap();
+        last_rates = (rate("win_rate"), rate("draw_rate"), rate("loss_rate"));
+        assert_eq!(last_rates, (share(1.0), share(0.0), share(-1.0)), "{line}");
+    }
+    let page = fs::read_to_string(out.join("index.html")).unwrap();
+    let won = format!(
+        "<td>{:.1}%</td><td>{:.1}%</td><td>{:.1}%</td>",
+        100.0 * last_rates.0,
+        100.0 * last_rates.1,
+        100.0 * last_rates.2
+    );
+    assert!(
+        page.contains(&won),
+        "the report's outcome table shows the final evaluation's rates: {won}"
+    );
+}

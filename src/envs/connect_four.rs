@@ -329,6 +329,10 @@ impl Env for ConnectFour {
             *legal = height < ROWS;
         }
     }
+
+    fn is_game(&self) -> bool {
+        true
+    }
 }
 
 impl fmt::Display for ConnectFour {

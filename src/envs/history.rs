@@ -55,6 +55,10 @@ impl Env for History {
     fn binary_observations(&self) -> bool {
         self.inner.binary_observations()
     }
+
+    fn is_game(&self) -> bool {
+        self.inner.is_game()
+    }
 }
 
 #[cfg(test)]

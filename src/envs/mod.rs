@@ -41,6 +41,11 @@ pub trait Env: Send {
     fn legal_actions(&self, mask: &mut [bool]) {
         mask.fill(true);
     }
+    /// Whether an episode is a game that ends won (return > 0), drawn (0) or lost (< 0); evaluations then also record
+    /// win, draw and loss rates. False unless an env says so.
+    fn is_game(&self) -> bool {
+        false
+    }
 }
 
 mod acrobot;

@@ -85,6 +85,10 @@ impl<E: Env> Env for TimeLimit<E> {
     fn binary_observations(&self) -> bool {
         self.inner.binary_observations()
     }
+
+    fn is_game(&self) -> bool {
+        self.inner.is_game()
+    }
 }
 
 #[cfg(test)]

@@ -93,6 +93,19 @@ pub fn render(results: &StoredResults, analysis: &Analysis, check: Option<&Check
         })
         .collect();
 
+    let game_rows: Vec<_> = analysis
+        .cells
+        .iter()
+        .filter_map(|cell| {
+            let outcomes = cell.outcomes?;
+            let percent = |rate: f64| format!("{:.1}%", 100.0 * rate);
+            Some(context! {
+                env => cell.env, variant => cell.variant, n => cell.scores.len(), wins => percent(outcomes.wins),
+                draws => percent(outcomes.draws), losses => percent(outcomes.losses),
+            })
+        })
+        .collect();
+
     let mut question_contexts = Vec::new();
     for question in questions(&results.spec.questions, &analysis.variants, &reference) {
         let mut shown: Vec<String> = vec![reference.clone()];
@@ -266,6 +279,7 @@ pub fn render(results: &StoredResults, analysis: &Analysis, check: Option<&Check
         legend => analysis.variants.iter().map(|variant| context! { name => variant.name, colour => css_colour(variant.index) }).collect::<Vec<_>>(),
         answer => answer,
         aggregate_rows => aggregate_rows,
+        game_rows => game_rows,
         questions => question_contexts,
         across => across,
         cost => cost_context,
