@@ -1,12 +1,15 @@
-//! Benchmarks (numbers to report, never timed tests): whole-run env steps/s at CleanRL's CartPole DQN settings, and
-//! gradient updates/s with each trick switched on alone.
+//! The benchmark suite (numbers to report, never timed tests): envs alone, acting forward passes, gradient updates
+//! per network × batch × costly trick with their roofline against the machine's gemm, whole runs at CleanRL's
+//! CartPole settings, two-job scaling, and replay memory. Every figure is a median over repetitions with min and max.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use crate::agent::config::{AgentConfig, Exploration, Loss, Replay, Target};
+use serde::Serialize;
+
+use crate::agent::config::{AgentConfig, Exploration, Loss, Network, Replay, Target};
 use crate::agent::dqn::{Dqn, ObservationSpace};
 use crate::agent::n_step::EnvStep;
-use crate::envs::make_env;
+use crate::envs::{make_env, Env};
 use crate::spec::EnvSpec;
 use crate::train::train_run;
 
@@ -46,12 +49,26 @@ pub fn cleanrl_cartpole() -> (EnvSpec, AgentConfig) {
 /// One benchmark's repeated measurements.
 #[derive(Debug, Clone)]
 pub struct Measurement {
+    /// Which part of the suite: `env`, `act`, `update`, `roofline`, `whole run`, `scaling`, `memory`.
+    pub group: &'static str,
     pub name: String,
-    pub unit: String,
+    pub unit: &'static str,
     pub samples: Vec<f64>,
+    /// What the figure means beside its value (the extra time over vanilla, the roofline's inputs).
+    pub note: String,
 }
 
 impl Measurement {
+    fn new(group: &'static str, name: String, unit: &'static str, samples: Vec<f64>) -> Self {
+        Measurement {
+            group,
+            name,
+            unit,
+            samples,
+            note: String::new(),
+        }
+    }
+
     pub fn median(&self) -> f64 {
         let mut sorted = self.samples.clone();
         sorted.sort_by(f64::total_cmp);
@@ -70,136 +87,52 @@ impl Measurement {
     pub fn max(&self) -> f64 {
         self.samples.iter().copied().fold(f64::NEG_INFINITY, f64::max)
     }
-}
 
-/// Whole-run env steps/s at CleanRL's CartPole settings on one thread, `repetitions` runs with seeds 0, 1, ….
-pub fn whole_run_cleanrl_cartpole(repetitions: usize) -> Measurement {
-    let (env, agent) = cleanrl_cartpole();
-    let single_thread = rayon::ThreadPoolBuilder::new()
-        .num_threads(1)
-        .build()
-        .expect("a one-thread pool");
-    let samples = (0..repetitions as u64)
-        .map(|seed| {
-            let started = Instant::now();
-            let records = single_thread
-                .install(|| train_run(&env, &agent, seed, |_| {}))
-                .expect("the benchmark run trains");
-            records.steps as f64 / started.elapsed().as_secs_f64()
-        })
-        .collect();
-    Measurement {
-        name: "whole run, CleanRL CartPole-v1 settings, 1 thread".to_string(),
-        unit: "env steps/s".to_string(),
-        samples,
-    }
-}
-
-/// The tricks whose update cost `update_throughput` measures, each switched on alone over `base`.
-pub fn trick_variants(base: &AgentConfig) -> Vec<(&'static str, AgentConfig)> {
-    let with = |change: fn(&mut AgentConfig)| {
-        let mut config = base.clone();
-        change(&mut config);
-        config
-    };
-    vec![
-        ("vanilla", base.clone()),
-        ("double", with(|config| config.double = true)),
-        ("prioritized", with(|config| config.replay = Replay::prioritized())),
-        ("noisy", with(|config| config.exploration = Exploration::Noisy(0.5))),
-        ("dueling", with(|config| config.dueling = true)),
-        ("n-step 3", with(|config| config.n_step = 3)),
-        ("soft target", with(|config| config.target = Target::Soft(0.005))),
-        ("huber", with(|config| config.loss = Loss::Huber)),
-        ("grad clipping", with(|config| config.max_grad_norm = Some(10.0))),
-    ]
-}
-
-/// Gradient updates/s of each config on CartPole-v1 observations, one thread: the replay is filled with 10,000
-/// transitions of alternating actions, then `updates` updates are timed. Repetitions go round-robin over the
-/// configs after one untimed warm-up pass, so that a slow spell of the machine does not land on one config alone.
-pub fn update_throughputs(configs: &[(&str, AgentConfig)], updates: usize, repetitions: usize) -> Vec<Measurement> {
-    let single_thread = rayon::ThreadPoolBuilder::new()
-        .num_threads(1)
-        .build()
-        .expect("a one-thread pool");
-    let mut samples = vec![Vec::with_capacity(repetitions); configs.len()];
-    for repetition in 0..=repetitions {
-        for (index, (_, config)) in configs.iter().enumerate() {
-            let rate = single_thread.install(|| timed_updates(config, updates, repetition as u64));
-            if repetition > 0 {
-                samples[index].push(rate);
-            }
+    /// Its row of the suite's CSV.
+    pub fn row(&self) -> BenchRow {
+        BenchRow {
+            group: self.group.to_string(),
+            name: self.name.clone(),
+            unit: self.unit.to_string(),
+            median: self.median(),
+            min: self.min(),
+            max: self.max(),
+            repetitions: self.samples.len(),
+            note: self.note.clone(),
         }
     }
-    configs
-        .iter()
-        .zip(samples)
-        .map(|((name, config), samples)| update_measurement(name, config, samples))
-        .collect()
 }
 
-/// Updates/s of one agent of `config` (seed `seed`) over `updates` updates on a filled replay.
-fn timed_updates(config: &AgentConfig, updates: usize, seed: u64) -> f64 {
-    let mut env = make_env("CartPole-v1").expect("a registered env");
-    let mut agent = Dqn::new(config, &ObservationSpace::of(env.as_ref()), env.action_count(), seed);
-    let mut observation = vec![0.0; env.observation_size()];
-    let mut next_observation = observation.clone();
-    env.reset(Some(seed), &mut observation);
-    for step in 0..10_000 {
-        let action = step % env.action_count();
-        let outcome = env.step(action, &mut next_observation);
-        agent.observe(&EnvStep {
-            observation: &observation,
-            action,
-            reward: outcome.reward,
-            next_observation: &next_observation,
-            terminated: outcome.terminated,
-            truncated: outcome.truncated,
-            next_legal: &[true, true],
-        });
-        if outcome.terminated || outcome.truncated {
-            env.reset(None, &mut observation);
-        } else {
-            std::mem::swap(&mut observation, &mut next_observation);
-        }
-    }
+/// A row of `bench.csv`.
+#[derive(Debug, Clone, Serialize)]
+pub struct BenchRow {
+    pub group: String,
+    pub name: String,
+    pub unit: String,
+    pub median: f64,
+    pub min: f64,
+    pub max: f64,
+    pub repetitions: usize,
+    pub note: String,
+}
+
+/// A one-thread rayon pool: dfdx's matrix products then run on the calling thread alone, as in a batch's run.
+fn single_thread() -> rayon::ThreadPool {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .expect("a one-thread pool")
+}
+
+/// Repeats `measure` until `minimum` time has passed (at least once) and returns the rate in calls per second.
+fn rate_over(minimum: Duration, mut measure: impl FnMut()) -> f64 {
     let started = Instant::now();
-    for _ in 0..updates {
-        agent.update(0.4);
+    let mut calls = 0usize;
+    while calls == 0 || started.elapsed() < minimum {
+        measure();
+        calls += 1;
     }
-    updates as f64 / started.elapsed().as_secs_f64()
-}
-
-fn update_measurement(name: &str, config: &AgentConfig, samples: Vec<f64>) -> Measurement {
-    let network: Vec<String> = config.hidden.iter().map(usize::to_string).collect();
-    Measurement {
-        name: format!(
-            "updates, batch {}, 4-{}-2, {name}",
-            config.batch_size,
-            network.join("-")
-        ),
-        unit: "updates/s".to_string(),
-        samples,
-    }
-}
-
-/// Bytes per transition of a `capacity`-transition replay buffer of the default agent on each env kind: CartPole's
-/// floats and MinAtar Breakout's 0/1 image (stored as bits).
-pub fn replay_memory(capacity: usize) -> Vec<(&'static str, f64)> {
-    ["CartPole-v1", "MinAtar/Breakout-v0"]
-        .into_iter()
-        .map(|id| {
-            let env = make_env(id).expect("a registered env");
-            let config = AgentConfig {
-                buffer_size: capacity,
-                batch_size: 32,
-                ..AgentConfig::default()
-            };
-            let agent = Dqn::new(&config, &ObservationSpace::of(env.as_ref()), env.action_count(), 0);
-            (id, agent.replay_bytes_per_transition())
-        })
-        .collect()
+    calls as f64 / started.elapsed().as_secs_f64()
 }
 
 /// Env steps/s of every registered env alone, one thread, uniformly random legal actions, `steps` steps per
@@ -211,28 +144,491 @@ pub fn env_throughputs(steps: usize, repetitions: usize) -> Vec<Measurement> {
             let samples = (0..repetitions as u64)
                 .map(|seed| {
                     let mut env = make_env(id).expect("a registered env");
-                    let mut rng = <rand_pcg::Pcg64 as rand::SeedableRng>::seed_from_u64(seed);
-                    let mut observation = vec![0.0; env.observation_size()];
-                    let mut legal = vec![true; env.action_count()];
-                    env.reset(Some(seed), &mut observation);
+                    let mut player = RandomPlayer::new(env.as_mut(), seed);
                     let started = Instant::now();
                     for _ in 0..steps {
-                        env.legal_actions(&mut legal);
-                        let choices: Vec<usize> = (0..legal.len()).filter(|action| legal[*action]).collect();
-                        let action = choices[rand::Rng::gen_range(&mut rng, 0..choices.len())];
-                        let outcome = env.step(action, &mut observation);
-                        if outcome.terminated || outcome.truncated {
-                            env.reset(None, &mut observation);
-                        }
+                        player.step(env.as_mut());
                     }
                     steps as f64 / started.elapsed().as_secs_f64()
                 })
                 .collect();
-            Measurement {
-                name: format!("env alone, {id}, random actions"),
-                unit: "env steps/s".to_string(),
-                samples,
-            }
+            Measurement::new("env", format!("{id}, random actions"), "env steps/s", samples)
         })
         .collect()
+}
+
+/// Plays uniformly random legal actions, resetting at episode ends; keeps the last observation and step.
+struct RandomPlayer {
+    rng: rand_pcg::Pcg64,
+    observation: Vec<f32>,
+    next_observation: Vec<f32>,
+    legal: Vec<bool>,
+    choices: Vec<usize>,
+}
+
+impl RandomPlayer {
+    fn new(env: &mut dyn Env, seed: u64) -> Self {
+        let mut observation = vec![0.0; env.observation_size()];
+        env.reset(Some(seed), &mut observation);
+        let mut legal = vec![true; env.action_count()];
+        env.legal_actions(&mut legal);
+        RandomPlayer {
+            rng: <rand_pcg::Pcg64 as rand::SeedableRng>::seed_from_u64(seed),
+            next_observation: observation.clone(),
+            observation,
+            legal,
+            choices: Vec::new(),
+        }
+    }
+
+    /// One random step; returns the transition it made (observations through `self`).
+    fn step(&mut self, env: &mut dyn Env) -> (usize, crate::envs::StepOutcome) {
+        self.choices.clear();
+        self.choices
+            .extend((0..self.legal.len()).filter(|action| self.legal[*action]));
+        let action = self.choices[rand::Rng::gen_range(&mut self.rng, 0..self.choices.len())];
+        let outcome = env.step(action, &mut self.next_observation);
+        (action, outcome)
+    }
+
+    /// Moves to the next state after `step`: the next observation, or a fresh episode.
+    fn advance(&mut self, env: &mut dyn Env, outcome: crate::envs::StepOutcome) {
+        if outcome.terminated || outcome.truncated {
+            env.reset(None, &mut self.observation);
+        } else {
+            std::mem::swap(&mut self.observation, &mut self.next_observation);
+        }
+        env.legal_actions(&mut self.legal);
+    }
+}
+
+/// A network to benchmark: the env whose observations it reads and the agent fields that shape it.
+#[derive(Debug, Clone)]
+pub struct BenchNetwork {
+    pub name: &'static str,
+    pub env: &'static str,
+    pub config: AgentConfig,
+}
+
+/// The networks of the suite: the 4-128-128-2 MLP on CartPole (the roofline shape), CleanRL's 120-84, and
+/// MinAtar's DQN network (a 3×3 convolution with 16 filters, then 128 units) on Breakout.
+pub fn bench_networks() -> Vec<BenchNetwork> {
+    vec![
+        BenchNetwork {
+            name: "MLP 4-128-128-2",
+            env: "CartPole-v1",
+            config: AgentConfig {
+                hidden: vec![128, 128],
+                ..AgentConfig::default()
+            },
+        },
+        BenchNetwork {
+            name: "MLP 4-120-84-2",
+            env: "CartPole-v1",
+            config: AgentConfig {
+                hidden: vec![120, 84],
+                ..AgentConfig::default()
+            },
+        },
+        BenchNetwork {
+            name: "MinAtar conv16-128-6",
+            env: "MinAtar/Breakout-v0",
+            config: AgentConfig {
+                network: Network::MinAtarConv { filters: 16 },
+                hidden: vec![128],
+                ..AgentConfig::default()
+            },
+        },
+    ]
+}
+
+/// Greedy forward passes/s at batch 1 (what acting costs per env step), over observations of random play.
+pub fn acting_throughputs(networks: &[BenchNetwork], repetitions: usize) -> Vec<Measurement> {
+    let pool = single_thread();
+    networks
+        .iter()
+        .map(|network| {
+            let mut env = make_env(network.env).expect("a registered env");
+            let agent = Dqn::new(
+                &network.config,
+                &ObservationSpace::of(env.as_ref()),
+                env.action_count(),
+                0,
+            );
+            let mut player = RandomPlayer::new(env.as_mut(), 0);
+            let mut observations = Vec::new();
+            for _ in 0..256 {
+                let (_, outcome) = player.step(env.as_mut());
+                observations.push(player.next_observation.clone());
+                player.advance(env.as_mut(), outcome);
+            }
+            let legal = vec![true; env.action_count()];
+            let samples = (0..repetitions)
+                .map(|_| {
+                    pool.install(|| {
+                        let mut next = 0;
+                        rate_over(Duration::from_millis(200), || {
+                            std::hint::black_box(agent.greedy_action(&observations[next % observations.len()], &legal));
+                            next += 1;
+                        })
+                    })
+                })
+                .collect();
+            Measurement::new("act", format!("{}, batch 1", network.name), "forward passes/s", samples)
+        })
+        .collect()
+}
+
+/// The costly tricks of the update benchmark, each switched on alone over `base`.
+pub fn costly_tricks(base: &AgentConfig) -> Vec<(&'static str, AgentConfig)> {
+    let with = |change: fn(&mut AgentConfig)| {
+        let mut config = base.clone();
+        change(&mut config);
+        config
+    };
+    vec![
+        ("vanilla", base.clone()),
+        ("prioritized", with(|config| config.replay = Replay::prioritized())),
+        ("noisy", with(|config| config.exploration = Exploration::Noisy(0.5))),
+        ("dueling", with(|config| config.dueling = true)),
+        ("n-step 3", with(|config| config.n_step = 3)),
+    ]
+}
+
+/// The cheaper tricks, measured on one network and batch only.
+pub fn other_tricks(base: &AgentConfig) -> Vec<(&'static str, AgentConfig)> {
+    let with = |change: fn(&mut AgentConfig)| {
+        let mut config = base.clone();
+        change(&mut config);
+        config
+    };
+    vec![
+        ("double", with(|config| config.double = true)),
+        ("soft target", with(|config| config.target = Target::Soft(0.005))),
+        ("huber", with(|config| config.loss = Loss::Huber)),
+        ("grad clipping", with(|config| config.max_grad_norm = Some(10.0))),
+    ]
+}
+
+/// One update benchmark: a network, a batch size and a trick.
+#[derive(Debug, Clone)]
+pub struct UpdateCase {
+    pub network: BenchNetwork,
+    pub trick: &'static str,
+    pub config: AgentConfig,
+}
+
+impl UpdateCase {
+    pub fn name(&self) -> String {
+        format!(
+            "{}, batch {}, {}",
+            self.network.name, self.config.batch_size, self.trick
+        )
+    }
+}
+
+/// Every network × batch 32/64/128 × costly trick, then the cheaper tricks on the first network at batch 64.
+pub fn update_cases(networks: &[BenchNetwork]) -> Vec<UpdateCase> {
+    let mut cases = Vec::new();
+    for network in networks {
+        for batch_size in [32, 64, 128] {
+            let base = AgentConfig {
+                batch_size,
+                ..network.config.clone()
+            };
+            for (trick, config) in costly_tricks(&base) {
+                cases.push(UpdateCase {
+                    network: network.clone(),
+                    trick,
+                    config,
+                });
+            }
+        }
+    }
+    if let Some(network) = networks.first() {
+        let base = AgentConfig {
+            batch_size: 64,
+            ..network.config.clone()
+        };
+        for (trick, config) in other_tricks(&base) {
+            cases.push(UpdateCase {
+                network: network.clone(),
+                trick,
+                config,
+            });
+        }
+    }
+    cases
+}
+
+/// Gradient updates/s of each case, one thread: the replay holds 10,000 transitions of random play, then updates
+/// run for at least 0.2 s. Repetitions go round-robin over the cases after one untimed warm-up pass, so that a slow
+/// spell of the machine does not land on one case alone. Each measurement's note gives its extra time per update
+/// over the vanilla case of the same network and batch.
+pub fn update_throughputs(cases: &[UpdateCase], repetitions: usize) -> Vec<Measurement> {
+    let pool = single_thread();
+    let mut agents: Vec<Dqn> = cases
+        .iter()
+        .map(|case| filled_agent(case.network.env, &case.config, 0))
+        .collect();
+    let mut samples = vec![Vec::with_capacity(repetitions); cases.len()];
+    for repetition in 0..=repetitions {
+        for (agent, case_samples) in agents.iter_mut().zip(&mut samples) {
+            let rate = pool.install(|| {
+                rate_over(Duration::from_millis(200), || {
+                    std::hint::black_box(agent.update(0.4));
+                })
+            });
+            if repetition > 0 {
+                case_samples.push(rate);
+            }
+        }
+    }
+    let mut measurements: Vec<Measurement> = cases
+        .iter()
+        .zip(samples)
+        .map(|(case, samples)| Measurement::new("update", case.name(), "updates/s", samples))
+        .collect();
+    for index in 0..cases.len() {
+        let vanilla = cases.iter().position(|case| {
+            case.trick == "vanilla"
+                && case.network.name == cases[index].network.name
+                && case.config.batch_size == cases[index].config.batch_size
+        });
+        if let (Some(vanilla), true) = (vanilla, cases[index].trick != "vanilla") {
+            let extra = (measurements[vanilla].median() / measurements[index].median() - 1.0) * 100.0;
+            measurements[index].note = format!("{extra:+.1}% time per update vs vanilla");
+        }
+    }
+    measurements
+}
+
+/// An agent of `config` on `env_id` whose replay holds 10,000 transitions of random play.
+fn filled_agent(env_id: &str, config: &AgentConfig, seed: u64) -> Dqn {
+    let mut env = make_env(env_id).expect("a registered env");
+    let mut agent = Dqn::new(config, &ObservationSpace::of(env.as_ref()), env.action_count(), seed);
+    let mut player = RandomPlayer::new(env.as_mut(), seed);
+    for _ in 0..10_000 {
+        let (action, outcome) = player.step(env.as_mut());
+        let mut next_legal = vec![true; env.action_count()];
+        env.legal_actions(&mut next_legal);
+        agent.observe(&EnvStep {
+            observation: &player.observation,
+            action,
+            reward: outcome.reward,
+            next_observation: &player.next_observation,
+            terminated: outcome.terminated,
+            truncated: outcome.truncated,
+            next_legal: &next_legal,
+        });
+        player.advance(env.as_mut(), outcome);
+    }
+    agent
+}
+
+/// Floating-point operations of the matrix products of one vanilla update: the online forward pass on the batch,
+/// its backward pass (two products per layer: the input's and the weight's gradient) and the target network's
+/// forward pass on the next observations.
+pub fn update_matmuls(shapes: &[(usize, usize, usize)]) -> Vec<(usize, usize, usize)> {
+    let mut products = Vec::new();
+    for &(rows, inner, columns) in shapes {
+        products.push((rows, inner, columns)); // online forward: X · W
+        products.push((rows, columns, inner)); // input gradient: dY · Wᵀ
+        products.push((inner, rows, columns)); // weight gradient: Xᵀ · dY
+        products.push((rows, inner, columns)); // target forward
+    }
+    products
+}
+
+/// 2·m·k·n summed over the products.
+pub fn flops(products: &[(usize, usize, usize)]) -> f64 {
+    products
+        .iter()
+        .map(|&(rows, inner, columns)| 2.0 * (rows * inner * columns) as f64)
+        .sum()
+}
+
+/// Seconds per call of the products `(m, k, n)` done back to back with the gemm crate dfdx uses, one thread,
+/// row-major operands: the machine's matrix-multiply speed at exactly these shapes.
+pub fn gemm_seconds(products: &[(usize, usize, usize)]) -> f64 {
+    let operands: Vec<(Vec<f32>, Vec<f32>, Vec<f32>)> = products
+        .iter()
+        .map(|&(rows, inner, columns)| {
+            (
+                vec![0.5; rows * inner],
+                vec![0.25; inner * columns],
+                vec![0.0; rows * columns],
+            )
+        })
+        .collect();
+    let mut operands = operands;
+    let rate = rate_over(Duration::from_millis(200), || {
+        for (&(rows, inner, columns), (left, right, out)) in products.iter().zip(&mut operands) {
+            // SAFETY: the three buffers are m×k, k×n and m×n, row-major (column stride 1, row stride = columns).
+            unsafe {
+                gemm::gemm(
+                    rows,
+                    columns,
+                    inner,
+                    out.as_mut_ptr(),
+                    1,
+                    columns as isize,
+                    false,
+                    left.as_ptr(),
+                    1,
+                    inner as isize,
+                    right.as_ptr(),
+                    1,
+                    columns as isize,
+                    0.0,
+                    1.0,
+                    false,
+                    false,
+                    false,
+                    gemm::Parallelism::None,
+                );
+            }
+        }
+        std::hint::black_box(&operands);
+    });
+    1.0 / rate
+}
+
+/// The roofline of each vanilla update case: its matrix products' FLOPs per update times its measured updates/s,
+/// against the gemm crate's speed on the same products (`repetitions` timings, the median kept).
+pub fn rooflines(cases: &[UpdateCase], updates: &[Measurement], repetitions: usize) -> Vec<Measurement> {
+    let pool = single_thread();
+    cases
+        .iter()
+        .zip(updates)
+        .filter(|(case, _)| case.trick == "vanilla")
+        .map(|(case, update)| {
+            let env = make_env(case.network.env).expect("a registered env");
+            let agent = Dqn::new(&case.config, &ObservationSpace::of(env.as_ref()), env.action_count(), 0);
+            let products = update_matmuls(&agent.network().matmul_shapes(case.config.batch_size));
+            let work = flops(&products);
+            let gemm_rates: Vec<f64> = (0..repetitions)
+                .map(|_| pool.install(|| work / gemm_seconds(&products)))
+                .collect();
+            let gemm = Measurement::new("roofline", String::new(), "", gemm_rates).median();
+            let achieved = work * update.median();
+            let samples = update.samples.iter().map(|rate| work * rate / gemm).collect();
+            let mut measurement = Measurement::new("roofline", case.name(), "fraction of gemm", samples);
+            measurement.note = format!(
+                "{:.2} MFLOP per update; {:.2} GFLOP/s achieved vs gemm {:.2} GFLOP/s at these shapes",
+                work / 1e6,
+                achieved / 1e9,
+                gemm / 1e9
+            );
+            measurement
+        })
+        .collect()
+}
+
+/// Whole-run env steps/s at CleanRL's CartPole settings on one thread, `repetitions` runs with seeds 0, 1, ….
+pub fn whole_run_cleanrl_cartpole(repetitions: usize) -> Measurement {
+    let samples = (0..repetitions as u64)
+        .map(|seed| cleanrl_run_rate(seed, &single_thread()))
+        .collect();
+    Measurement::new(
+        "whole run",
+        "CleanRL CartPole-v1 settings, 1 thread".to_string(),
+        "env steps/s",
+        samples,
+    )
+}
+
+/// Env steps/s of one whole CleanRL-settings run of `seed` on `pool`.
+fn cleanrl_run_rate(seed: u64, pool: &rayon::ThreadPool) -> f64 {
+    let (env, agent) = cleanrl_cartpole();
+    let started = Instant::now();
+    let records = pool
+        .install(|| train_run(&env, &agent, seed, |_| {}))
+        .expect("the benchmark run trains");
+    records.steps as f64 / started.elapsed().as_secs_f64()
+}
+
+/// Two-job scaling: the env steps/s of two CleanRL-settings runs at once (each on its own thread, as `run --jobs 2`
+/// does), summed, over that of one run alone; alternated `repetitions` times.
+pub fn two_job_scaling(repetitions: usize) -> Measurement {
+    let samples = (0..repetitions as u64)
+        .map(|repetition| {
+            let alone = cleanrl_run_rate(repetition, &single_thread());
+            let together: f64 = std::thread::scope(|scope| {
+                let jobs: Vec<_> = (0..2)
+                    .map(|job| scope.spawn(move || cleanrl_run_rate(repetition + 100 * job, &single_thread())))
+                    .collect();
+                jobs.into_iter().map(|job| job.join().expect("a benchmark run")).sum()
+            });
+            together / alone
+        })
+        .collect();
+    let mut measurement = Measurement::new(
+        "scaling",
+        "two CleanRL CartPole runs at once vs one".to_string(),
+        "× one job's throughput",
+        samples,
+    );
+    measurement.note = format!(
+        "on {} cores",
+        std::thread::available_parallelism().map_or(1, usize::from)
+    );
+    measurement
+}
+
+/// Bytes per transition of a `capacity`-transition replay buffer of the default agent on each env kind: CartPole's
+/// floats and MinAtar Breakout's 0/1 image (stored as bits).
+pub fn replay_memory(capacity: usize) -> Vec<Measurement> {
+    ["CartPole-v1", "MinAtar/Breakout-v0"]
+        .into_iter()
+        .map(|id| {
+            let env = make_env(id).expect("a registered env");
+            let config = AgentConfig {
+                buffer_size: capacity,
+                batch_size: 32,
+                ..AgentConfig::default()
+            };
+            let agent = Dqn::new(&config, &ObservationSpace::of(env.as_ref()), env.action_count(), 0);
+            let bytes = agent.replay_bytes_per_transition();
+            let mut measurement = Measurement::new(
+                "memory",
+                format!("replay, {id}, {capacity} transitions"),
+                "bytes per transition",
+                vec![bytes],
+            );
+            measurement.note = format!("{:.0} MB in all", bytes * capacity as f64 / 1e6);
+            measurement
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_update_counts_forward_backward_and_target_products() {
+        // One 4 → 2 layer at batch 3: forward 3×4·4×2, input gradient 3×2·2×4, weight gradient 4×3·3×2, target
+        // forward again: 4 products of 2·24 FLOPs each.
+        let products = update_matmuls(&[(3, 4, 2)]);
+        assert_eq!(products, vec![(3, 4, 2), (3, 2, 4), (4, 3, 2), (3, 4, 2)]);
+        assert_eq!(flops(&products), 4.0 * 48.0);
+    }
+
+    #[test]
+    fn network_shapes_read_one_row_per_image_position_in_the_convolution() {
+        let network = &bench_networks()[2];
+        let env = make_env(network.env).unwrap();
+        let agent = Dqn::new(
+            &network.config,
+            &ObservationSpace::of(env.as_ref()),
+            env.action_count(),
+            0,
+        );
+        // 10×10×4 image, 3×3 kernel: 8×8 = 64 positions of 36 inputs → 16 filters; 1024 → 128 → 6 actions.
+        assert_eq!(
+            agent.network().matmul_shapes(32),
+            vec![(32 * 64, 36, 16), (32, 1024, 128), (32, 128, 6)]
+        );
+    }
 }

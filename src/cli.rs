@@ -8,7 +8,6 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
-use crate::agent::config::AgentConfig;
 use crate::analysis::AnalysisSettings;
 use crate::check::{check, CheckReport, CheckSettings};
 use crate::plan::{plan, shard_runs, PlannedRun, Shard};
@@ -92,11 +91,18 @@ pub enum Command {
         /// The experiment spec (RON).
         spec: PathBuf,
     },
-    /// Measure speed: whole-run env steps/s at CleanRL's CartPole DQN settings on one thread.
+    /// Measure speed on one thread: envs alone, acting, updates per network × batch × trick with their roofline,
+    /// whole runs at CleanRL's CartPole settings, two-job scaling, replay memory. Prints a table, writes a CSV.
     Bench {
         /// Repetitions of each measurement (the median, min and max are reported).
         #[arg(long, default_value_t = 5)]
         repetitions: usize,
+        /// Only these groups (default: all).
+        #[arg(long, value_enum, num_args = 1..)]
+        only: Vec<BenchGroup>,
+        /// Where the CSV goes.
+        #[arg(long, default_value = "reports/bench/bench.csv")]
+        out: PathBuf,
     },
 }
 
@@ -166,7 +172,7 @@ pub fn main_with(cli: Cli) -> ExitCode {
             }
             Err(code) => code,
         },
-        Command::Bench { repetitions } => bench_command(repetitions),
+        Command::Bench { repetitions, only, out } => bench_command(repetitions, &only, &out),
     }
 }
 
@@ -347,39 +353,81 @@ fn report_command(dir: &Path, baseline: Option<&str>) -> ExitCode {
     }
 }
 
-fn bench_command(repetitions: usize) -> ExitCode {
+/// The parts of the benchmark suite.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum BenchGroup {
+    Env,
+    Act,
+    Update,
+    WholeRun,
+    Scaling,
+    Memory,
+}
+
+fn bench_command(repetitions: usize, only: &[BenchGroup], out: &Path) -> ExitCode {
+    use crate::bench;
     let repetitions = repetitions.max(1);
-    let print = |measurement: &crate::bench::Measurement| {
-        println!(
-            "{:<58} median {:>8.0} {} (min {:.0}, max {:.0}, {} runs)",
-            measurement.name,
-            measurement.median(),
-            measurement.unit,
-            measurement.min(),
-            measurement.max(),
-            measurement.samples.len()
-        )
+    let wanted = |group: BenchGroup| only.is_empty() || only.contains(&group);
+    let mut measurements = Vec::new();
+    let mut show = |group: Vec<bench::Measurement>| {
+        for measurement in &group {
+            let value = |value: f64| {
+                if value >= 100.0 {
+                    format!("{value:.0}")
+                } else {
+                    format!("{value:.3}")
+                }
+            };
+            println!(
+                "{:<9} {:<48} {:>9} (min {}, max {}) {}  {}",
+                measurement.group,
+                measurement.name,
+                value(measurement.median()),
+                value(measurement.min()),
+                value(measurement.max()),
+                measurement.unit,
+                measurement.note
+            );
+        }
+        measurements.extend(group);
     };
-    for measurement in crate::bench::env_throughputs(200_000, repetitions) {
-        print(&measurement);
+    if wanted(BenchGroup::Env) {
+        show(bench::env_throughputs(200_000, repetitions));
     }
-    let base = AgentConfig {
-        hidden: vec![64, 64],
-        batch_size: 64,
-        ..AgentConfig::default()
-    };
-    let measurements = crate::bench::update_throughputs(&crate::bench::trick_variants(&base), 5_000, repetitions);
-    let vanilla_median = measurements[0].median();
-    for measurement in &measurements {
-        print(measurement);
-        let extra = (vanilla_median / measurement.median() - 1.0) * 100.0;
-        println!("{:<58} {extra:>+7.1}% time per update vs vanilla", "");
+    let networks = bench::bench_networks();
+    if wanted(BenchGroup::Act) {
+        show(bench::acting_throughputs(&networks, repetitions));
     }
-    print(&crate::bench::whole_run_cleanrl_cartpole(repetitions));
-    let capacity = 1_000_000;
-    for (env, bytes) in crate::bench::replay_memory(capacity) {
-        let megabytes = bytes * capacity as f64 / 1e6;
-        println!("replay memory, {env}, {capacity} transitions: {bytes:.0} bytes per transition, {megabytes:.0} MB");
+    if wanted(BenchGroup::Update) {
+        let cases = bench::update_cases(&networks);
+        let updates = bench::update_throughputs(&cases, repetitions);
+        let rooflines = bench::rooflines(&cases, &updates, repetitions);
+        show(updates);
+        show(rooflines);
     }
-    ExitCode::SUCCESS
+    if wanted(BenchGroup::WholeRun) {
+        show(vec![bench::whole_run_cleanrl_cartpole(repetitions)]);
+    }
+    if wanted(BenchGroup::Scaling) {
+        show(vec![bench::two_job_scaling(repetitions)]);
+    }
+    if wanted(BenchGroup::Memory) {
+        show(bench::replay_memory(1_000_000));
+    }
+    let rows: Vec<bench::BenchRow> = measurements.iter().map(bench::Measurement::row).collect();
+    let written = out
+        .parent()
+        .map_or(Ok(()), std::fs::create_dir_all)
+        .map_err(anyhow::Error::from)
+        .and_then(|()| crate::store::write_csv(out, &rows).map_err(anyhow::Error::from));
+    match written {
+        Ok(()) => {
+            println!("bench: {}", out.display());
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("error: writing {}: {error:#}", out.display());
+            ExitCode::from(EXIT_FAILED)
+        }
+    }
 }

@@ -12,7 +12,7 @@ use rand_pcg::Pcg64;
 use crate::agent::config::{AgentConfig, Exploration, Loss, Network, Replay, Target};
 use crate::agent::frames::{Encoding, FrameId};
 use crate::agent::n_step::{EnvStep, NStepReturns};
-use crate::agent::network::{clip_gradient_norm, Adam, Architecture, Convolution, Noise, QNetwork};
+use crate::agent::network::{clip_gradient_norm, contiguous_values, Adam, Architecture, Convolution, Noise, QNetwork};
 use crate::agent::replay::{Batch, BufferShape, ReplayBuffer};
 use crate::envs::Env;
 use crate::seeding::{stream_rng, Stream};
@@ -140,7 +140,7 @@ impl Dqn {
         let input = self
             .device
             .tensor_from_vec(observation.to_vec(), (1, self.observation_size));
-        self.online.forward(input, Noise::Off).as_vec()
+        contiguous_values(&self.online.forward(input, Noise::Off))
     }
 
     /// The legal action with the highest Q-value, noise off (the first one on ties, like numpy's argmax).
@@ -170,7 +170,7 @@ impl Dqn {
                 let input = self
                     .device
                     .tensor_from_vec(observation.to_vec(), (1, self.observation_size));
-                masked_argmax(&self.online.forward(input, Noise::Sampled).as_vec(), legal)
+                masked_argmax(&contiguous_values(&self.online.forward(input, Noise::Sampled)), legal)
             }
         }
     }
@@ -222,14 +222,12 @@ impl Dqn {
             &self.target
         };
         let next_observations = self.device.tensor_from_vec(batch.next_observations.clone(), shape);
-        let next_q = bootstrap_network
-            .forward(next_observations.clone(), Noise::Sampled)
-            .as_vec();
+        let next_q = contiguous_values(&bootstrap_network.forward(next_observations.clone(), Noise::Sampled));
         // trick: double DQN — the online network picks a* = argmax_a' Q_online(s', a'), the target evaluates it.
         let online_next_q = self
             .config
             .double
-            .then(|| self.online.forward(next_observations, Noise::Sampled).as_vec());
+            .then(|| contiguous_values(&self.online.forward(next_observations, Noise::Sampled)));
         let targets = td_targets(batch, &next_q, online_next_q.as_deref(), self.action_count);
 
         // The online network's Q of the taken actions, with a graph for the gradient.
@@ -240,8 +238,7 @@ impl Dqn {
             .online
             .forward_with(&layers, observations.leaky_traced())
             .select(actions);
-        let td_errors: Vec<f32> = q_taken
-            .as_vec()
+        let td_errors: Vec<f32> = contiguous_values(&q_taken)
             .iter()
             .zip(&targets)
             .map(|(q, target)| target - q)
@@ -281,6 +278,11 @@ impl Dqn {
     /// Hard target update: copy the online network into the target network.
     pub fn sync_target(&mut self) {
         self.target = self.online.clone();
+    }
+
+    /// The online network.
+    pub fn network(&self) -> &QNetwork {
+        &self.online
     }
 
     pub fn config(&self) -> &AgentConfig {
