@@ -230,15 +230,11 @@ impl ReplayBuffer {
                 }
                 // w_i = (N·P(i))^−β, divided by the largest in the batch so that weights only ever scale down.
                 let count = self.len as f64;
-                let weights = batch
-                    .slots
-                    .iter()
-                    .map(|slot| (count * priorities.tree.get(*slot) / total).powf(-beta))
-                    .collect::<Vec<f64>>();
-                let largest = weights.iter().copied().fold(0.0, f64::max);
+                let weight_of = |slot: &usize| (count * priorities.tree.get(*slot) / total).powf(-beta);
+                let largest = batch.slots.iter().map(weight_of).fold(0.0, f64::max);
                 batch
                     .weights
-                    .extend(weights.iter().map(|weight| (weight / largest) as f32));
+                    .extend(batch.slots.iter().map(|slot| (weight_of(slot) / largest) as f32));
             }
         }
         self.gather(batch);
