@@ -162,8 +162,10 @@ pub struct NoisyLinear {
     pub weight_scale: Matrix,
     pub bias_mean: Vector,
     pub bias_scale: Vector,
-    weight_noise: Matrix,
-    bias_noise: Vector,
+    /// f(ε_i) per input and f(ε_j) per output of the last draw. The weight noise is their outer product, computed
+    /// where it is used rather than stored (storing it cost a pass over the whole matrix per draw and per read).
+    input_noise: Vec<f32>,
+    output_noise: Vec<f32>,
 }
 
 impl NoisyLinear {
@@ -176,22 +178,28 @@ impl NoisyLinear {
             weight_scale: device.tensor_from_vec(vec![scale; inputs * outputs], (inputs, outputs)),
             bias_mean: device.tensor_from_vec(uniform(rng, bound, outputs), (outputs,)),
             bias_scale: device.tensor_from_vec(vec![scale; outputs], (outputs,)),
-            weight_noise: device.zeros_like(&(inputs, outputs)),
-            bias_noise: device.zeros_like(&(outputs,)),
+            input_noise: vec![0.0; inputs],
+            output_noise: vec![0.0; outputs],
         }
     }
 
     /// Draws fresh factorised noise.
     fn resample(&mut self, rng: &mut Pcg64) {
-        let (inputs, outputs) = *self.weight_mean.shape();
-        let input_noise: Vec<f32> = (0..inputs).map(|_| scaled_noise(rng)).collect();
-        let output_noise: Vec<f32> = (0..outputs).map(|_| scaled_noise(rng)).collect();
-        let weight_noise: Vec<f32> = input_noise
-            .iter()
-            .flat_map(|input| output_noise.iter().map(move |output| input * output))
-            .collect();
-        self.weight_noise.copy_from(&weight_noise);
-        self.bias_noise.copy_from(&output_noise);
+        for noise in self.input_noise.iter_mut().chain(&mut self.output_noise) {
+            *noise = scaled_noise(rng);
+        }
+    }
+
+    /// `values[i][j] = combine(values[i][j], other[i][j], noise[i][j])` over an `(inputs, outputs)` buffer pair,
+    /// with noise[i][j] = f(ε_i)·f(ε_j).
+    fn with_weight_noise(&self, values: &mut [f32], other: &[f32], combine: impl Fn(f32, f32, f32) -> f32) {
+        let outputs = self.output_noise.len();
+        let rows = values.chunks_exact_mut(outputs).zip(other.chunks_exact(outputs));
+        for ((row, other_row), input) in rows.zip(&self.input_noise) {
+            for ((value, other), output) in row.iter_mut().zip(other_row).zip(&self.output_noise) {
+                *value = combine(*value, *other, input * output);
+            }
+        }
     }
 
     /// The plain layer this pass uses.
@@ -201,28 +209,31 @@ impl NoisyLinear {
                 weight: self.weight_mean.clone(),
                 bias: self.bias_mean.clone(),
             },
-            Noise::Sampled => Linear {
-                weight: noisy_sum(&self.weight_mean, &self.weight_scale, &self.weight_noise),
-                bias: noisy_sum(&self.bias_mean, &self.bias_scale, &self.bias_noise),
-            },
+            Noise::Sampled => {
+                // mean + scale ∘ noise in plain loops over the buffers: dfdx's element-wise ops on shared tensors
+                // copy them and walk an N-dimensional index per element (noisy nets then cost twice a plain update).
+                let mut weight = contiguous_values(&self.weight_mean);
+                self.with_weight_noise(
+                    &mut weight,
+                    &contiguous_values(&self.weight_scale),
+                    |mean, scale, noise| mean + scale * noise,
+                );
+                let mut bias = contiguous_values(&self.bias_mean);
+                for ((value, scale), noise) in bias
+                    .iter_mut()
+                    .zip(contiguous_values(&self.bias_scale))
+                    .zip(&self.output_noise)
+                {
+                    *value += scale * noise;
+                }
+                let device = self.weight_mean.device();
+                Linear {
+                    weight: device.tensor_from_vec(weight, *self.weight_mean.shape()),
+                    bias: device.tensor_from_vec(bias, *self.bias_mean.shape()),
+                }
+            }
         }
     }
-}
-
-/// `mean + scale ∘ noise`, element by element, as a new tensor of the same shape. (Plain loops over the buffers:
-/// dfdx's element-wise ops on shared tensors copy them and walk an N-dimensional index per element, which made noisy
-/// nets cost almost twice a plain update.)
-fn noisy_sum<S: Shape>(
-    mean: &Tensor<S, f32, Cpu>,
-    scale: &Tensor<S, f32, Cpu>,
-    noise: &Tensor<S, f32, Cpu>,
-) -> Tensor<S, f32, Cpu> {
-    let mut values = contiguous_values(mean);
-    let (scale, noise) = (contiguous_values(scale), contiguous_values(noise));
-    for ((value, scale), noise) in values.iter_mut().zip(scale).zip(noise) {
-        *value += scale * noise;
-    }
-    mean.device().tensor_from_vec(values, *mean.shape())
 }
 
 /// f(x) = sgn(x)·√|x| of a standard normal draw.
@@ -280,15 +291,15 @@ impl Dense {
             Dense::Plain(_) => vec![weight_gradient, bias_gradient],
             Dense::Noisy(noisy) => {
                 // weight = mean + scale ∘ noise: ∂/∂mean = ∂/∂weight, ∂/∂scale = ∂/∂weight ∘ noise.
-                let times_noise = |gradient: &[f32], noise: Vec<f32>| -> Vec<f32> {
-                    gradient
-                        .iter()
-                        .zip(noise)
-                        .map(|(gradient, noise)| gradient * noise)
-                        .collect()
-                };
-                let weight_scale_gradient = times_noise(&weight_gradient, contiguous_values(&noisy.weight_noise));
-                let bias_scale_gradient = times_noise(&bias_gradient, contiguous_values(&noisy.bias_noise));
+                let mut weight_scale_gradient = weight_gradient.clone();
+                noisy.with_weight_noise(&mut weight_scale_gradient, &weight_gradient, |_, gradient, noise| {
+                    gradient * noise
+                });
+                let bias_scale_gradient: Vec<f32> = bias_gradient
+                    .iter()
+                    .zip(&noisy.output_noise)
+                    .map(|(gradient, noise)| gradient * noise)
+                    .collect();
                 vec![
                     weight_gradient,
                     weight_scale_gradient,
@@ -796,7 +807,7 @@ mod tests {
         };
         let (mean, scale) = (noisy.weight_mean.as_vec()[0], noisy.weight_scale.as_vec()[0]);
         let (bias_mean, bias_scale) = (noisy.bias_mean.as_vec()[0], noisy.bias_scale.as_vec()[0]);
-        let (weight_noise, bias_noise) = (noisy.weight_noise.as_vec()[0], noisy.bias_noise.as_vec()[0]);
+        let (weight_noise, bias_noise) = (noisy.input_noise[0] * noisy.output_noise[0], noisy.output_noise[0]);
         let (x, target) = (1.5f32, 2.0f32);
         // L = (y − t)², y = x(μ + σ e_w) + μ_b + σ_b e_b.
         let y = x * (mean + scale * weight_noise) + bias_mean + bias_scale * bias_noise;
