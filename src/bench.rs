@@ -525,10 +525,38 @@ pub fn rooflines(cases: &[UpdateCase], updates: &[Measurement], repetitions: usi
         .collect()
 }
 
+/// A short MinAtar Breakout run with MinAtar's DQN network (batch 32, an update every step after 1,000 steps of
+/// 6,000): the update-heavy counterpart of the CleanRL run for the scaling measurement.
+pub fn minatar_short() -> (EnvSpec, AgentConfig) {
+    let env = EnvSpec {
+        id: "MinAtar/Breakout-v0".to_string(),
+        steps: 6_000,
+        eval_every: 6_000,
+        eval_episodes: 1,
+        final_evals: 1,
+        agent: Default::default(),
+        random_score: None,
+        reference_score: None,
+    };
+    let agent = AgentConfig {
+        network: Network::MinAtarConv { filters: 16 },
+        hidden: vec![128],
+        learning_rate: 2.5e-4,
+        batch_size: 32,
+        buffer_size: 10_000,
+        learning_starts: 1_000,
+        train_every: 1,
+        target: Target::Hard(1_000),
+        ..AgentConfig::default()
+    };
+    (env, agent)
+}
+
 /// Whole-run env steps/s at CleanRL's CartPole settings on one thread, `repetitions` runs with seeds 0, 1, ….
 pub fn whole_run_cleanrl_cartpole(repetitions: usize) -> Measurement {
+    let (env, agent) = cleanrl_cartpole();
     let samples = (0..repetitions as u64)
-        .map(|seed| cleanrl_run_rate(seed, &single_thread()))
+        .map(|seed| run_rate(&env, &agent, seed, &single_thread()))
         .collect();
     Measurement::new(
         "whole run",
@@ -538,42 +566,53 @@ pub fn whole_run_cleanrl_cartpole(repetitions: usize) -> Measurement {
     )
 }
 
-/// Env steps/s of one whole CleanRL-settings run of `seed` on `pool`.
-fn cleanrl_run_rate(seed: u64, pool: &rayon::ThreadPool) -> f64 {
-    let (env, agent) = cleanrl_cartpole();
+/// Env steps/s of one whole run of `seed` on `pool`.
+fn run_rate(env: &EnvSpec, agent: &AgentConfig, seed: u64, pool: &rayon::ThreadPool) -> f64 {
     let started = Instant::now();
     let records = pool
-        .install(|| train_run(&env, &agent, seed, |_| {}))
+        .install(|| train_run(env, agent, seed, |_| {}))
         .expect("the benchmark run trains");
     records.steps as f64 / started.elapsed().as_secs_f64()
 }
 
-/// Two-job scaling: the env steps/s of two CleanRL-settings runs at once (each on its own thread, as `run --jobs 2`
-/// does), summed, over that of one run alone; alternated `repetitions` times.
-pub fn two_job_scaling(repetitions: usize) -> Measurement {
-    let samples = (0..repetitions as u64)
-        .map(|repetition| {
-            let alone = cleanrl_run_rate(repetition, &single_thread());
-            let together: f64 = std::thread::scope(|scope| {
-                let jobs: Vec<_> = (0..2)
-                    .map(|job| scope.spawn(move || cleanrl_run_rate(repetition + 100 * job, &single_thread())))
-                    .collect();
-                jobs.into_iter().map(|job| job.join().expect("a benchmark run")).sum()
-            });
-            together / alone
-        })
-        .collect();
-    let mut measurement = Measurement::new(
-        "scaling",
-        "two CleanRL CartPole runs at once vs one".to_string(),
-        "× one job's throughput",
-        samples,
-    );
-    measurement.note = format!(
-        "on {} cores",
-        std::thread::available_parallelism().map_or(1, usize::from)
-    );
-    measurement
+/// Two-job scaling: the env steps/s of two runs at once (each on its own thread with its own one-thread pool, as
+/// `run --jobs 2` does), summed, over that of one run alone; alternated `repetitions` times. For the CleanRL
+/// CartPole run and the short MinAtar one.
+pub fn two_job_scaling(repetitions: usize) -> Vec<Measurement> {
+    [
+        ("CleanRL CartPole", cleanrl_cartpole()),
+        ("short MinAtar Breakout", minatar_short()),
+    ]
+    .into_iter()
+    .map(|(name, (env, agent))| {
+        let samples = (0..repetitions as u64)
+            .map(|repetition| {
+                let alone = run_rate(&env, &agent, repetition, &single_thread());
+                let together: f64 = std::thread::scope(|scope| {
+                    let jobs: Vec<_> = (0..2)
+                        .map(|job| {
+                            let (env, agent) = (&env, &agent);
+                            scope.spawn(move || run_rate(env, agent, repetition + 100 * job, &single_thread()))
+                        })
+                        .collect();
+                    jobs.into_iter().map(|job| job.join().expect("a benchmark run")).sum()
+                });
+                together / alone
+            })
+            .collect();
+        let mut measurement = Measurement::new(
+            "scaling",
+            format!("two {name} runs at once vs one"),
+            "× one job's throughput",
+            samples,
+        );
+        measurement.note = format!(
+            "on {} cores",
+            std::thread::available_parallelism().map_or(1, usize::from)
+        );
+        measurement
+    })
+    .collect()
 }
 
 /// Bytes per transition of a `capacity`-transition replay buffer of the default agent on each env kind: CartPole's

@@ -409,7 +409,7 @@ fn bench_command(repetitions: usize, only: &[BenchGroup], out: &Path) -> ExitCod
         show(vec![bench::whole_run_cleanrl_cartpole(repetitions)]);
     }
     if wanted(BenchGroup::Scaling) {
-        show(vec![bench::two_job_scaling(repetitions)]);
+        show(bench::two_job_scaling(repetitions));
     }
     if wanted(BenchGroup::Memory) {
         show(bench::replay_memory(1_000_000));

@@ -254,7 +254,7 @@ impl Dqn {
         let weights = self.device.tensor_from_vec(batch.weights.clone(), (batch_size,));
         let loss = (per_sample * weights).mean();
         let loss_value = loss.array();
-        let mut gradients = self.online.parameter_gradients(&layers, &loss.backward());
+        let mut gradients = self.online.parameter_gradients(&layers, &mut loss.backward());
         // The pass's layers share their buffers with the network: drop them so the update writes in place.
         drop(layers);
         // trick: gradient clipping — scale the global gradient norm down to `max_grad_norm`.

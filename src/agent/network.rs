@@ -284,9 +284,16 @@ impl Dense {
     }
 
     /// Gradients of the stored parameters (same order as `parameters_mut`) from those of the effective layer.
-    fn parameter_gradients(&self, used: &Linear, gradients: &Gradients<f32, Cpu>) -> Vec<Vec<f32>> {
-        let weight_gradient = contiguous_values(&gradients.get(&used.weight));
-        let bias_gradient = contiguous_values(&gradients.get(&used.bias));
+    fn parameter_gradients(&self, used: &Linear, gradients: &mut Gradients<f32, Cpu>) -> Vec<Vec<f32>> {
+        // Borrowed, then copied once (`Gradients::get` would copy twice).
+        let weight_gradient = gradients
+            .get_or_alloc_mut(&used.weight)
+            .expect("the CPU allocates")
+            .to_vec();
+        let bias_gradient = gradients
+            .get_or_alloc_mut(&used.bias)
+            .expect("the CPU allocates")
+            .to_vec();
         match self {
             Dense::Plain(_) => vec![weight_gradient, bias_gradient],
             Dense::Noisy(noisy) => {
@@ -496,7 +503,7 @@ impl QNetwork {
     }
 
     /// Gradients of every stored parameter (the order of `parameters_mut`) after `backward` through `layers`.
-    pub fn parameter_gradients(&self, layers: &[Linear], gradients: &Gradients<f32, Cpu>) -> Vec<Vec<f32>> {
+    pub fn parameter_gradients(&self, layers: &[Linear], gradients: &mut Gradients<f32, Cpu>) -> Vec<Vec<f32>> {
         self.layers()
             .iter()
             .zip(layers)
@@ -671,8 +678,8 @@ mod tests {
         let input = device.tensor_from_vec(vec![input], (1, 1));
         let layers = network.pass_layers(Noise::Sampled);
         let output = network.forward_with(&layers, input.leaky_traced()).reshape_like(&(1,));
-        let gradients = mse_loss(output, device.tensor_from_vec(vec![target], (1,))).backward();
-        network.parameter_gradients(&layers, &gradients)
+        let mut gradients = mse_loss(output, device.tensor_from_vec(vec![target], (1,))).backward();
+        network.parameter_gradients(&layers, &mut gradients)
     }
 
     #[test]
@@ -705,7 +712,7 @@ mod tests {
         let input = device.tensor_from_vec(vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0], (3, 2));
         let layers = network.pass_layers(Noise::Off);
         let output = network.forward_with(&layers, input.leaky_traced());
-        let gradients = network.parameter_gradients(&layers, &output.sum::<(), _>().backward());
+        let gradients = network.parameter_gradients(&layers, &mut output.sum::<(), _>().backward());
         assert_eq!(gradients, vec![vec![9.0, 9.0, 12.0, 12.0], vec![3.0, 3.0]]);
     }
 
@@ -737,7 +744,7 @@ mod tests {
         let layers = network.pass_layers(Noise::Off);
         let q = network.forward_with(&layers, input.slice((0..1, ..)).leaky_traced());
         let picked = q.select(device.tensor_from_vec(vec![0usize], (1,)));
-        let gradients = network.parameter_gradients(&layers, &picked.sum::<(), _>().backward());
+        let gradients = network.parameter_gradients(&layers, &mut picked.sum::<(), _>().backward());
         assert_eq!(gradients[1], vec![1.0]);
         let advantage_bias: Vec<f32> = gradients[3].clone();
         for (got, want) in advantage_bias.iter().zip([2.0 / 3.0, -1.0 / 3.0, -1.0 / 3.0]) {
