@@ -333,20 +333,6 @@ impl ParameterMut<'_> {
         }
     }
 
-    /// Copies its values into `buffer` (resized to fit), reusing the buffer's allocation.
-    pub fn read_into(&self, buffer: &mut Vec<f32>) {
-        match self {
-            ParameterMut::Matrix(tensor) => {
-                buffer.resize(tensor.shape().num_elements(), 0.0);
-                tensor.copy_into(buffer);
-            }
-            ParameterMut::Vector(tensor) => {
-                buffer.resize(tensor.shape().0, 0.0);
-                tensor.copy_into(buffer);
-            }
-        }
-    }
-
     /// Overwrites its values (same length).
     pub fn set_values(&mut self, values: &[f32]) {
         match self {
@@ -564,6 +550,11 @@ pub fn clip_gradient_norm(gradients: &mut [Vec<f32>], max_norm: f64) -> f64 {
 }
 
 /// Adam (Kingma & Ba 2015) with PyTorch's bias correction and ε outside the square root.
+///
+/// The optimiser keeps the master copy of the values of the parameters it updates, and writes them into the
+/// network after each step: dfdx gives no mutable view of a tensor's buffer, so reading the values back each step
+/// would be one more copy of every parameter (a MinAtar update is bound by such memory traffic when two runs share
+/// the machine). Nothing but this optimiser may change the network's parameters.
 #[derive(Debug, Clone)]
 pub struct Adam {
     learning_rate: f32,
@@ -571,15 +562,14 @@ pub struct Adam {
     beta2: f32,
     epsilon: f32,
     step: i32,
-    /// First and second moment estimates, one pair of buffers per parameter tensor (the network's order).
-    moments: Vec<Moments>,
-    /// A parameter's values while they are updated, reused across parameters and updates.
-    scratch: Vec<f32>,
+    /// Per parameter tensor (the network's order): its values and first and second moment estimates.
+    parameters: Vec<AdamState>,
 }
 
-/// Two buffers the size of one parameter tensor.
+/// Three buffers the size of one parameter tensor.
 #[derive(Debug, Clone, Default)]
-struct Moments {
+struct AdamState {
+    values: Vec<f32>,
     first: Vec<f32>,
     second: Vec<f32>,
 }
@@ -587,14 +577,15 @@ struct Moments {
 impl Adam {
     /// An optimiser for `network` with β = (0.9, 0.999).
     pub fn new(network: &mut QNetwork, learning_rate: f64, epsilon: f64) -> Self {
-        let moments = network
+        let parameters = network
             .parameters_mut()
             .iter()
             .map(|parameter| {
-                let size = parameter.values().len();
-                Moments {
-                    first: vec![0.0; size],
-                    second: vec![0.0; size],
+                let values = parameter.values();
+                AdamState {
+                    first: vec![0.0; values.len()],
+                    second: vec![0.0; values.len()],
+                    values,
                 }
             })
             .collect();
@@ -604,8 +595,7 @@ impl Adam {
             beta2: 0.999,
             epsilon: epsilon as f32,
             step: 0,
-            moments,
-            scratch: Vec::new(),
+            parameters,
         }
     }
 
@@ -615,27 +605,25 @@ impl Adam {
         let (beta1, beta2, epsilon) = (self.beta1, self.beta2, self.epsilon);
         let step_size = self.learning_rate / (1.0 - beta1.powi(self.step));
         let bias_correction2 = 1.0 - beta2.powi(self.step);
-        let mut values = std::mem::take(&mut self.scratch);
-        for ((parameter, gradient), moments) in network
+        for ((parameter, gradient), state) in network
             .parameters_mut()
             .iter_mut()
             .zip(gradients)
-            .zip(&mut self.moments)
+            .zip(&mut self.parameters)
         {
-            parameter.read_into(&mut values);
             // Zipped iterators, not indexing: no bounds checks, so the loop vectorises (it is a fifth of an update).
-            let elements = values
+            let elements = state
+                .values
                 .iter_mut()
                 .zip(gradient)
-                .zip(moments.first.iter_mut().zip(moments.second.iter_mut()));
+                .zip(state.first.iter_mut().zip(state.second.iter_mut()));
             for ((value, grad), (first, second)) in elements {
                 *first = beta1 * *first + (1.0 - beta1) * grad;
                 *second = beta2 * *second + (1.0 - beta2) * grad * grad;
                 *value -= step_size * *first / ((*second / bias_correction2).sqrt() + epsilon);
             }
-            parameter.set_values(&values);
+            parameter.set_values(&state.values);
         }
-        self.scratch = values;
     }
 }
 
