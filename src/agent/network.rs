@@ -605,26 +605,71 @@ impl Adam {
         let (beta1, beta2, epsilon) = (self.beta1, self.beta2, self.epsilon);
         let step_size = self.learning_rate / (1.0 - beta1.powi(self.step));
         let bias_correction2 = 1.0 - beta2.powi(self.step);
+        let constants = AdamConstants {
+            beta1,
+            beta2,
+            epsilon,
+            step_size,
+            bias_correction2,
+        };
         for ((parameter, gradient), state) in network
             .parameters_mut()
             .iter_mut()
             .zip(gradients)
             .zip(&mut self.parameters)
         {
-            // Zipped iterators, not indexing: no bounds checks, so the loop vectorises (it is a fifth of an update).
-            let elements = state
-                .values
-                .iter_mut()
-                .zip(gradient)
-                .zip(state.first.iter_mut().zip(state.second.iter_mut()));
-            for ((value, grad), (first, second)) in elements {
-                *first = beta1 * *first + (1.0 - beta1) * grad;
-                *second = beta2 * *second + (1.0 - beta2) * grad * grad;
-                *value -= step_size * *first / ((*second / bias_correction2).sqrt() + epsilon);
+            #[cfg(target_arch = "x86_64")]
+            if std::arch::is_x86_feature_detected!("avx") {
+                // SAFETY: the CPU has AVX (checked just above).
+                unsafe { adam_step_avx(state, gradient, constants) };
+                parameter.set_values(&state.values);
+                continue;
             }
+            adam_step(state, gradient, constants);
             parameter.set_values(&state.values);
         }
     }
+}
+
+/// The scalars of one Adam step.
+#[derive(Debug, Clone, Copy)]
+struct AdamConstants {
+    beta1: f32,
+    beta2: f32,
+    epsilon: f32,
+    step_size: f32,
+    bias_correction2: f32,
+}
+
+/// Adam's element-wise update of one parameter tensor. Zipped iterators, not indexing: no bounds checks, so the loop
+/// vectorises (its divisions and square root make it a fifth of a MinAtar update).
+#[inline(always)]
+fn adam_step(state: &mut AdamState, gradient: &[f32], constants: AdamConstants) {
+    let AdamConstants {
+        beta1,
+        beta2,
+        epsilon,
+        step_size,
+        bias_correction2,
+    } = constants;
+    let elements = state
+        .values
+        .iter_mut()
+        .zip(gradient)
+        .zip(state.first.iter_mut().zip(state.second.iter_mut()));
+    for ((value, grad), (first, second)) in elements {
+        *first = beta1 * *first + (1.0 - beta1) * grad;
+        *second = beta2 * *second + (1.0 - beta2) * grad * grad;
+        *value -= step_size * *first / ((*second / bias_correction2).sqrt() + epsilon);
+    }
+}
+
+/// `adam_step` compiled for AVX: eight lanes instead of SSE's four for the divisions and square roots. The same
+/// IEEE operations on each element (Rust never fuses a multiply and an add on its own), so the same bits.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx")]
+unsafe fn adam_step_avx(state: &mut AdamState, gradient: &[f32], constants: AdamConstants) {
+    adam_step(state, gradient, constants)
 }
 
 #[cfg(test)]
