@@ -109,8 +109,14 @@ impl Linear {
         }
     }
 
+    /// `input · weight + bias`.
     fn forward<T: Tape<f32, Cpu>>(&self, input: Matrix<T>) -> Matrix<T> {
-        add_bias(input.matmul(self.weight.clone()), &self.bias)
+        bias_and_activation(input.matmul(self.weight.clone()), &self.bias, Activation::Identity)
+    }
+
+    /// `max(input · weight + bias, 0)`.
+    fn forward_relu<T: Tape<f32, Cpu>>(&self, input: Matrix<T>) -> Matrix<T> {
+        bias_and_activation(input.matmul(self.weight.clone()), &self.bias, Activation::Relu)
     }
 }
 
@@ -123,10 +129,21 @@ pub fn contiguous_values<S: Shape, T>(tensor: &Tensor<S, f32, Cpu, T>) -> Vec<f3
     values
 }
 
-/// `product + bias` on every row, as a dfdx op with its own backward pass: ∂/∂product = ∂/∂out, ∂/∂bias = the column
-/// sums of ∂/∂out. (dfdx's broadcast add computes the same but walks an N-dimensional index per element: a quarter
-/// of an update's time on the small MLPs, against a few percent for these plain row loops.)
-fn add_bias<T: Tape<f32, Cpu>>(product: Matrix<T>, bias: &Vector) -> Matrix<T> {
+/// What follows a layer's bias.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Activation {
+    /// Nothing (the head).
+    Identity,
+    /// max(x, 0) (hidden layers).
+    Relu,
+}
+
+/// `activation(product + bias)` on every row, as one dfdx op with its own backward pass: ∂/∂pre = ∂/∂out where the
+/// ReLU passed (everywhere without it), ∂/∂product = ∂/∂pre, ∂/∂bias = the column sums of ∂/∂pre. (dfdx's broadcast
+/// add and its ReLU compute the same but walk an N-dimensional index per element: a third of an update's time on
+/// the small MLPs, against a few percent for these plain row loops. Skipping the ReLU's `0 · ∂/∂out` changes no
+/// bit: the gradients it would add to start from +0.)
+fn bias_and_activation<T: Tape<f32, Cpu>>(product: Matrix<T>, bias: &Vector, activation: Activation) -> Matrix<T> {
     let (product, mut tape) = product.split_tape();
     let (rows, columns) = *product.shape();
     let bias_values = contiguous_values(bias);
@@ -136,17 +153,30 @@ fn add_bias<T: Tape<f32, Cpu>>(product: Matrix<T>, bias: &Vector) -> Matrix<T> {
             *value += bias;
         }
     }
+    // Where the ReLU passed the gradient (its input was positive); empty without one.
+    let mut passed = Vec::new();
+    if activation == Activation::Relu {
+        passed = values.iter().map(|value| *value > 0.0).collect();
+        for value in &mut values {
+            *value = value.max(0.0);
+        }
+    }
     let out = product.device().tensor_from_vec(values, (rows, columns));
     let (product, bias, result) = (product.ghost(), bias.ghost(), out.ghost());
     tape.add_backward_op(move |gradients| {
-        let out_gradient: Vec<f32> = gradients.get_or_alloc_mut(&result)?.to_vec();
-        for (gradient, out) in gradients.get_or_alloc_mut(&product)?.iter_mut().zip(&out_gradient) {
-            *gradient += out;
+        let mut pre_gradient: Vec<f32> = gradients.get_or_alloc_mut(&result)?.to_vec();
+        for (gradient, passed) in pre_gradient.iter_mut().zip(&passed) {
+            if !passed {
+                *gradient = 0.0;
+            }
+        }
+        for (gradient, pre) in gradients.get_or_alloc_mut(&product)?.iter_mut().zip(&pre_gradient) {
+            *gradient += pre;
         }
         let bias_gradient = gradients.get_or_alloc_mut(&bias)?;
-        for row in out_gradient.chunks_exact(columns) {
-            for (gradient, out) in bias_gradient.iter_mut().zip(row) {
-                *gradient += out;
+        for row in pre_gradient.chunks_exact(columns) {
+            for (gradient, pre) in bias_gradient.iter_mut().zip(row) {
+                *gradient += pre;
             }
         }
         Ok(())
@@ -461,12 +491,12 @@ impl QNetwork {
             let patches = convolution.unfold(&contiguous_values(&features), batch);
             let rows = (batch * convolution.positions(), convolution.patch_size());
             let patches = features.device().tensor_from_vec(patches, rows).put_tape(T::default());
-            let filters = hidden[0].forward(patches).relu();
+            let filters = hidden[0].forward_relu(patches);
             features = filters.reshape_like(&(batch, convolution.positions() * convolution.filters));
             hidden = &hidden[1..];
         }
         for layer in hidden {
-            features = layer.forward(features).relu();
+            features = layer.forward_relu(features);
         }
         match head {
             [output] => output.forward(features),
