@@ -147,7 +147,8 @@ pub fn env_throughputs(steps: usize, repetitions: usize) -> Vec<Measurement> {
                     let mut player = RandomPlayer::new(env.as_mut(), seed);
                     let started = Instant::now();
                     for _ in 0..steps {
-                        player.step(env.as_mut());
+                        let (_, outcome) = player.step(env.as_mut());
+                        player.advance(env.as_mut(), outcome);
                     }
                     steps as f64 / started.elapsed().as_secs_f64()
                 })
@@ -652,6 +653,14 @@ mod tests {
         let products = update_matmuls(&[(3, 4, 2)]);
         assert_eq!(products, vec![(3, 4, 2), (3, 2, 4), (4, 3, 2), (3, 4, 2)]);
         assert_eq!(flops(&products), 4.0 * 48.0);
+    }
+
+    #[test]
+    fn random_play_goes_on_across_episode_ends_in_every_env() {
+        // 500 steps cross several episode ends of every env (a Connect Four game lasts at most 21 moves).
+        for measurement in env_throughputs(500, 1) {
+            assert!(measurement.median() > 0.0, "{}", measurement.name);
+        }
     }
 
     #[test]
