@@ -193,8 +193,9 @@ fn planned(spec_path: &Path, shard: Option<Shard>) -> Result<(Spec, Vec<PlannedR
 
 /// One line per run: its id and its estimated cost, then the total.
 fn print_plan(runs: &[PlannedRun]) {
+    let width = runs.iter().map(|run| run.id().chars().count()).max().unwrap_or(0);
     for run in runs {
-        println!("{:<40} {:>10} env steps", run.id(), run.cost_steps());
+        println!("{:<width$} {:>10} env steps", run.id(), run.cost_steps());
     }
     let total: usize = runs.iter().map(PlannedRun::cost_steps).sum();
     println!("{} runs, {total} env steps in all", runs.len());
