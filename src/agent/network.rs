@@ -652,9 +652,10 @@ impl Adam {
             if std::arch::is_x86_feature_detected!("avx") {
                 // SAFETY: the CPU has AVX (checked just above).
                 unsafe { adam_step_avx(state, gradient, constants) };
-                parameter.set_values(&state.values);
-                continue;
+            } else {
+                adam_step(state, gradient, constants);
             }
+            #[cfg(not(target_arch = "x86_64"))]
             adam_step(state, gradient, constants);
             parameter.set_values(&state.values);
         }
@@ -1018,6 +1019,43 @@ mod tests {
             let second_hat = self.second / (1.0 - 0.999_f64.powi(step));
             self.value -= learning_rate * first_hat / (second_hat.sqrt() + epsilon);
         }
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn adams_avx_step_gives_the_same_bits_as_the_plain_one() {
+        if !std::arch::is_x86_feature_detected!("avx") {
+            return;
+        }
+        let mut rng = Pcg64::seed_from_u64(11);
+        // 1,003 elements: full eight-lane blocks and a remainder.
+        let draw = |rng: &mut Pcg64| uniform(rng, 2.0, 1003);
+        let state = AdamState {
+            values: draw(&mut rng),
+            first: draw(&mut rng),
+            second: draw(&mut rng).iter().map(|value| value.abs()).collect(),
+        };
+        let gradient = draw(&mut rng);
+        let constants = AdamConstants {
+            beta1: 0.9,
+            beta2: 0.999,
+            epsilon: 1e-8,
+            step_size: 0.003,
+            bias_correction2: 0.02,
+        };
+        let original = state.values.clone();
+        let (mut plain, mut avx) = (state.clone(), state);
+        adam_step(&mut plain, &gradient, constants);
+        // SAFETY: the CPU has AVX (checked above).
+        unsafe { adam_step_avx(&mut avx, &gradient, constants) };
+        for (plain, avx) in [
+            (&plain.values, &avx.values),
+            (&plain.first, &avx.first),
+            (&plain.second, &avx.second),
+        ] {
+            assert!(plain.iter().zip(avx).all(|(a, b)| a.to_bits() == b.to_bits()));
+        }
+        assert_ne!(plain.values, original, "the step moved the values");
     }
 
     #[test]
