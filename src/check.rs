@@ -121,12 +121,28 @@ pub struct CheckReport {
     /// Env × variant pairs in only one of the two folders (not compared).
     pub only_new: Vec<String>,
     pub only_baseline: Vec<String>,
+    /// Runs of the new set's plan that failed or were never stored: each one is a regression (a change that makes
+    /// training diverge must not pass because its diverged runs drop out of the statistics).
+    pub unfinished_new: Vec<UnfinishedRun>,
+    /// Env × variant pairs compared although their agents differ, with the fields that differ (`field: baseline →
+    /// new`): the check compares what was run, and says so.
+    pub config_differences: Vec<String>,
+}
+
+/// A planned run of the new set with no result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UnfinishedRun {
+    pub id: String,
+    /// `failed: <reason>` or `missing: never stored`.
+    pub problem: String,
 }
 
 impl CheckReport {
-    /// Whether the check fails: a score regressed, or (when strict) a throughput did.
+    /// Whether the check fails: a run of the new set failed or is missing, a score regressed, or (when strict) a
+    /// throughput did.
     pub fn failed(&self) -> bool {
-        self.scores.iter().any(|check| check.verdict == Verdict::Regressed)
+        !self.unfinished_new.is_empty()
+            || self.scores.iter().any(|check| check.verdict == Verdict::Regressed)
             || (self.settings.strict_speed && self.speeds.iter().any(|check| check.verdict == Verdict::Regressed))
     }
 }
@@ -248,7 +264,22 @@ pub fn check(
             });
         }
     }
-    if scores.is_empty() {
+    let mut unfinished_new: Vec<UnfinishedRun> = new
+        .runs
+        .iter()
+        .filter_map(|run| match &run.manifest.status {
+            RunStatus::Failed { reason } => Some(UnfinishedRun {
+                id: run.manifest.id.clone(),
+                problem: format!("failed: {reason}"),
+            }),
+            RunStatus::Complete => None,
+        })
+        .collect();
+    unfinished_new.extend(new.missing.iter().map(|id| UnfinishedRun {
+        id: id.clone(),
+        problem: "missing: never stored".to_string(),
+    }));
+    if scores.is_empty() && unfinished_new.is_empty() {
         return Err(CheckError::NoOverlap);
     }
     let describe =
@@ -261,7 +292,47 @@ pub fn check(
         speeds,
         only_new: describe(new_pairs.difference(&baseline_pairs).collect()),
         only_baseline: describe(baseline_pairs.difference(&new_pairs).collect()),
+        unfinished_new,
+        config_differences: config_differences(new, baseline),
     })
+}
+
+/// For each env × variant of both sets whose resolved agents differ: `env/variant: field baseline → new, ...`.
+fn config_differences(new: &StoredResults, baseline: &StoredResults) -> Vec<String> {
+    let mut differences = Vec::new();
+    for env in &new.spec.envs {
+        let Some(baseline_env) = baseline.spec.envs.iter().find(|other| other.id == env.id) else {
+            continue;
+        };
+        for variant in new.spec.variant_list() {
+            let Some(baseline_variant) = baseline
+                .spec
+                .variant_list()
+                .into_iter()
+                .find(|other| other.name == variant.name)
+            else {
+                continue;
+            };
+            let as_fields = |config: crate::agent::config::AgentConfig| match serde_json::to_value(config) {
+                Ok(serde_json::Value::Object(fields)) => fields,
+                _ => serde_json::Map::new(),
+            };
+            let new_fields = as_fields(new.spec.resolve_agent(env, &variant));
+            let baseline_fields = as_fields(baseline.spec.resolve_agent(baseline_env, &baseline_variant));
+            let changed: Vec<String> = new_fields
+                .iter()
+                .filter(|(name, value)| baseline_fields.get(*name) != Some(*value))
+                .map(|(name, value)| {
+                    let before = baseline_fields.get(name).map_or("-".to_string(), ToString::to_string);
+                    format!("{name} {before} → {value}")
+                })
+                .collect();
+            if !changed.is_empty() {
+                differences.push(format!("{}/{}: {}", env.id, variant.name, changed.join(", ")));
+            }
+        }
+    }
+    differences
 }
 
 /// The median of a one-task score matrix `[run][0]`.
@@ -316,6 +387,7 @@ impl CheckReport {
                 check.verdict.as_str()
             ));
         }
+        lines.extend(self.notes());
         lines.push(String::new());
         let advisory = if self.settings.strict_speed {
             "strict"
@@ -339,6 +411,30 @@ impl CheckReport {
         lines.join("\n")
     }
 
+    /// The lines under the score table: the new set's failed or missing runs (each a regression) and the agents
+    /// that differ between the two sets.
+    fn notes(&self) -> Vec<String> {
+        let mut lines = Vec::new();
+        if !self.unfinished_new.is_empty() {
+            lines.push(String::new());
+            lines.push(format!(
+                "{} run(s) of the new set did not finish (a regression):",
+                self.unfinished_new.len()
+            ));
+            lines.extend(
+                self.unfinished_new
+                    .iter()
+                    .map(|run| format!("- {}: {}", run.id, run.problem)),
+            );
+        }
+        if !self.config_differences.is_empty() {
+            lines.push(String::new());
+            lines.push("note: the two sets ran different agents (baseline → new):".to_string());
+            lines.extend(self.config_differences.iter().map(|line| format!("- {line}")));
+        }
+        lines
+    }
+
     /// A Markdown summary for a CI comment.
     pub fn markdown(&self) -> String {
         let regressed = self
@@ -347,8 +443,13 @@ impl CheckReport {
             .filter(|check| check.verdict == Verdict::Regressed)
             .count();
         let headline = if self.failed() {
+            let unfinished = if self.unfinished_new.is_empty() {
+                String::new()
+            } else {
+                format!(", {} run(s) failed or missing", self.unfinished_new.len())
+            };
             format!(
-                "**knowhow check: {regressed} regressed** (new `{}` against baseline `{}`)",
+                "**knowhow check: {regressed} regressed{unfinished}** (new `{}` against baseline `{}`)",
                 self.new, self.baseline
             )
         } else {
@@ -384,6 +485,7 @@ impl CheckReport {
                 check.verdict.as_str()
             ));
         }
+        lines.extend(self.notes());
         lines.push(String::new());
         lines.push(format!(
             "Throughput ({}, band ±{:.0}%):",

@@ -4,16 +4,18 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 
-use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 use crate::analysis::AnalysisSettings;
 use crate::check::{check, CheckReport, CheckSettings};
+use crate::memory::{available_bytes, estimate_run, format_bytes};
 use crate::plan::{plan, shard_runs, PlannedRun, Shard};
 use crate::report::{write_report, ReportError};
 use crate::runner::{default_out_dir, execute, RunnerOptions};
-use crate::spec::{load_spec, Spec};
+use crate::spec::{load_spec, LoadedSpec};
 use crate::store::{baseline_dir, write_atomic, write_json, ResultsDir, RunStatus, StoreError};
 
 /// knowhow: measures which deep Q-learning tricks really matter.
@@ -140,15 +142,23 @@ pub fn main_with(cli: Cli) -> ExitCode {
             dry_run,
             save_baseline,
         } => {
-            let spec_and_runs = match planned(&spec, shard) {
+            let (loaded, runs) = match planned(&spec, shard) {
                 Ok(planned) => planned,
                 Err(code) => return code,
             };
             if dry_run {
-                print_plan(&spec_and_runs.1);
+                print_plan(&runs);
                 return ExitCode::SUCCESS;
             }
-            run_command(&spec, spec_and_runs, out, jobs, fresh, shard, save_baseline)
+            let request = RunRequest {
+                spec_path: spec,
+                out,
+                jobs,
+                fresh,
+                shard,
+                save_baseline,
+            };
+            run_command(&request, &loaded, &runs)
         }
         Command::Plan { spec, shard } => match planned(&spec, shard) {
             Ok((_, runs)) => {
@@ -159,14 +169,14 @@ pub fn main_with(cli: Cli) -> ExitCode {
         },
         Command::Report { dir, baseline } => report_command(&dir, baseline.as_deref()),
         Command::Validate { spec } => match planned(&spec, None) {
-            Ok((parsed, runs)) => {
+            Ok((LoadedSpec { spec: parsed, .. }, runs)) => {
                 let variants = parsed.variant_list().len();
                 println!(
                     "{}: valid; {} runs ({} envs × {variants} variants × {} seeds)",
                     spec.display(),
                     runs.len(),
                     parsed.envs.len(),
-                    parsed.seeds.to_vec().len()
+                    runs.len() / (parsed.envs.len() * variants)
                 );
                 ExitCode::SUCCESS
             }
@@ -178,12 +188,12 @@ pub fn main_with(cli: Cli) -> ExitCode {
 
 /// The spec at `spec_path` and its runs (only `shard`'s part when given); a bad spec is reported on stderr and
 /// becomes exit code 2.
-fn planned(spec_path: &Path, shard: Option<Shard>) -> Result<(Spec, Vec<PlannedRun>), ExitCode> {
+fn planned(spec_path: &Path, shard: Option<Shard>) -> Result<(LoadedSpec, Vec<PlannedRun>), ExitCode> {
     let spec = load_spec(spec_path).map_err(|error| {
         eprintln!("error: {error}");
         ExitCode::from(EXIT_BAD_INPUT)
     })?;
-    let runs = plan(&spec);
+    let runs = plan(&spec.spec);
     let runs = match shard {
         Some(shard) => shard_runs(&runs, shard),
         None => runs,
@@ -201,68 +211,191 @@ fn print_plan(runs: &[PlannedRun]) {
     println!("{} runs, {total} env steps in all", runs.len());
 }
 
-fn run_command(
-    spec_path: &Path,
-    (spec, runs): (Spec, Vec<PlannedRun>),
+/// What `run` was asked to do, beside the spec.
+struct RunRequest {
+    spec_path: PathBuf,
     out: Option<PathBuf>,
     jobs: Option<usize>,
     fresh: bool,
     shard: Option<Shard>,
     save_baseline: Option<String>,
-) -> ExitCode {
-    let result = (|| -> anyhow::Result<ExitCode> {
-        let source =
-            std::fs::read_to_string(spec_path).with_context(|| format!("{}: cannot read", spec_path.display()))?;
-        let results = ResultsDir::new(out.unwrap_or_else(|| default_out_dir(&spec.name)));
-        results.write_spec(&source)?;
-        let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |count| count.get()));
-        let outcome = execute(&runs, &results, &RunnerOptions { jobs, fresh, shard })?;
-        for manifest in &outcome.manifests {
-            match &manifest.status {
-                RunStatus::Complete => println!(
-                    "{:<32} final {:>8.1}  auc {:>8.1}  {:>6.1}s  {:>7.0} steps/s",
-                    manifest.id,
-                    manifest.final_score.unwrap_or(f64::NAN),
-                    manifest.auc.unwrap_or(f64::NAN),
-                    manifest.wall_secs,
-                    manifest.steps_per_sec
-                ),
-                RunStatus::Failed { reason } => println!("{:<32} FAILED: {reason}", manifest.id),
-            }
+}
+
+fn run_command(request: &RunRequest, loaded: &LoadedSpec, runs: &[PlannedRun]) -> ExitCode {
+    let bad_input = |message: String| {
+        eprintln!("error: {message}");
+        ExitCode::from(EXIT_BAD_INPUT)
+    };
+    // Everything that can be refused is refused before any training: the baseline name, the folder (another run
+    // using it, another experiment in it, a path that cannot be a folder).
+    let baseline_target = match request.save_baseline.as_deref().map(baseline_dir).transpose() {
+        Ok(target) => target,
+        Err(error) => return bad_input(error.to_string()),
+    };
+    if let Some(target) = &baseline_target {
+        if target.exists() && !target.join("spec.ron").is_file() {
+            return bad_input(StoreError::NotABaseline { path: target.clone() }.to_string());
         }
-        if let Some(name) = &save_baseline {
-            let target = baseline_dir(name);
-            results.save_copy(&target)?;
-            println!("baseline {name:?} saved in {}", target.display());
+    }
+    let results = ResultsDir::new(
+        request
+            .out
+            .clone()
+            .unwrap_or_else(|| default_out_dir(&loaded.spec.name)),
+    );
+    let _lock = match results.lock() {
+        Ok(lock) => lock,
+        Err(error) => return bad_input(error.to_string()),
+    };
+    if !request.fresh {
+        if let Err(error) = results.admits(&loaded.spec, &loaded.source) {
+            return bad_input(error.to_string());
         }
-        let failed = outcome.failed();
-        println!(
-            "{} runs: {} trained, {} reused from an earlier batch, {} failed; results in {}",
-            outcome.manifests.len(),
-            outcome.manifests.len() - outcome.skipped,
-            outcome.skipped,
-            failed,
-            results.root().display()
-        );
-        // The report, from everything now in the folder (a shard's part alone would be a partial report).
-        if shard.is_none() {
-            match write_report(&results, &AnalysisSettings::default(), None) {
-                Ok((_, page)) => println!("report: {}", page.display()),
-                Err(error) => eprintln!("warning: the runs are stored but the report failed: {error}"),
-            }
-        } else {
-            println!("shard done; after merging the shards' folders, `knowhow report DIR` writes the report");
+    }
+    match results.remove_temporaries() {
+        Ok(0) => {}
+        Ok(removed) => println!("removed {removed} temporary file(s) an interrupted run left behind"),
+        Err(error) => return bad_input(error.to_string()),
+    }
+    // From here on an interrupt says what is stored and how to resume.
+    let interrupt = interrupt_notice(&request.spec_path, results.root(), runs.len());
+    if let Err(error) = results.write_spec(&loaded.source) {
+        return bad_input(error.to_string());
+    }
+    let jobs = jobs_that_fit(
+        &loaded.spec,
+        request
+            .jobs
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |count| count.get())),
+    );
+
+    let outcome = match execute(
+        runs,
+        &results,
+        &RunnerOptions {
+            jobs,
+            fresh: request.fresh,
+            shard: request.shard,
+            finished: Some(interrupt),
+        },
+    ) {
+        Ok(outcome) => outcome,
+        Err(stopped) => {
+            eprintln!("error: {stopped}");
+            return ExitCode::from(EXIT_FAILED);
         }
-        Ok(if failed > 0 {
-            ExitCode::from(EXIT_FAILED)
-        } else {
-            ExitCode::SUCCESS
-        })
-    })();
-    result.unwrap_or_else(|error| {
-        eprintln!("error: {error:#}");
+    };
+    for manifest in &outcome.manifests {
+        match &manifest.status {
+            RunStatus::Complete => println!(
+                "{:<32} final {:>8.1}  auc {:>8.1}  {:>6.1}s  {:>7.0} steps/s",
+                manifest.id,
+                manifest.final_score.unwrap_or(f64::NAN),
+                manifest.auc.unwrap_or(f64::NAN),
+                manifest.wall_secs,
+                manifest.steps_per_sec
+            ),
+            RunStatus::Failed { reason } => println!("{:<32} FAILED: {reason}", manifest.id),
+        }
+    }
+    let mut code = if outcome.failed() > 0 {
         ExitCode::from(EXIT_FAILED)
-    })
+    } else {
+        ExitCode::SUCCESS
+    };
+    if let (Some(name), Some(target)) = (&request.save_baseline, &baseline_target) {
+        match results.save_copy(target) {
+            Ok(()) => println!("baseline {name:?} saved in {}", target.display()),
+            Err(error) => {
+                eprintln!("error: the baseline {name:?} was not saved: {error}");
+                code = ExitCode::from(EXIT_FAILED);
+            }
+        }
+    }
+    println!(
+        "{} runs: {} trained, {} reused from an earlier batch, {} failed; results in {}",
+        outcome.manifests.len(),
+        outcome.manifests.len() - outcome.skipped,
+        outcome.skipped,
+        outcome.failed(),
+        results.root().display()
+    );
+    // The report, from everything now in the folder (a shard's part alone would be a partial report).
+    if request.shard.is_some() {
+        println!("shard done; after merging the shards' folders, `knowhow report DIR` writes the report");
+        return code;
+    }
+    match write_report(&results, &AnalysisSettings::default(), None) {
+        Ok((_, page)) => println!("report: {}", page.display()),
+        Err(error) => {
+            eprintln!("error: the runs are stored but the report could not be written: {error}");
+            set_aside_stale_report(results.root());
+            code = ExitCode::from(EXIT_FAILED);
+        }
+    }
+    code
+}
+
+/// `jobs`, or fewer when that many of the spec's largest runs would not fit in the available memory together.
+fn jobs_that_fit(spec: &crate::spec::Spec, jobs: usize) -> usize {
+    let largest = spec
+        .envs
+        .iter()
+        .flat_map(|env| {
+            spec.variant_list()
+                .into_iter()
+                .filter_map(move |variant| estimate_run(env, &spec.resolve_agent(env, &variant)))
+        })
+        .map(|estimate| estimate.total())
+        .fold(0.0, f64::max);
+    let Some(available) = available_bytes() else {
+        return jobs;
+    };
+    let fit = ((available / largest.max(1.0)).floor() as usize).max(1);
+    if fit < jobs {
+        println!(
+            "training {fit} run(s) at once instead of {jobs}: a run needs up to {} and {} is available",
+            format_bytes(largest),
+            format_bytes(available)
+        );
+        fit
+    } else {
+        jobs
+    }
+}
+
+/// Installs the Ctrl-C / SIGTERM handler of a batch: it says how many runs are complete and how to resume, then
+/// ends the process (the runs in progress are lost; their temporary files are removed by the next `run`). Returns
+/// the counter of finished runs the runner keeps up to date.
+fn interrupt_notice(spec_path: &Path, out: &Path, total: usize) -> Arc<AtomicUsize> {
+    let finished = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&finished);
+    let resume = format!("knowhow run {} --out {}", spec_path.display(), out.display());
+    let out = out.display().to_string();
+    // Only one handler per process: a second batch in the same process keeps the first (tests call main_with).
+    let _ = ctrlc::set_handler(move || {
+        eprintln!(
+            "\ninterrupted: {} of {total} runs are stored in {out} (runs in progress are lost); `{resume}` resumes \
+             and reuses them",
+            counter.load(Ordering::SeqCst)
+        );
+        std::process::exit(130);
+    });
+    finished
+}
+
+/// A report that could not be rewritten must not pass for this batch's: `index.html` becomes `index.html.stale`.
+fn set_aside_stale_report(root: &Path) {
+    let page = root.join("index.html");
+    if page.is_file() {
+        let stale = root.join("index.html.stale");
+        if std::fs::rename(&page, &stale).is_ok() {
+            eprintln!(
+                "the previous report is now {} (it does not show this batch)",
+                stale.display()
+            );
+        }
+    }
 }
 
 /// Loads `new` and `baseline` (a folder, or a saved baseline's name) and checks one against the other; the error
@@ -271,7 +404,7 @@ fn compared(new: &Path, baseline: &str, settings: &CheckSettings) -> Result<Chec
     let baseline_path = if Path::new(baseline).is_dir() {
         PathBuf::from(baseline)
     } else {
-        baseline_dir(baseline)
+        baseline_dir(baseline).map_err(|error| error.to_string())?
     };
     let load = |path: &Path, role: &str| {
         ResultsDir::new(path)
@@ -291,9 +424,13 @@ fn compared(new: &Path, baseline: &str, settings: &CheckSettings) -> Result<Chec
 /// Compares `new` with `baseline` (a folder, or a saved baseline's name), prints the table, writes `check.json` and
 /// `check.md` into `new`, and returns 0 (no regression), 1 (a regression) or 2 (the two cannot be compared).
 fn check_command(new: &Path, baseline: &str, settings: &CheckSettings) -> ExitCode {
-    if !(settings.noise >= 0.0 && settings.speed_noise >= 0.0 && settings.confidence > 0.0 && settings.confidence < 1.0)
-    {
-        eprintln!("error: --noise and --speed-noise must be >= 0 and --confidence in (0, 1)");
+    let band = |value: f64| value.is_finite() && value >= 0.0;
+    if !(band(settings.noise) && band(settings.speed_noise) && settings.confidence > 0.0 && settings.confidence < 1.0) {
+        eprintln!(
+            "error: --noise {} --speed-noise {} --confidence {}: expected finite bands >= 0 (inf or NaN would turn the \
+             gate off) and a confidence in (0, 1)",
+            settings.noise, settings.speed_noise, settings.confidence
+        );
         return ExitCode::from(EXIT_BAD_INPUT);
     }
     let report = match compared(new, baseline, settings) {
@@ -343,7 +480,11 @@ fn report_command(dir: &Path, baseline: Option<&str>) -> ExitCode {
             println!("report: {}", page.display());
             ExitCode::SUCCESS
         }
-        Err(error @ ReportError::Store(StoreError::NotAResultsDir { .. } | StoreError::Spec(_))) => {
+        Err(
+            error @ ReportError::Store(
+                StoreError::NotAResultsDir { .. } | StoreError::Spec(_) | StoreError::UnusableRuns { .. },
+            ),
+        ) => {
             eprintln!("error: {error}");
             ExitCode::from(EXIT_BAD_INPUT)
         }

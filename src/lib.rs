@@ -10,6 +10,7 @@ pub mod check;
 pub mod cli;
 pub mod envs;
 pub mod error;
+pub mod memory;
 pub mod plan;
 pub mod report;
 pub mod runner;

@@ -7,8 +7,8 @@ use std::path::Path;
 use std::time::Instant;
 
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use crate::plan::{PlannedRun, Shard};
 use crate::store::{Manifest, ResultsDir, RunStatus, StoreError};
@@ -23,6 +23,21 @@ pub struct RunnerOptions {
     pub fresh: bool,
     /// The part of the plan these runs are, if a shard: its summary gets a file of its own.
     pub shard: Option<Shard>,
+    /// Counts the runs stored so far (reused ones included), for whoever reports an interruption.
+    pub finished: Option<Arc<AtomicUsize>>,
+}
+
+/// Why a batch stopped before its end: a run could not be stored (a full disk, a folder that went away). Training
+/// the remaining runs would only lose their results too, so none is started after the first such failure.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "a run could not be stored, so the batch stopped: {error}; {stored} runs are stored, {not_started} were not \
+     started; fix the cause and run the same command again to resume"
+)]
+pub struct BatchStopped {
+    pub error: Box<StoreError>,
+    pub stored: usize,
+    pub not_started: usize,
 }
 
 /// What a batch did.
@@ -44,12 +59,22 @@ impl BatchOutcome {
 }
 
 /// Trains every run of `runs` that is not already complete in `results`, then writes `summary.csv`.
-pub fn execute(runs: &[PlannedRun], results: &ResultsDir, options: &RunnerOptions) -> Result<BatchOutcome, StoreError> {
+pub fn execute(
+    runs: &[PlannedRun],
+    results: &ResultsDir,
+    options: &RunnerOptions,
+) -> Result<BatchOutcome, BatchStopped> {
     let mut slots: Vec<Option<Manifest>> = runs
         .iter()
         .map(|run| if options.fresh { None } else { results.completed(run) })
         .collect();
     let skipped = slots.iter().filter(|slot| slot.is_some()).count();
+    let count_finished = |count: usize| {
+        if let Some(finished) = &options.finished {
+            finished.fetch_add(count, Ordering::SeqCst);
+        }
+    };
+    count_finished(skipped);
     let mut pending: Vec<usize> = (0..runs.len()).filter(|index| slots[*index].is_none()).collect();
     // Longest first, so a long run does not start last and leave the other cores idle.
     pending.sort_by_key(|index| std::cmp::Reverse(runs[*index].cost_steps()));
@@ -71,6 +96,7 @@ pub fn execute(runs: &[PlannedRun], results: &ResultsDir, options: &RunnerOption
     // A fixed set of worker threads pulls runs from a shared queue. (Not a rayon pool: a rayon worker waiting on the
     // run's single-thread pool would steal and start further runs, oversubscribing the cores.)
     let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
     let finished = Mutex::new(Vec::with_capacity(pending.len()));
     std::thread::scope(|scope| {
         for _ in 0..options.jobs.clamp(1, pending.len().max(1)) {
@@ -79,7 +105,10 @@ pub fn execute(runs: &[PlannedRun], results: &ResultsDir, options: &RunnerOption
                     .num_threads(1)
                     .build()
                     .expect("a one-thread pool");
-                while let Some(index) = pending.get(next.fetch_add(1, Ordering::Relaxed)) {
+                while let Some(index) = pending
+                    .get(next.fetch_add(1, Ordering::Relaxed))
+                    .filter(|_| !stop.load(Ordering::SeqCst))
+                {
                     let run = &runs[*index];
                     let line = bars.insert_before(&overall, ProgressBar::new(run.env.steps as u64));
                     line.set_style(
@@ -90,6 +119,10 @@ pub fn execute(runs: &[PlannedRun], results: &ResultsDir, options: &RunnerOption
                     let manifest = single_thread.install(|| train_and_store(run, results, &line));
                     line.finish_and_clear();
                     overall.inc(1);
+                    match &manifest {
+                        Ok(_) => count_finished(1),
+                        Err(_) => stop.store(true, Ordering::SeqCst),
+                    }
                     finished
                         .lock()
                         .expect("no worker panics while holding the lock")
@@ -99,14 +132,30 @@ pub fn execute(runs: &[PlannedRun], results: &ResultsDir, options: &RunnerOption
         }
     });
     overall.finish_and_clear();
+    let (mut first_error, mut unstored) = (None, 0);
     for (index, manifest) in finished.into_inner().expect("workers are done") {
-        slots[index] = Some(manifest?);
+        match manifest {
+            Ok(manifest) => slots[index] = Some(manifest),
+            Err(error) => {
+                first_error = first_error.or(Some(error));
+                unstored += 1;
+            }
+        }
+    }
+    let stored = slots.iter().filter(|slot| slot.is_some()).count();
+    let stopped = |error| BatchStopped {
+        error: Box::new(error),
+        stored,
+        not_started: runs.len() - stored - unstored,
+    };
+    if let Some(error) = first_error {
+        return Err(stopped(error));
     }
     let manifests: Vec<Manifest> = slots
         .into_iter()
         .map(|slot| slot.expect("every run has a manifest"))
         .collect();
-    results.write_summary(&manifests, options.shard)?;
+    results.write_summary(&manifests, options.shard).map_err(stopped)?;
     Ok(BatchOutcome { manifests, skipped })
 }
 

@@ -202,13 +202,26 @@ impl Seeds {
     }
 }
 
-/// Reads, parses and validates the spec at `path`.
-pub fn load_spec(path: &Path) -> Result<Spec, SpecError> {
+/// A spec file read once: the parsed spec and the text it was parsed from (what a results folder stores, so that
+/// `run /dev/stdin` stores what it ran).
+#[derive(Debug, Clone)]
+pub struct LoadedSpec {
+    pub spec: Spec,
+    pub source: String,
+}
+
+/// Reads the spec at `path` once, parses and validates it, and checks that each of its runs fits in this machine's
+/// available memory (see [`validate_memory`]).
+pub fn load_spec(path: &Path) -> Result<LoadedSpec, SpecError> {
     let source = std::fs::read_to_string(path).map_err(|error| SpecError::Read {
         path: path.to_path_buf(),
         error,
     })?;
-    parse_spec(&source, path)
+    let spec = parse_spec(&source, path)?;
+    if let Some(available) = crate::memory::available_bytes() {
+        validate_memory(&spec, available).map_err(|violation| invalid(&source, path, &violation))?;
+    }
+    Ok(LoadedSpec { spec, source })
 }
 
 /// Parses and validates a spec's RON `source`; `path` only names the file in errors.
@@ -217,13 +230,144 @@ pub fn parse_spec(source: &str, path: &Path) -> Result<Spec, SpecError> {
     let spec: Spec = options
         .from_str(source)
         .map_err(|error| syntax_error(source, path, &error))?;
-    spec.validate().map_err(|violation| SpecError::Invalid {
+    spec.validate().map_err(|violation| invalid(source, path, &violation))?;
+    Ok(spec)
+}
+
+/// A broken rule as the one-line error that points at its place in `source`.
+fn invalid(source: &str, path: &Path, violation: &Violation) -> SpecError {
+    SpecError::Invalid {
         location: location_of(source, path, violation.locate(source)),
         field: violation.field.to_string(),
         problem: one_line(&violation.problem),
         expected: one_line(&violation.expected),
-    })?;
-    Ok(spec)
+    }
+}
+
+/// The most runs one spec may plan (a plan is held in memory, one entry a run; split a larger study into specs).
+pub const MAX_RUNS: u64 = 1_000_000;
+
+/// Refuses a spec with a run that needs more than `available` bytes. The error points at the field that, put back
+/// to its default, shrinks that run the most (a replay of 10^12 transitions points at `buffer_size`), written where
+/// it was set: the variant, else the env's agent block, else the base agent.
+pub fn validate_memory(spec: &Spec, available: f64) -> Result<(), Violation> {
+    use crate::memory::{estimate_run, format_bytes};
+    for (env_index, env) in spec.envs.iter().enumerate() {
+        for (variant_index, variant) in spec.variant_list().iter().enumerate() {
+            let agent = spec.resolve_agent(env, variant);
+            let Some(estimate) = estimate_run(env, &agent) else {
+                continue;
+            };
+            if estimate.total() <= available {
+                continue;
+            }
+            let defaults = AgentConfig::default();
+            let candidates: Vec<(&str, bool, f64)> = [
+                (
+                    "buffer_size",
+                    AgentConfig {
+                        buffer_size: defaults.buffer_size,
+                        ..agent.clone()
+                    },
+                ),
+                (
+                    "n_step",
+                    AgentConfig {
+                        n_step: defaults.n_step,
+                        ..agent.clone()
+                    },
+                ),
+                (
+                    "history",
+                    AgentConfig {
+                        history: defaults.history,
+                        ..agent.clone()
+                    },
+                ),
+                (
+                    "hidden",
+                    AgentConfig {
+                        hidden: defaults.hidden.clone(),
+                        ..agent.clone()
+                    },
+                ),
+                (
+                    "batch_size",
+                    AgentConfig {
+                        batch_size: defaults.batch_size,
+                        ..agent.clone()
+                    },
+                ),
+            ]
+            .into_iter()
+            .filter_map(|(name, changed)| Some((name, true, estimate_run(env, &changed)?.total())))
+            .chain(
+                [
+                    (
+                        "eval_episodes",
+                        EnvSpec {
+                            eval_episodes: default_eval_episodes(),
+                            ..env.clone()
+                        },
+                    ),
+                    (
+                        "eval_every",
+                        EnvSpec {
+                            eval_every: default_eval_every(),
+                            ..env.clone()
+                        },
+                    ),
+                ]
+                .into_iter()
+                .filter_map(|(name, changed)| Some((name, false, estimate_run(&changed, &agent)?.total()))),
+            )
+            .collect();
+            let (culprit, in_agent, _) = candidates
+                .iter()
+                .copied()
+                .min_by(|a, b| a.2.total_cmp(&b.2))
+                .expect("candidates are listed");
+            let field = if in_agent {
+                written_at(spec, env_index, variant_index, culprit)
+            } else {
+                FieldPath::root().field("envs").index(env_index).field(culprit)
+            };
+            return Err(Violation::at_key(
+                field,
+                format!(
+                    "a run of {} × {} needs about {} ({}), and this machine has {} available",
+                    env.id,
+                    variant.name,
+                    format_bytes(estimate.total()),
+                    estimate.parts(),
+                    format_bytes(available)
+                ),
+                "a run that fits in memory",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Where the agent field `name` of the run env × variant is written: the variant's block if it sets it, else the
+/// env's, else the base agent's.
+fn written_at(spec: &Spec, env_index: usize, variant_index: usize, name: &str) -> FieldPath {
+    let variants = spec.variant_list();
+    if variants[variant_index].agent.written_fields().contains(&name) {
+        FieldPath::root()
+            .field("variants")
+            .index(variant_index)
+            .field("agent")
+            .field(name)
+    } else if spec.envs[env_index].agent.written_fields().contains(&name) {
+        FieldPath::root()
+            .field("envs")
+            .index(env_index)
+            .field("agent")
+            .field(name)
+    } else {
+        FieldPath::root().field("agent").field(name)
+    }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -328,7 +472,7 @@ impl Spec {
         }
         validate_variants(self)?;
         validate_networks(self)?;
-        validate_seeds(&self.seeds)
+        validate_seeds(self)
     }
 
     /// The variants' names and changes, in order; `base` with no changes when the spec declares none.
@@ -358,21 +502,7 @@ fn validate_networks(spec: &Spec) -> Result<(), Violation> {
             let Network::MinAtarConv { filters } = agent.network else {
                 continue;
             };
-            let field = if variant.agent.network.is_some() {
-                FieldPath::root()
-                    .field("variants")
-                    .index(variant_index)
-                    .field("agent")
-                    .field("network")
-            } else if env.agent.network.is_some() {
-                FieldPath::root()
-                    .field("envs")
-                    .index(env_index)
-                    .field("agent")
-                    .field("network")
-            } else {
-                FieldPath::root().field("agent").field("network")
-            };
+            let field = written_at(spec, env_index, variant_index, "network");
             if filters == 0 {
                 return Err(Violation::at_key(
                     field,
@@ -459,6 +589,16 @@ fn validate_variants(spec: &Spec) -> Result<(), Violation> {
 
 const NAME_RULE: &str = "a folder name made of letters, digits, '-', '_' and '.'";
 
+/// The longest name a folder may have (ext4, XFS, btrfs, APFS and NTFS all stop at 255).
+pub const MAX_NAME_BYTES: usize = 255;
+
+/// Why `name` is not a plain folder name (the rule for experiment, variant and baseline names), if it is not.
+pub fn folder_name_problem(name: &str) -> Option<String> {
+    validate_name(FieldPath::root(), name)
+        .err()
+        .map(|violation| format!("{}, expected {}", violation.problem, violation.expected))
+}
+
 fn validate_name(field: FieldPath, name: &str) -> Result<(), Violation> {
     if name.is_empty() {
         return Err(Violation::at_key(field, "got \"\"", NAME_RULE));
@@ -468,6 +608,13 @@ fn validate_name(field: FieldPath, name: &str) -> Result<(), Violation> {
             field,
             format!("{name:?} is not a folder of its own"),
             NAME_RULE,
+        ));
+    }
+    if name.len() > MAX_NAME_BYTES {
+        return Err(Violation::at_key(
+            field,
+            format!("a name of {} bytes", name.len()),
+            format!("at most {MAX_NAME_BYTES} bytes (the longest file name a file system takes)"),
         ));
     }
     if let Some(bad) = name
@@ -572,8 +719,10 @@ fn validate_agent(agent: &AgentConfig, agent_field: &FieldPath) -> Result<(), Vi
             "a layer width > 0",
         ));
     }
-    positive_number(field("learning_rate"), agent.learning_rate)?;
-    positive_number(field("adam_epsilon"), agent.adam_epsilon)?;
+    // The update runs in f32: a value f32 rounds to 0 or to infinity is not the number written (an ε of 1e-300 is
+    // 0 there and divides 0 by 0 on the first update).
+    positive_float32(field("learning_rate"), agent.learning_rate)?;
+    positive_float32(field("adam_epsilon"), agent.adam_epsilon)?;
     unit_interval(field("gamma"), agent.gamma)?;
     positive_count(field("batch_size"), agent.batch_size, "transitions per gradient step")?;
     positive_count(field("buffer_size"), agent.buffer_size, "replay capacity")?;
@@ -647,6 +796,19 @@ fn validate_agent(agent: &AgentConfig, agent_field: &FieldPath) -> Result<(), Vi
         agent.n_step,
         "rewards summed before bootstrapping; 1 is plain DQN",
     )?;
+    if agent.learning_starts < agent.n_step - 1 {
+        return Err(Violation {
+            also: Some(field("n_step")),
+            ..Violation::at_key(
+                field("learning_starts"),
+                format!(
+                    "learning_starts {} with n_step {}: the first update would find the replay buffer empty",
+                    agent.learning_starts, agent.n_step
+                ),
+                "learning_starts >= n_step - 1 (the first n-step transition is stored after n env steps)",
+            )
+        });
+    }
     if let Some(max_norm) = agent.max_grad_norm {
         positive_number(field("max_grad_norm"), max_norm)?;
     }
@@ -657,27 +819,45 @@ fn validate_agent(agent: &AgentConfig, agent_field: &FieldPath) -> Result<(), Vi
     )
 }
 
-fn validate_seeds(seeds: &Seeds) -> Result<(), Violation> {
+/// Seeds: at least one, each once, and a plan of at most [`MAX_RUNS`] runs. `Count(n)` is checked without listing
+/// its seeds, and a list in one pass, so that a huge count is refused at once rather than after minutes.
+fn validate_seeds(spec: &Spec) -> Result<(), Violation> {
     let seeds_field = FieldPath::root().field("seeds");
-    let list = seeds.to_vec();
-    if list.is_empty() {
-        let written = match seeds {
-            Seeds::Count(_) => "Count(0)",
-            Seeds::List(_) => "List([])",
-        };
+    let (count, written) = match &spec.seeds {
+        Seeds::Count(count) => (*count, format!("Count({count})")),
+        Seeds::List(list) => (list.len() as u64, "List([])".to_string()),
+    };
+    if count == 0 {
         return Err(Violation::at_key(
             seeds_field,
             format!("zero seeds ({written})"),
             "at least one seed, e.g. Count(5) or List([0, 1, 2])",
         ));
     }
-    for (index, seed) in list.iter().enumerate() {
-        if list[..index].contains(seed) {
-            return Err(Violation::at_value(
-                seeds_field.index(index),
-                format!("seed {seed} is listed twice"),
-                "distinct seeds",
-            ));
+    let runs = (spec.envs.len() as u64)
+        .saturating_mul(spec.variant_list().len() as u64)
+        .saturating_mul(count);
+    if runs > MAX_RUNS {
+        return Err(Violation::at_key(
+            seeds_field,
+            format!(
+                "{count} seeds make {runs} runs ({} envs × {} variants × {count} seeds)",
+                spec.envs.len(),
+                spec.variant_list().len()
+            ),
+            format!("at most {MAX_RUNS} runs in one spec (split the study into several specs)"),
+        ));
+    }
+    if let Seeds::List(list) = &spec.seeds {
+        let mut first_index = std::collections::HashMap::with_capacity(list.len());
+        for (index, seed) in list.iter().enumerate() {
+            if first_index.insert(*seed, index).is_some() {
+                return Err(Violation::at_value(
+                    seeds_field.index(index),
+                    format!("seed {seed} is listed twice"),
+                    "distinct seeds",
+                ));
+            }
         }
     }
     Ok(())
@@ -696,6 +876,19 @@ fn positive_number(field: FieldPath, value: f64) -> Result<(), Violation> {
             field,
             format!("got {value:?}"),
             "a finite number > 0",
+        ));
+    }
+    Ok(())
+}
+
+fn positive_float32(field: FieldPath, value: f64) -> Result<(), Violation> {
+    positive_number(field.clone(), value)?;
+    let (smallest, largest) = (f64::from(f32::MIN_POSITIVE), f64::from(f32::MAX));
+    if !(smallest..=largest).contains(&value) {
+        return Err(Violation::at_key(
+            field,
+            format!("got {value:?}"),
+            format!("a number in [{smallest:e}, {largest:e}] (the update computes in f32)"),
         ));
     }
     Ok(())
@@ -1482,6 +1675,115 @@ Spec(
         assert_eq!(
             agent_error("adam_epsilon: 0.0"),
             "t.ron:4:13: agent.adam_epsilon: got 0.0, expected a finite number > 0"
+        );
+        // Regression (issue 12): 1e-300 is 0 in f32, and the first update divided 0 by 0.
+        assert_eq!(
+            agent_error("adam_epsilon: 1e-300"),
+            "t.ron:4:13: agent.adam_epsilon: got 1e-300, expected a number in [1.1754943508222875e-38, \
+             3.4028234663852886e38] (the update computes in f32)"
+        );
+        assert!(agent_error("learning_rate: 1e39").contains("agent.learning_rate: got 1e39"));
+    }
+
+    #[test]
+    fn refuses_an_n_step_window_the_first_update_would_find_empty() {
+        // Regression (issue 12): learning_starts 0 with n_step 3 panicked in every run ("sampling from an empty
+        // replay buffer"): at step 0 no 3-step transition is stored yet.
+        assert_eq!(
+            agent_error("learning_starts: 0, n_step: 3"),
+            "t.ron:4:13: agent.learning_starts: learning_starts 0 with n_step 3: the first update would find the \
+             replay buffer empty, expected learning_starts >= n_step - 1 (the first n-step transition is stored \
+             after n env steps)"
+        );
+        let enough = spec_source(
+            r#"(id: "CartPole-v1", steps: 100)"#,
+            "learning_starts: 2, n_step: 3, batch_size: 2, buffer_size: 10",
+            "Count(1)",
+        );
+        parse_spec(&enough, Path::new("t.ron")).unwrap();
+    }
+
+    #[test]
+    fn refuses_unknown_fields_inside_a_trick_s_settings() {
+        // Regression (issue 12): `Prioritized(alpah: 0.0)` trained with alpha 0.6.
+        let message = agent_error("replay: Prioritized(alpah: 0.0)");
+        assert!(message.contains("alpah"), "{message}");
+        let message = agent_error("network: MinAtarConv(filters: 16, filtres: 8)");
+        assert!(message.contains("filtres"), "{message}");
+    }
+
+    #[test]
+    fn refuses_names_longer_than_a_file_system_takes() {
+        let long = "a".repeat(256);
+        let source = format!(r#"(name: "{long}", envs: [(id: "CartPole-v1", steps: 100)], seeds: Count(1))"#);
+        assert!(
+            error(&source).contains("a name of 256 bytes, expected at most 255 bytes"),
+            "{}",
+            error(&source)
+        );
+        let fits = format!(
+            r#"(name: "{}", envs: [(id: "CartPole-v1", steps: 100)], seeds: Count(1))"#,
+            "a".repeat(255)
+        );
+        assert!(parse_spec(&fits, Path::new("t.ron")).is_ok());
+    }
+
+    #[test]
+    fn huge_seed_counts_are_refused_at_once_and_large_lists_checked_in_one_pass() {
+        let started = std::time::Instant::now();
+        let message = error(r#"(name: "x", envs: [(id: "CartPole-v1", steps: 100)], seeds: Count(1000000000000))"#);
+        assert!(
+            message.contains("seeds: 1000000000000 seeds make 1000000000000 runs"),
+            "{message}"
+        );
+        // 200,000 distinct seeds (11.7 s when the check was quadratic), and a duplicate at the end.
+        let mut seeds: Vec<String> = (0..200_000).map(|seed| seed.to_string()).collect();
+        seeds.push("7".to_string());
+        let source = format!(
+            r#"(name: "x", envs: [(id: "CartPole-v1", steps: 100)], seeds: List([{}]))"#,
+            seeds.join(", ")
+        );
+        assert!(error(&source).contains("seed 7 is listed twice"), "{}", error(&source));
+        // Not a timing test of speed, a guard against a hang: a quadratic check took over ten seconds here.
+        assert!(started.elapsed().as_secs() < 60);
+    }
+
+    #[test]
+    fn a_run_that_cannot_fit_in_memory_is_refused_at_the_field_that_makes_it_large() {
+        let refused = |agent: &str, env: &str| {
+            let source = format!(
+                r#"(name: "x", envs: [(id: "CartPole-v1", steps: 1000{env})], agent: ({agent}), seeds: Count(1))"#
+            );
+            let spec = parse_spec(&source, Path::new("t.ron")).unwrap();
+            validate_memory(&spec, 24e9)
+                .map_err(|violation| invalid(&source, Path::new("t.ron"), &violation).to_string())
+        };
+        for (agent, env, field) in [
+            ("buffer_size: 1000000000000", "", "agent.buffer_size"),
+            (
+                "n_step: 1000000000000, learning_starts: 1000000000000",
+                "",
+                "agent.n_step",
+            ),
+            ("history: 1000000000", "", "agent.history"),
+            ("hidden: [100000000]", "", "agent.hidden"),
+            (
+                "batch_size: 1000000000, buffer_size: 1000000000",
+                "",
+                "agent.batch_size",
+            ),
+            ("", ", eval_episodes: 1000000000000", "envs[0].eval_episodes"),
+        ] {
+            let message = refused(agent, env).expect_err(agent);
+            assert!(
+                message.contains(&format!(": {field}: a run of CartPole-v1 × base needs about ")),
+                "{message}"
+            );
+            assert!(message.contains("and this machine has 24.0 GB available, expected a run that fits in memory"));
+        }
+        assert!(
+            refused("buffer_size: 1000000", "").is_ok(),
+            "a million CartPole transitions fit"
         );
     }
 

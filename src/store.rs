@@ -20,25 +20,59 @@ use crate::spec::{EnvSpec, Spec};
 use crate::stats::run_scores::{area_under_curve, final_score};
 use crate::train::{EvalRecord, RunRecords};
 
-/// A file-system failure, with the path it concerns.
+/// Why a results folder could not be read or written, with the path it concerns. (The underlying errors are part
+/// of each message rather than a `source`, so that a chain printed with `{:#}` does not say them twice.)
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("{path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
-    #[error("{path}: {source}")]
-    Csv { path: PathBuf, source: csv::Error },
-    #[error("{path}: {source}")]
-    Json { path: PathBuf, source: serde_json::Error },
+    #[error("{}: {error}", path.display())]
+    Io { path: PathBuf, error: std::io::Error },
+    #[error("{}: {error}", path.display())]
+    Csv { path: PathBuf, error: csv::Error },
+    #[error("{}: {error}", path.display())]
+    Json { path: PathBuf, error: serde_json::Error },
     #[error("{0}")]
     Spec(#[from] crate::error::SpecError),
-    #[error("{path}: no results folder here (expected spec.ron and runs/ as written by `knowhow run`)")]
+    #[error("{}: no results folder here (expected spec.ron and runs/ as written by `knowhow run`)", path.display())]
     NotAResultsDir { path: PathBuf },
+    #[error(
+        "{}: {} stored run(s) are not whole or do not belong to its spec.ron, and are not counted: {}; `knowhow \
+         run` on that spec retrains them",
+        path.display(), runs.len(), list_some(runs)
+    )]
+    UnusableRuns { path: PathBuf, runs: Vec<String> },
+    #[error(
+        "{}: holds experiment {stored:?} (its spec.ron), and {new:?} differs from it: {difference}; use another \
+         --out, or --fresh to retrain into this folder anyway",
+        path.display()
+    )]
+    OtherExperiment {
+        path: PathBuf,
+        stored: String,
+        new: String,
+        difference: String,
+    },
+    #[error("{}: another knowhow run is using this folder ({holder}); wait for it, or use another --out", path.display())]
+    Busy { path: PathBuf, holder: String },
+    #[error("baseline name {name:?}: {problem}")]
+    BadBaselineName { name: String, problem: String },
+    #[error("{}: exists and is not a results folder (no spec.ron): not replacing it with a baseline", path.display())]
+    NotABaseline { path: PathBuf },
+}
+
+/// The first few items of a list, and how many more.
+fn list_some(items: &[String]) -> String {
+    const SHOWN: usize = 5;
+    let mut text = items.iter().take(SHOWN).cloned().collect::<Vec<_>>().join("; ");
+    if items.len() > SHOWN {
+        text.push_str(&format!("; and {} more", items.len() - SHOWN));
+    }
+    text
 }
 
 fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
-    move |source| StoreError::Io {
+    move |error| StoreError::Io {
         path: path.to_path_buf(),
-        source,
+        error,
     }
 }
 
@@ -105,10 +139,59 @@ impl ResultsDir {
         write_atomic(&self.root.join("spec.ron"), source.as_bytes())
     }
 
-    /// The stored manifest of `run` if the run is complete with the same config hash (so it can be skipped).
+    /// The stored manifest of `run` if the run is complete, with the same id and config hash, and the files the
+    /// report reads are whole (so it can be skipped); a run that fails any of that is trained again.
     pub fn completed(&self, run: &PlannedRun) -> Option<Manifest> {
-        let manifest = read_manifest(&self.run_dir(run)).ok()?;
-        (manifest.status == RunStatus::Complete && manifest.config_hash == run.config_hash()).then_some(manifest)
+        let dir = self.run_dir(run);
+        let manifest = read_manifest(&dir).ok()?;
+        let whole = manifest.status == RunStatus::Complete
+            && self.stored_run(run, &manifest).is_ok()
+            && ["episodes.csv", "train.csv"]
+                .iter()
+                .all(|file| dir.join(file).is_file());
+        whole.then_some(manifest)
+    }
+
+    /// A stored run as `report` and `check` read it (its manifest and evaluations; a baseline keeps no more), or why
+    /// it cannot count as `run` of the plan: a manifest of another id or config hash (copied from elsewhere, or left
+    /// by another spec), or a complete run whose evaluations are missing, unreadable or not the ones its manifest
+    /// summarises.
+    fn stored_run(&self, run: &PlannedRun, manifest: &Manifest) -> Result<StoredRun, String> {
+        let dir = self.run_dir(run);
+        let id = run.id();
+        if manifest.id != id {
+            return Err(format!("runs/{id}/manifest.json is the manifest of {}", manifest.id));
+        }
+        if manifest.config_hash != run.config_hash() {
+            return Err(format!(
+                "runs/{id} was trained with config hash {}, the spec's is {}",
+                manifest.config_hash,
+                run.config_hash()
+            ));
+        }
+        if manifest.status != RunStatus::Complete {
+            return Ok(StoredRun {
+                manifest: manifest.clone(),
+                evals: Vec::new(),
+            });
+        }
+        let evals: Vec<EvalRecord> = read_csv(&dir.join("evals.csv")).map_err(|error| error.to_string())?;
+        let env = &run.env;
+        let expected_rows = 1 + env.steps / env.eval_every + usize::from(!env.steps.is_multiple_of(env.eval_every));
+        let returns: Vec<f64> = evals.iter().map(|eval| eval.mean_return).collect();
+        let consistent = evals.len() == expected_rows
+            && evals.last().map(|eval| eval.step) == Some(env.steps)
+            && final_score(&returns, env.final_evals).map(f64::to_bits) == manifest.final_score.map(f64::to_bits);
+        if !consistent {
+            return Err(format!(
+                "runs/{id}/evals.csv is not the one its manifest summarises ({} rows, {expected_rows} expected)",
+                evals.len()
+            ));
+        }
+        Ok(StoredRun {
+            manifest: manifest.clone(),
+            evals,
+        })
     }
 
     /// Writes a finished run's CSVs, then its manifest, and returns the manifest.
@@ -250,18 +333,26 @@ impl ResultsDir {
         let spec = crate::spec::parse_spec(&spec_source, &spec_path)?;
         let mut runs = Vec::new();
         let mut missing = Vec::new();
+        let mut unusable = Vec::new();
         for run in crate::plan::plan(&spec) {
             let run_dir = self.run_dir(&run);
             if !run_dir.join("manifest.json").is_file() {
                 missing.push(run.id());
                 continue;
             }
-            let manifest = read_manifest(&run_dir)?;
-            let evals = match manifest.status {
-                RunStatus::Complete => read_csv(&run_dir.join("evals.csv"))?,
-                RunStatus::Failed { .. } => Vec::new(),
-            };
-            runs.push(StoredRun { manifest, evals });
+            let stored = read_manifest(&run_dir)
+                .map_err(|error| error.to_string())
+                .and_then(|manifest| self.stored_run(&run, &manifest));
+            match stored {
+                Ok(stored) => runs.push(stored),
+                Err(problem) => unusable.push(problem),
+            }
+        }
+        if !unusable.is_empty() {
+            return Err(StoreError::UnusableRuns {
+                path: self.root.clone(),
+                runs: unusable,
+            });
         }
         Ok(StoredResults {
             root: self.root.clone(),
@@ -274,24 +365,47 @@ impl ResultsDir {
 }
 
 /// The folder of the named baseline `name`: `reports/baselines/<name>/` (criterion's idea: a baseline is a results
-/// folder kept under a name).
-pub fn baseline_dir(name: &str) -> PathBuf {
-    Path::new("reports").join("baselines").join(name)
+/// folder kept under a name). `name` must be a plain folder name, so that the path never leaves that folder.
+pub fn baseline_dir(name: &str) -> Result<PathBuf, StoreError> {
+    if let Some(problem) = crate::spec::folder_name_problem(name) {
+        return Err(StoreError::BadBaselineName {
+            name: name.to_string(),
+            problem,
+        });
+    }
+    Ok(Path::new("reports").join("baselines").join(name))
 }
 
 impl ResultsDir {
     /// Copies what a later `check` or `report` needs — `spec.ron`, `summary.csv`, and each run's `manifest.json` and
-    /// `evals.csv` — into `target`, replacing what was there. The copy is assembled beside `target` and renamed into
-    /// place, so an interrupted save leaves the old baseline whole.
+    /// `evals.csv` — into `target`, replacing the baseline there. The copy is assembled beside `target` and swapped
+    /// in with one atomic exchange of the two folders (on Linux), so an interrupted save leaves the old baseline or
+    /// the new one, whole; only then is the old one removed. A `target` that is not a results folder is refused
+    /// rather than replaced; leftovers of an interrupted save of the same name are removed first.
     pub fn save_copy(&self, target: &Path) -> Result<(), StoreError> {
-        let staging = target.with_file_name(format!(
-            ".{}.tmp-{}",
-            target
-                .file_name()
-                .map(|name| name.to_string_lossy())
-                .unwrap_or_default(),
-            std::process::id()
-        ));
+        if target.exists() && !target.join("spec.ron").is_file() {
+            return Err(StoreError::NotABaseline {
+                path: target.to_path_buf(),
+            });
+        }
+        let name = target
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let parent = target.parent().unwrap_or(Path::new("."));
+        fs::create_dir_all(parent).map_err(io_error(parent))?;
+        for entry in fs::read_dir(parent).map_err(io_error(parent))? {
+            let path = entry.map_err(io_error(parent))?.path();
+            let leftover = path.file_name().and_then(|file| file.to_str()).is_some_and(|file| {
+                [".tmp-", ".old-"]
+                    .iter()
+                    .any(|mark| file.strip_prefix(&format!(".{name}{mark}")).is_some_and(is_number))
+            });
+            if leftover && path.is_dir() {
+                fs::remove_dir_all(&path).map_err(io_error(&path))?;
+            }
+        }
+        let staging = parent.join(format!(".{name}.tmp-{}", std::process::id()));
         let results = self.load()?;
         let copy = |relative: &Path| -> Result<(), StoreError> {
             let (from, to) = (self.root.join(relative), staging.join(relative));
@@ -311,18 +425,174 @@ impl ResultsDir {
                 copy(&folder.join("evals.csv"))?;
             }
         }
-        if target.exists() {
-            fs::remove_dir_all(target).map_err(io_error(target))?;
+        if !target.exists() {
+            return fs::rename(&staging, target).map_err(io_error(target));
         }
-        fs::rename(&staging, target).map_err(io_error(target))
+        if exchange(&staging, target).is_err() {
+            // No atomic exchange here: move the old one aside, the new one in, in two renames.
+            let aside = parent.join(format!(".{name}.old-{}", std::process::id()));
+            fs::rename(target, &aside).map_err(io_error(target))?;
+            fs::rename(&staging, target).map_err(io_error(target))?;
+            return fs::remove_dir_all(&aside).map_err(io_error(&aside));
+        }
+        // `staging` now holds the old baseline.
+        fs::remove_dir_all(&staging).map_err(io_error(&staging))
     }
+}
+
+fn is_number(text: &str) -> bool {
+    !text.is_empty() && text.bytes().all(|byte| byte.is_ascii_digit())
+}
+
+/// Swaps two paths in one step (Linux's `renameat2` with `RENAME_EXCHANGE`).
+#[cfg(target_os = "linux")]
+fn exchange(first: &Path, second: &Path) -> std::io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let c_path = |path: &Path| {
+        CString::new(path.as_os_str().as_bytes()).map_err(|_| std::io::Error::from(std::io::ErrorKind::InvalidInput))
+    };
+    let (first, second) = (c_path(first)?, c_path(second)?);
+    // SAFETY: both pointers are valid NUL-terminated strings that outlive the call.
+    let status = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            first.as_ptr(),
+            libc::AT_FDCWD,
+            second.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if status == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_first: &Path, _second: &Path) -> std::io::Result<()> {
+    Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
+}
+
+/// Held while a `run` writes into a results folder (an advisory lock on `<out>/.knowhow.lock`, released when the
+/// process ends, however it ends): a second `run` on the same folder is refused instead of training everything
+/// twice.
+#[derive(Debug)]
+pub struct FolderLock {
+    _file: fs::File,
+}
+
+impl ResultsDir {
+    /// Creates the folder if needed and takes its lock, or says who holds it.
+    pub fn lock(&self) -> Result<FolderLock, StoreError> {
+        use std::io::Write;
+        fs::create_dir_all(&self.root).map_err(io_error(&self.root))?;
+        let path = self.root.join(".knowhow.lock");
+        let mut file = fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(io_error(&path))?;
+        match file.try_lock() {
+            Ok(()) => {
+                file.set_len(0)
+                    .and_then(|()| write!(file, "pid {}", std::process::id()))
+                    .map_err(io_error(&path))?;
+                Ok(FolderLock { _file: file })
+            }
+            Err(fs::TryLockError::WouldBlock) => Err(StoreError::Busy {
+                path: self.root.clone(),
+                holder: fs::read_to_string(&path).unwrap_or_else(|_| "a process".to_string()),
+            }),
+            Err(fs::TryLockError::Error(error)) => Err(StoreError::Io { path, error }),
+        }
+    }
+
+    /// Removes the temporary files (`.<name>.tmp-<pid>`) that an interrupted write left in the folder, and returns
+    /// how many. Call it holding the lock: then no other process is writing them.
+    pub fn remove_temporaries(&self) -> Result<usize, StoreError> {
+        fn sweep(dir: &Path, removed: &mut usize) -> Result<(), StoreError> {
+            let Ok(entries) = fs::read_dir(dir) else {
+                return Ok(());
+            };
+            for entry in entries {
+                let entry = entry.map_err(io_error(dir))?;
+                let path = entry.path();
+                let file_type = entry.file_type().map_err(io_error(&path))?;
+                if file_type.is_dir() {
+                    sweep(&path, removed)?;
+                } else if file_type.is_file() && is_temporary(&entry.file_name().to_string_lossy()) {
+                    fs::remove_file(&path).map_err(io_error(&path))?;
+                    *removed += 1;
+                }
+            }
+            Ok(())
+        }
+        let mut removed = 0;
+        sweep(&self.root, &mut removed)?;
+        Ok(removed)
+    }
+
+    /// Checks that `spec` (with its `source`) may run into this folder: a folder with no spec yet, the same spec,
+    /// or one under the same name whose plan gives every stored run the same config (more seeds or variants, other
+    /// questions). Anything else would retrain stored runs over with another config, or mix two experiments.
+    pub fn admits(&self, spec: &Spec, source: &str) -> Result<(), StoreError> {
+        let path = self.root.join("spec.ron");
+        if !path.exists() {
+            return Ok(());
+        }
+        let stored_source = fs::read_to_string(&path).map_err(io_error(&path))?;
+        if stored_source == source {
+            return Ok(());
+        }
+        let refuse = |stored: &str, difference: String| StoreError::OtherExperiment {
+            path: self.root.clone(),
+            stored: stored.to_string(),
+            new: spec.name.clone(),
+            difference,
+        };
+        let stored = crate::spec::parse_spec(&stored_source, &path)
+            .map_err(|error| refuse("(unreadable)", format!("its spec.ron is not a valid spec ({error})")))?;
+        if stored.name != spec.name {
+            return Err(refuse(&stored.name, "another name".to_string()));
+        }
+        let planned: std::collections::HashMap<String, String> = crate::plan::plan(spec)
+            .iter()
+            .map(|run| (run.id(), run.config_hash()))
+            .collect();
+        let changed: Vec<String> = crate::plan::plan(&stored)
+            .iter()
+            .filter(|run| self.run_dir(run).join("manifest.json").is_file())
+            .filter(|run| planned.get(&run.id()).is_some_and(|hash| *hash != run.config_hash()))
+            .map(PlannedRun::id)
+            .collect();
+        if !changed.is_empty() {
+            return Err(refuse(
+                &stored.name,
+                format!(
+                    "{} stored run(s) would be trained again with another config: {}",
+                    changed.len(),
+                    list_some(&changed)
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Whether a file name is one of `write_atomic`'s temporaries: `.<name>.tmp-<pid>`.
+fn is_temporary(file_name: &str) -> bool {
+    file_name.starts_with('.') && file_name.rsplit_once(".tmp-").is_some_and(|(_, pid)| is_number(pid))
 }
 
 /// Reads a CSV with a header into rows.
 pub fn read_csv<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Vec<T>, StoreError> {
-    let csv_error = |source| StoreError::Csv {
+    let csv_error = |error| StoreError::Csv {
         path: path.to_path_buf(),
-        source,
+        error,
     };
     let mut reader = csv::Reader::from_path(path).map_err(csv_error)?;
     reader
@@ -335,7 +605,7 @@ pub fn read_csv<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Vec<T>, S
 pub fn read_manifest(run_dir: &Path) -> Result<Manifest, StoreError> {
     let path = run_dir.join("manifest.json");
     let bytes = fs::read(&path).map_err(io_error(&path))?;
-    serde_json::from_slice(&bytes).map_err(|source| StoreError::Json { path, source })
+    serde_json::from_slice(&bytes).map_err(|error| StoreError::Json { path, error })
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename.
@@ -345,15 +615,21 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
     }
     let file_name = path.file_name().map(|name| name.to_string_lossy()).unwrap_or_default();
     let temporary = path.with_file_name(format!(".{file_name}.tmp-{}", std::process::id()));
-    fs::write(&temporary, bytes).map_err(io_error(&temporary))?;
-    fs::rename(&temporary, path).map_err(io_error(path))
+    let written = fs::write(&temporary, bytes)
+        .map_err(io_error(&temporary))
+        .and_then(|()| fs::rename(&temporary, path).map_err(io_error(path)));
+    if written.is_err() {
+        // A full disk leaves no half temporary behind.
+        let _ = fs::remove_file(&temporary);
+    }
+    written
 }
 
 /// Writes serialisable rows as CSV with a header, atomically.
 pub fn write_csv<T: Serialize>(path: &Path, rows: &[T]) -> Result<(), StoreError> {
-    let csv_error = |source| StoreError::Csv {
+    let csv_error = |error| StoreError::Csv {
         path: path.to_path_buf(),
-        source,
+        error,
     };
     let mut writer = csv::Writer::from_writer(Vec::new());
     for row in rows {
@@ -367,9 +643,9 @@ pub fn write_csv<T: Serialize>(path: &Path, rows: &[T]) -> Result<(), StoreError
 
 /// Writes a value as pretty JSON, atomically.
 pub fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<(), StoreError> {
-    let mut bytes = serde_json::to_vec_pretty(value).map_err(|source| StoreError::Json {
+    let mut bytes = serde_json::to_vec_pretty(value).map_err(|error| StoreError::Json {
         path: path.to_path_buf(),
-        source,
+        error,
     })?;
     bytes.push(b'\n');
     write_atomic(path, &bytes)

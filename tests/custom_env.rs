@@ -18,7 +18,9 @@ fn the_example_env_trains_from_its_spec_and_learns_to_walk_right() {
     env.reset(Some(1), &mut observation);
     assert_eq!(observation.iter().sum::<f32>(), 1.0, "one-hot position");
 
-    let spec = load_spec(std::path::Path::new("examples/custom_env/corridor.ron")).expect("the example spec is valid");
+    let spec = load_spec(std::path::Path::new("examples/custom_env/corridor.ron"))
+        .expect("the example spec is valid")
+        .spec;
     let dir = tempfile::tempdir().unwrap();
     let results = ResultsDir::new(dir.path());
     let outcome = execute(
@@ -28,6 +30,7 @@ fn the_example_env_trains_from_its_spec_and_learns_to_walk_right() {
             jobs: 2,
             fresh: true,
             shard: None,
+            finished: None,
         },
     )
     .unwrap();

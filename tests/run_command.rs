@@ -116,8 +116,11 @@ fn a_rerun_reuses_complete_runs_and_retrains_changed_ones() {
     assert!(stdout.contains("0 trained, 2 reused"), "{stdout}");
     assert_eq!(fs::read(&evals).unwrap(), before);
 
-    // A changed config changes the hash: both runs train again.
+    // A changed config changes the hash: the folder holds the old experiment, so it is refused unless --fresh,
+    // and then both runs train again.
     fs::write(&spec, TINY_SPEC.replace("learning_rate: 0.001", "learning_rate: 0.002")).unwrap();
-    let changed = run_into(&spec, &out);
+    let refused = knowhow(&["run", spec.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(2));
+    let changed = knowhow(&["run", spec.to_str().unwrap(), "--out", out.to_str().unwrap(), "--fresh"]);
     assert!(String::from_utf8_lossy(&changed.stdout).contains("2 trained, 0 reused"));
 }

@@ -150,7 +150,13 @@ fn load_spec_accepts_a_good_spec() {
         r#"(name: "good", envs: [(id: "CartPole-v1", steps: 1000)], seeds: List([3, 7]))"#,
     )
     .unwrap();
-    let spec = load_spec(&path).unwrap();
+    let loaded = load_spec(&path).unwrap();
+    assert_eq!(
+        loaded.source,
+        std::fs::read_to_string(&path).unwrap(),
+        "the text parsed is kept"
+    );
+    let spec = loaded.spec;
     assert_eq!(spec.name, "good");
     assert_eq!(spec.seeds.to_vec(), [3, 7]);
 }

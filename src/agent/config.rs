@@ -26,6 +26,7 @@ pub enum Target {
 
 /// The Q-network's shape, beyond the widths in `hidden`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub enum Network {
     /// Fully connected layers of the `hidden` widths on the flat observation.
     Mlp,
@@ -45,6 +46,7 @@ pub enum Exploration {
 
 /// Which transitions a gradient step learns from.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub enum Replay {
     /// Uniformly with replacement.
     Uniform,

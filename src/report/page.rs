@@ -76,6 +76,7 @@ pub fn render(results: &StoredResults, analysis: &Analysis, check: Option<&Check
         .collect();
     let answer = context! {
         has_reference => !analysis.comparisons.is_empty(),
+        names_reference => analysis.reference.is_some(),
         reference => reference,
         forest_svg => if forest_rows.is_empty() { String::new() } else { forest_plot(&forest_rows, "IQM difference in final return (env units)")? },
         findings => sorted.iter().map(|row| Finding::from(*row)).collect::<Vec<_>>(),
@@ -294,6 +295,8 @@ pub fn render(results: &StoredResults, analysis: &Analysis, check: Option<&Check
                 difference => format!("{:+.3} [{:+.3}, {:+.3}]", row.difference.estimate, row.difference.low, row.difference.high),
                 verdict => row.verdict.as_str(),
             }).collect::<Vec<_>>(),
+            unfinished => report.unfinished_new.iter().map(|run| context! { id => run.id, problem => run.problem }).collect::<Vec<_>>(),
+            config_differences => report.config_differences,
         }),
     })?;
     Ok(page)

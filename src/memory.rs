@@ -1,0 +1,247 @@
+//! How much memory a run needs (replay, networks, batches, records) and how much this machine has: so that a spec
+//! that cannot fit is refused before any training, and a batch trains only as many runs at once as fit.
+//!
+//! The estimate counts the allocations that grow with the spec's numbers, each from the layout that allocates it
+//! (the replay ring of `agent::replay`, the parameters with their target copy, gradients and Adam's moments, the
+//! batch's activations, the stored evaluation returns); it leaves out the fixed few megabytes of code and envs. It
+//! is meant to tell 2 GB from 2 TB, not 2.0 from 2.1 GB.
+
+use crate::agent::config::{AgentConfig, Exploration, Network, Replay};
+use crate::envs::make_env;
+use crate::spec::EnvSpec;
+
+/// The memory one run needs, by part, in bytes (f64: the numbers in a spec can overflow any integer product).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MemoryEstimate {
+    /// The replay buffer: its frames, per-transition columns and priorities, and the n-step window.
+    pub replay: f64,
+    /// Online and target parameters, gradients, Adam's two moments and master copy.
+    pub networks: f64,
+    /// A sampled batch and the activations of its forward and backward passes.
+    pub batches: f64,
+    /// The evaluation returns and training records kept until the run is written.
+    pub records: f64,
+}
+
+impl MemoryEstimate {
+    pub fn total(&self) -> f64 {
+        self.replay + self.networks + self.batches + self.records
+    }
+
+    /// `replay 1.2 GB, networks 3 MB, ...`: the parts, for a message.
+    pub fn parts(&self) -> String {
+        format!(
+            "replay {}, networks {}, batches {}, records {}",
+            format_bytes(self.replay),
+            format_bytes(self.networks),
+            format_bytes(self.batches),
+            format_bytes(self.records)
+        )
+    }
+}
+
+/// Bytes per f32.
+const FLOAT: f64 = 4.0;
+
+/// The memory a run of `agent` on `env` needs; `None` when the env id is not registered.
+pub fn estimate_run(env: &EnvSpec, agent: &AgentConfig) -> Option<MemoryEstimate> {
+    let made = make_env(&env.id)?;
+    let observation = made.observation_size() as f64 * agent.history as f64;
+    let actions = made.action_count() as f64;
+    let binary = made.binary_observations();
+
+    // Replay: a ring of 2·(capacity + window) + 4 frames (see `BufferShape::frame_slots`), bits for 0/1 values;
+    // per transition two frame ids, action, reward, discount, two flags and the next state's legal actions; a
+    // sum-tree of twice the next power of two leaves under prioritized replay; the n-step window's pending steps.
+    let capacity = agent.buffer_size as f64;
+    let window = agent.n_step as f64;
+    let frame = if binary {
+        (observation / 64.0).ceil() * 8.0
+    } else {
+        observation * FLOAT
+    };
+    let frames = (2.0 * (capacity + window) + 4.0) * frame;
+    let per_transition = 8.0 + 8.0 + 4.0 + 4.0 + 4.0 + 1.0 + 1.0 + actions;
+    let priorities = match agent.replay {
+        Replay::Prioritized { .. } => 2.0 * capacity.log2().ceil().exp2().max(1.0) * 8.0,
+        Replay::Uniform => 0.0,
+    };
+    let pending = window * (2.0 * observation * FLOAT + actions + 32.0);
+    let replay = frames + capacity * per_transition + priorities + pending;
+
+    // Networks: layer widths from the input through `hidden` to the actions (twice with dueling's two heads).
+    // A convolution (3×3, stride 1, no padding) adds its weights, and per sample its unfolded patches and outputs;
+    // the first hidden layer then reads every position's filters.
+    let (input, convolution_parameters, convolution_activations) = match (agent.network, made.image_shape()) {
+        (Network::MinAtarConv { filters }, Some((height, width, channels))) => {
+            let positions = (height.saturating_sub(2) * width.saturating_sub(2)) as f64;
+            let (patch, filters) = (9.0 * channels as f64, filters as f64);
+            (
+                positions * filters,
+                (patch + 1.0) * filters,
+                positions * (patch + filters),
+            )
+        }
+        _ => (observation, 0.0, 0.0),
+    };
+    let mut widths = vec![input];
+    widths.extend(agent.hidden.iter().map(|width| *width as f64));
+    let heads = if agent.dueling { 2.0 } else { 1.0 };
+    let mut parameters = 0.0;
+    for pair in widths.windows(2) {
+        parameters += (pair[0] + 1.0) * pair[1];
+    }
+    let last = widths.last().copied().unwrap_or(input);
+    parameters += heads * (last + 1.0) * actions;
+    parameters += convolution_parameters;
+    let noisy = match agent.exploration {
+        Exploration::Noisy(_) => 3.0,
+        Exploration::EpsilonGreedy => 1.0,
+    };
+    // Online (noisy: mean, scale, effective), target, gradient, two moments, master copy.
+    let networks = parameters * noisy * 6.0 * FLOAT;
+
+    // Batches: the sampled observations and next observations, and every layer's activations for the online
+    // forward and backward passes and two target-side forwards (double DQN), at f32.
+    let batch = agent.batch_size as f64;
+    let activations: f64 = widths.iter().sum::<f64>() + convolution_activations + heads * actions;
+    let batches = batch * (2.0 * observation * FLOAT + 4.0 * activations * FLOAT + actions);
+
+    // Records: every evaluation's returns (as text and as numbers) until the run is written.
+    let evaluations = env.steps as f64 / env.eval_every as f64 + 2.0;
+    let records = evaluations * (env.eval_episodes as f64 * 32.0 + 96.0);
+
+    Some(MemoryEstimate {
+        replay,
+        networks,
+        batches,
+        records,
+    })
+}
+
+/// The memory this machine can give without swapping (`MemAvailable` of `/proc/meminfo`), or `None` where that
+/// cannot be read (then nothing is refused for memory).
+pub fn available_bytes() -> Option<f64> {
+    let meminfo = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = meminfo.lines().find(|line| line.starts_with("MemAvailable:"))?;
+    let kilobytes: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kilobytes * 1024.0)
+}
+
+/// `1.5 GB`, `320 MB`, `12 kB`, `7 B`: decimal units, three significant figures at most.
+pub fn format_bytes(bytes: f64) -> String {
+    const UNITS: [(&str, f64); 6] = [
+        ("PB", 1e15),
+        ("TB", 1e12),
+        ("GB", 1e9),
+        ("MB", 1e6),
+        ("kB", 1e3),
+        ("B", 1.0),
+    ];
+    if !bytes.is_finite() {
+        return "more bytes than a number holds".to_string();
+    }
+    if bytes >= 1e18 {
+        return format!("{bytes:.1e} B");
+    }
+    let (unit, scale) = UNITS
+        .iter()
+        .copied()
+        .find(|(_, scale)| bytes >= *scale)
+        .unwrap_or(("B", 1.0));
+    let value = bytes / scale;
+    if value >= 100.0 || scale == 1.0 {
+        format!("{value:.0} {unit}")
+    } else {
+        format!("{value:.1} {unit}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::agent::dqn::{Dqn, ObservationSpace};
+
+    fn env(id: &str) -> EnvSpec {
+        EnvSpec {
+            id: id.to_string(),
+            steps: 10_000,
+            eval_every: 1_000,
+            eval_episodes: 10,
+            final_evals: 3,
+            agent: Default::default(),
+            random_score: None,
+            reference_score: None,
+        }
+    }
+
+    #[test]
+    fn the_replay_estimate_agrees_with_the_buffer_it_describes() {
+        // The buffer's own count of its bytes per transition (frames and columns) against the estimate's, for a
+        // float env and a bit-packed one, at a capacity where the fixed parts vanish.
+        for id in ["CartPole-v1", "MinAtar/Breakout-v0"] {
+            let made = make_env(id).unwrap();
+            let config = AgentConfig {
+                buffer_size: 100_000,
+                batch_size: 32,
+                ..AgentConfig::default()
+            };
+            let agent = Dqn::new(&config, &ObservationSpace::of(made.as_ref()), made.action_count(), 0);
+            let measured = agent.replay_bytes_per_transition();
+            let estimated = estimate_run(&env(id), &config).unwrap().replay / 100_000.0;
+            assert!(
+                (estimated - measured).abs() / measured < 0.1,
+                "{id}: estimated {estimated} bytes per transition, the buffer holds {measured}"
+            );
+        }
+    }
+
+    #[test]
+    fn parameters_are_counted_layer_by_layer() {
+        // CartPole: 4 → 8 → 2, vanilla: (4+1)·8 + (8+1)·2 = 58 parameters, times six copies of 4 bytes.
+        let config = AgentConfig {
+            hidden: vec![8],
+            ..AgentConfig::default()
+        };
+        let estimate = estimate_run(&env("CartPole-v1"), &config).unwrap();
+        assert_eq!(estimate.networks, 58.0 * 6.0 * 4.0);
+        // Dueling adds a second head: (8+1)·2 more.
+        let dueling = AgentConfig {
+            dueling: true,
+            ..config
+        };
+        assert_eq!(
+            estimate_run(&env("CartPole-v1"), &dueling).unwrap().networks,
+            76.0 * 24.0
+        );
+    }
+
+    #[test]
+    fn absurd_numbers_give_absurd_but_finite_estimates() {
+        let config = AgentConfig {
+            buffer_size: 1_000_000_000_000,
+            batch_size: 32,
+            ..AgentConfig::default()
+        };
+        let estimate = estimate_run(&env("CartPole-v1"), &config).unwrap();
+        assert!(
+            estimate.total().is_finite() && estimate.total() > 1e13,
+            "{}",
+            estimate.total()
+        );
+        let wide = AgentConfig {
+            hidden: vec![100_000_000],
+            ..AgentConfig::default()
+        };
+        assert!(estimate_run(&env("CartPole-v1"), &wide).unwrap().networks > 1e10);
+    }
+
+    #[test]
+    fn bytes_read_as_people_write_them() {
+        assert_eq!(format_bytes(7.0), "7 B");
+        assert_eq!(format_bytes(12_345.0), "12.3 kB");
+        assert_eq!(format_bytes(23.9e9), "23.9 GB");
+        assert_eq!(format_bytes(480e9), "480 GB");
+        assert_eq!(format_bytes(8e12), "8.0 TB");
+    }
+}
