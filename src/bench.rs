@@ -255,7 +255,8 @@ pub fn acting_throughputs(networks: &[BenchNetwork], repetitions: usize) -> Vec<
                 &ObservationSpace::of(env.as_ref()),
                 env.action_count(),
                 0,
-            );
+            )
+            .expect("a benchmark agent fits in memory");
             let mut player = RandomPlayer::new(env.as_mut(), 0);
             let mut observations = Vec::new();
             for _ in 0..256 {
@@ -407,7 +408,8 @@ pub fn update_throughputs(cases: &[UpdateCase], repetitions: usize) -> Vec<Measu
 /// An agent of `config` on `env_id` whose replay holds 10,000 transitions of random play.
 fn filled_agent(env_id: &str, config: &AgentConfig, seed: u64) -> Dqn {
     let mut env = make_env(env_id).expect("a registered env");
-    let mut agent = Dqn::new(config, &ObservationSpace::of(env.as_ref()), env.action_count(), seed);
+    let mut agent = Dqn::new(config, &ObservationSpace::of(env.as_ref()), env.action_count(), seed)
+        .expect("a benchmark agent fits in memory");
     let mut player = RandomPlayer::new(env.as_mut(), seed);
     for _ in 0..10_000 {
         let (action, outcome) = player.step(env.as_mut());
@@ -505,7 +507,8 @@ pub fn rooflines(cases: &[UpdateCase], updates: &[Measurement], repetitions: usi
         .filter(|(case, _)| case.trick == "vanilla")
         .map(|(case, update)| {
             let env = make_env(case.network.env).expect("a registered env");
-            let agent = Dqn::new(&case.config, &ObservationSpace::of(env.as_ref()), env.action_count(), 0);
+            let agent = Dqn::new(&case.config, &ObservationSpace::of(env.as_ref()), env.action_count(), 0)
+                .expect("a benchmark agent fits in memory");
             let products = update_matmuls(&agent.network().matmul_shapes(case.config.batch_size));
             let work = flops(&products);
             let gemm_rates: Vec<f64> = (0..repetitions)
@@ -628,7 +631,8 @@ pub fn replay_memory(capacity: usize) -> Vec<Measurement> {
                 batch_size: 32,
                 ..AgentConfig::default()
             };
-            let agent = Dqn::new(&config, &ObservationSpace::of(env.as_ref()), env.action_count(), 0);
+            let agent = Dqn::new(&config, &ObservationSpace::of(env.as_ref()), env.action_count(), 0)
+                .expect("a benchmark agent fits in memory");
             let bytes = agent.replay_bytes_per_transition();
             let mut measurement = Measurement::new(
                 "memory",
@@ -672,7 +676,8 @@ mod tests {
             &ObservationSpace::of(env.as_ref()),
             env.action_count(),
             0,
-        );
+        )
+        .unwrap();
         // 10×10×4 image, 3×3 kernel: 8×8 = 64 positions of 36 inputs → 16 filters; 1024 → 128 → 6 actions.
         assert_eq!(
             agent.network().matmul_shapes(32),

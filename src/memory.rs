@@ -186,7 +186,7 @@ mod tests {
                 batch_size: 32,
                 ..AgentConfig::default()
             };
-            let agent = Dqn::new(&config, &ObservationSpace::of(made.as_ref()), made.action_count(), 0);
+            let agent = Dqn::new(&config, &ObservationSpace::of(made.as_ref()), made.action_count(), 0).unwrap();
             let measured = agent.replay_bytes_per_transition();
             let estimated = estimate_run(&env(id), &config).unwrap().replay / 100_000.0;
             assert!(

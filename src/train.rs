@@ -84,6 +84,8 @@ pub enum TrainError {
     NotAnImage(String),
     #[error("loss became {loss} at env step {step}")]
     NonFiniteLoss { step: usize, loss: f32 },
+    #[error("{0}")]
+    OutOfMemory(#[from] crate::agent::allocation::AllocationError),
 }
 
 /// Progress of a run, reported to the caller after each evaluation.
@@ -118,7 +120,7 @@ pub fn train_run(
     if matches!(config.network, Network::MinAtarConv { .. }) && env.image_shape().is_none() {
         return Err(TrainError::NotAnImage(env_spec.id.clone()));
     }
-    let mut agent = Dqn::new(config, &ObservationSpace::of(env.as_ref()), env.action_count(), seed);
+    let mut agent = Dqn::new(config, &ObservationSpace::of(env.as_ref()), env.action_count(), seed)?;
     let total_steps = env_spec.steps;
 
     let mut records = RunRecords::default();
@@ -375,7 +377,7 @@ mod tests {
             game,
         };
         let config = AgentConfig::default();
-        let agent = Dqn::new(&config, &ObservationSpace::of(&env), 2, 0);
+        let agent = Dqn::new(&config, &ObservationSpace::of(&env), 2, 0).unwrap();
         Evaluator::new(0, 10, 0.99).evaluate(&agent, &mut env, 0)
     }
 
@@ -395,5 +397,29 @@ mod tests {
     fn evaluations_of_other_envs_leave_the_rates_empty() {
         let eval = evaluate(false);
         assert_eq!((eval.win_rate, eval.draw_rate, eval.loss_rate), (None, None, None));
+    }
+
+    #[test]
+    fn a_replay_buffer_the_system_will_not_give_is_an_error_of_the_run_not_an_abort() {
+        // Regression (issue 12): `buffer_size: 1e12` aborted the whole process (exit 134) on allocation.
+        let env = EnvSpec {
+            id: "CartPole-v1".into(),
+            steps: 10,
+            eval_every: 10,
+            eval_episodes: 1,
+            final_evals: 1,
+            agent: Default::default(),
+            random_score: None,
+            reference_score: None,
+        };
+        let config = AgentConfig {
+            buffer_size: usize::MAX / 64,
+            ..AgentConfig::default()
+        };
+        let error = train_run(&env, &config, 0, |_| {}).unwrap_err();
+        assert!(
+            matches!(&error, TrainError::OutOfMemory(_)) && error.to_string().starts_with("cannot allocate frames"),
+            "{error}"
+        );
     }
 }

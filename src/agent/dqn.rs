@@ -9,6 +9,7 @@ use dfdx::prelude::*;
 use rand::Rng;
 use rand_pcg::Pcg64;
 
+use crate::agent::allocation::AllocationError;
 use crate::agent::config::{AgentConfig, Exploration, Loss, Network, Replay, Target};
 use crate::agent::frames::{Encoding, FrameId};
 use crate::agent::n_step::{EnvStep, NStepReturns};
@@ -66,8 +67,14 @@ pub struct Dqn {
 }
 
 impl Dqn {
-    /// A fresh agent for an env's observations and actions, whose random streams derive from `run_seed`.
-    pub fn new(config: &AgentConfig, observations: &ObservationSpace, action_count: usize, run_seed: u64) -> Self {
+    /// A fresh agent for an env's observations and actions, whose random streams derive from `run_seed`; an error
+    /// when the replay buffer cannot be allocated.
+    pub fn new(
+        config: &AgentConfig,
+        observations: &ObservationSpace,
+        action_count: usize,
+        run_seed: u64,
+    ) -> Result<Self, AllocationError> {
         let ObservationSpace {
             size: observation_size,
             image_shape,
@@ -114,10 +121,10 @@ impl Dqn {
             window: config.n_step,
         };
         let replay = match config.replay {
-            Replay::Uniform => ReplayBuffer::uniform(shape),
-            Replay::Prioritized { alpha, epsilon, .. } => ReplayBuffer::prioritized(shape, alpha, epsilon),
+            Replay::Uniform => ReplayBuffer::uniform(shape)?,
+            Replay::Prioritized { alpha, epsilon, .. } => ReplayBuffer::prioritized(shape, alpha, epsilon)?,
         };
-        Dqn {
+        Ok(Dqn {
             config: config.clone(),
             device,
             observation_size,
@@ -132,7 +139,7 @@ impl Dqn {
             exploration_rng: stream_rng(run_seed, Stream::Exploration),
             replay_rng: stream_rng(run_seed, Stream::Replay),
             noise_rng,
-        }
+        })
     }
 
     /// The online network's Q-values for one observation, noise off (what evaluation and the Q estimate use).
@@ -402,7 +409,7 @@ mod tests {
             image_shape: None,
             binary: false,
         };
-        let mut agent = Dqn::new(&config, &space, 2, 0);
+        let mut agent = Dqn::new(&config, &space, 2, 0).unwrap();
         let mut rng = stream_rng(9, Stream::Env);
         let mut state = 0.0f32;
         for step in 0..2_000 {

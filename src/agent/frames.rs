@@ -2,6 +2,8 @@
 //! id, so s' of one step and s of the next are one frame), in a ring, as f32 or — for 0/1 observations such as
 //! MinAtar's images or board planes — as bits, 32 times smaller.
 
+use crate::agent::allocation::{filled, AllocationError};
+
 /// How a frame's values are kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Encoding {
@@ -28,13 +30,13 @@ pub struct FrameStore {
 }
 
 impl FrameStore {
-    pub fn new(frame_size: usize, slots: usize, encoding: Encoding) -> Self {
+    pub fn new(frame_size: usize, slots: usize, encoding: Encoding) -> Result<Self, AllocationError> {
         let words_per_frame = frame_size.div_ceil(64);
         let (floats, bits) = match encoding {
-            Encoding::Float => (vec![0.0; frame_size * slots], Vec::new()),
-            Encoding::Bits => (Vec::new(), vec![0; words_per_frame * slots]),
+            Encoding::Float => (filled("frames", 0.0, frame_size.saturating_mul(slots))?, Vec::new()),
+            Encoding::Bits => (Vec::new(), filled("frames", 0, words_per_frame.saturating_mul(slots))?),
         };
-        FrameStore {
+        Ok(FrameStore {
             frame_size,
             encoding,
             slots,
@@ -42,7 +44,7 @@ impl FrameStore {
             floats,
             bits,
             next_id: 0,
-        }
+        })
     }
 
     /// Stores a frame, overwriting the oldest when the ring is full, and returns its id.
@@ -107,7 +109,7 @@ mod tests {
     #[test]
     fn frames_read_back_as_written_in_either_encoding() {
         for encoding in [Encoding::Float, Encoding::Bits] {
-            let mut store = FrameStore::new(70, 3, encoding);
+            let mut store = FrameStore::new(70, 3, encoding).unwrap();
             let frame = |seed: usize| -> Vec<f32> {
                 (0..70)
                     .map(|index| (index * 7 + seed).is_multiple_of(3) as u8 as f32)
@@ -128,7 +130,7 @@ mod tests {
     #[test]
     fn bits_take_a_thirty_second_of_floats() {
         // MinAtar's 400-value frames: 7 words of 64 bits = 56 bytes, against 1,600 bytes as f32.
-        assert_eq!(FrameStore::new(400, 1000, Encoding::Bits).bytes(), 56 * 1000);
-        assert_eq!(FrameStore::new(400, 1000, Encoding::Float).bytes(), 1600 * 1000);
+        assert_eq!(FrameStore::new(400, 1000, Encoding::Bits).unwrap().bytes(), 56 * 1000);
+        assert_eq!(FrameStore::new(400, 1000, Encoding::Float).unwrap().bytes(), 1600 * 1000);
     }
 }

@@ -1,6 +1,7 @@
 //! The DQN agent and its parts: configuration, Q-network, replay buffer (with its sum-tree and n-step window), and
 //! the update.
 
+pub mod allocation;
 pub mod config;
 pub mod dqn;
 pub mod frames;

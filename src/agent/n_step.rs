@@ -46,7 +46,7 @@ impl NStepReturns {
         NStepReturns {
             n,
             gamma,
-            pending: VecDeque::with_capacity(n),
+            pending: VecDeque::with_capacity(n.min(1024)),
         }
     }
 
@@ -135,7 +135,7 @@ mod tests {
 
     /// Plays an episode of observations 0, 1, 2, … with rewards 1, 2, 3, … through 3-step returns with γ = 0.5.
     fn episode(steps: usize, terminated: bool) -> ReplayBuffer {
-        let mut replay = ReplayBuffer::uniform(shape(1));
+        let mut replay = ReplayBuffer::uniform(shape(1)).unwrap();
         let mut returns = NStepReturns::new(3, 0.5);
         let mut observation = replay.push_frame(&[0.0]);
         for step in 0..steps {
@@ -182,7 +182,7 @@ mod tests {
 
     #[test]
     fn one_step_returns_are_plain_transitions() {
-        let mut replay = ReplayBuffer::uniform(shape(2));
+        let mut replay = ReplayBuffer::uniform(shape(2)).unwrap();
         let mut returns = NStepReturns::new(1, 0.9);
         let step = EnvStep {
             observation: replay.push_frame(&[0.0]),

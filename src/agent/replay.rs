@@ -13,6 +13,7 @@
 
 use rand::Rng;
 
+use crate::agent::allocation::{filled, AllocationError};
 use crate::agent::frames::{Encoding, FrameId, FrameStore};
 use crate::agent::sum_tree::SumTree;
 
@@ -79,7 +80,7 @@ impl BufferShape {
     /// two frames (its next state, and the first state of an episode it starts) and one transition, and a transition
     /// is stored at most `window` steps after its first frame.
     fn frame_slots(&self) -> usize {
-        2 * (self.capacity + self.window) + 4
+        self.capacity.saturating_add(self.window).saturating_mul(2).saturating_add(4)
     }
 }
 
@@ -106,7 +107,7 @@ pub struct ReplayBuffer {
 
 impl ReplayBuffer {
     /// A buffer sampled uniformly with replacement.
-    pub fn uniform(shape: BufferShape) -> Self {
+    pub fn uniform(shape: BufferShape) -> Result<Self, AllocationError> {
         let BufferShape {
             capacity,
             observation_size,
@@ -114,36 +115,36 @@ impl ReplayBuffer {
             encoding,
             ..
         } = shape;
-        ReplayBuffer {
+        Ok(ReplayBuffer {
             capacity,
             position: 0,
             len: 0,
-            frames: FrameStore::new(observation_size, shape.frame_slots(), encoding),
-            observations: vec![0; capacity],
-            next_observations: vec![0; capacity],
-            actions: vec![0; capacity],
-            rewards: vec![0.0; capacity],
-            discounts: vec![0.0; capacity],
-            terminated: vec![false; capacity],
-            truncated: vec![false; capacity],
-            next_legal: vec![true; capacity * action_count],
+            frames: FrameStore::new(observation_size, shape.frame_slots(), encoding)?,
+            observations: filled("frame ids", 0, capacity)?,
+            next_observations: filled("frame ids", 0, capacity)?,
+            actions: filled("actions", 0, capacity)?,
+            rewards: filled("rewards", 0.0, capacity)?,
+            discounts: filled("discounts", 0.0, capacity)?,
+            terminated: filled("flags", false, capacity)?,
+            truncated: filled("flags", false, capacity)?,
+            next_legal: filled("legal actions", true, capacity.saturating_mul(action_count))?,
             action_count,
             priorities: None,
-        }
+        })
     }
 
     /// A buffer sampled in proportion to p^`alpha`, with p = |δ| + `epsilon`.
-    pub fn prioritized(shape: BufferShape, alpha: f64, epsilon: f64) -> Self {
+    pub fn prioritized(shape: BufferShape, alpha: f64, epsilon: f64) -> Result<Self, AllocationError> {
         let priorities = Priorities {
-            tree: SumTree::new(shape.capacity),
+            tree: SumTree::new(shape.capacity)?,
             alpha,
             epsilon,
             max_priority: 1.0,
         };
-        ReplayBuffer {
+        Ok(ReplayBuffer {
             priorities: Some(priorities),
-            ..ReplayBuffer::uniform(shape)
-        }
+            ..ReplayBuffer::uniform(shape)?
+        })
     }
 
     /// Stores an observation and returns the id transitions refer to it by.
@@ -312,13 +313,14 @@ mod tests {
             encoding: Encoding::Bits,
             window: 3,
         };
-        let bytes = ReplayBuffer::uniform(minatar).bytes_per_transition();
+        let bytes = ReplayBuffer::uniform(minatar).unwrap().bytes_per_transition();
         assert!(bytes < 150.0, "{bytes} bytes per transition");
         // Against 2 × 400 × 4 = 3,200 bytes for s and s' as f32.
         let floats = ReplayBuffer::uniform(BufferShape {
             encoding: Encoding::Float,
             ..minatar
         })
+        .unwrap()
         .bytes_per_transition();
         assert!(floats > 3_200.0 && bytes * 20.0 < floats, "{bytes} vs {floats}");
     }
@@ -342,7 +344,7 @@ mod tests {
 
     #[test]
     fn ring_overwrites_the_oldest_and_keeps_flags_apart() {
-        let mut buffer = ReplayBuffer::uniform(shape(3));
+        let mut buffer = ReplayBuffer::uniform(shape(3)).unwrap();
         for index in 0..5 {
             push_value(&mut buffer, index as f32, index == 3, index == 4);
         }
@@ -369,7 +371,7 @@ mod tests {
     /// A prioritized buffer of four transitions with TD errors chosen so that p^α is easy: α = 0.5, ε = 0, and
     /// |δ| = (1, 4, 9, 16) give p^α = (1, 2, 3, 4), P = (0.1, 0.2, 0.3, 0.4).
     fn four_prioritized() -> ReplayBuffer {
-        let mut buffer = ReplayBuffer::prioritized(shape(4), 0.5, 0.0);
+        let mut buffer = ReplayBuffer::prioritized(shape(4), 0.5, 0.0).unwrap();
         for index in 0..4 {
             push_value(&mut buffer, index as f32, false, false);
         }

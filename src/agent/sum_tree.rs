@@ -1,6 +1,8 @@
 //! The sum-tree behind prioritized replay: leaf `i` holds transition `i`'s priority, every inner node the sum of its
 //! two children, so updating a priority and finding the leaf at a given prefix sum are both O(log n).
 
+use crate::agent::allocation::{filled, AllocationError};
+
 /// A complete binary tree over `capacity` leaves, stored as an array: node 1 is the root, node `k` has children
 /// `2k` and `2k + 1`, and the leaves are nodes `leaf_count..2·leaf_count` (`leaf_count` the next power of two).
 #[derive(Debug, Clone)]
@@ -12,14 +14,14 @@ pub struct SumTree {
 
 impl SumTree {
     /// A tree of `capacity` leaves, every priority 0.
-    pub fn new(capacity: usize) -> Self {
+    pub fn new(capacity: usize) -> Result<Self, AllocationError> {
         assert!(capacity > 0, "a sum-tree needs at least one leaf");
-        let leaf_count = capacity.next_power_of_two();
-        SumTree {
+        let leaf_count = capacity.checked_next_power_of_two().unwrap_or(usize::MAX / 2 + 1);
+        Ok(SumTree {
             leaf_count,
             capacity,
-            nodes: vec![0.0; 2 * leaf_count],
-        }
+            nodes: filled("priorities", 0.0, leaf_count.saturating_mul(2))?,
+        })
     }
 
     /// The sum of every priority.
@@ -76,7 +78,7 @@ mod tests {
 
     #[test]
     fn totals_are_exact_after_updates() {
-        let mut tree = SumTree::new(5);
+        let mut tree = SumTree::new(5).unwrap();
         for (index, priority) in [0.5, 0.25, 1.0, 2.0, 0.125].into_iter().enumerate() {
             tree.set(index, priority);
         }
@@ -91,7 +93,7 @@ mod tests {
 
     #[test]
     fn find_maps_prefix_sums_to_leaves() {
-        let mut tree = SumTree::new(4);
+        let mut tree = SumTree::new(4).unwrap();
         for (index, priority) in [1.0, 0.0, 2.0, 1.0].into_iter().enumerate() {
             tree.set(index, priority);
         }
@@ -108,7 +110,7 @@ mod tests {
 
     #[test]
     fn a_single_leaf_tree_works() {
-        let mut tree = SumTree::new(1);
+        let mut tree = SumTree::new(1).unwrap();
         tree.set(0, 0.75);
         assert_eq!(tree.total(), 0.75);
         assert_eq!(tree.find(0.5), 0);
