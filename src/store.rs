@@ -650,3 +650,30 @@ pub fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<(), StoreError
     bytes.push(b'\n');
     write_atomic(path, &bytes)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_write_that_fails_leaves_no_temporary_behind() {
+        // The target is a folder with something in it, so the rename fails after the temporary was written.
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("summary.csv");
+        fs::create_dir_all(target.join("inside")).unwrap();
+        assert!(write_atomic(&target, b"rows").is_err());
+        let names: Vec<String> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["summary.csv"]);
+    }
+
+    #[test]
+    fn only_names_write_atomic_gives_count_as_temporaries() {
+        assert!(is_temporary(".evals.csv.tmp-123"));
+        assert!(!is_temporary("evals.csv.tmp-123"), "not hidden");
+        assert!(!is_temporary(".evals.csv.tmp-"), "no process id");
+        assert!(!is_temporary(".notes.tmp-12a"));
+    }
+}

@@ -163,3 +163,51 @@ fn game_evaluations_record_win_draw_and_loss_rates_and_the_report_shows_them() {
         "the report's outcome table shows the final evaluation's rates: {won}"
     );
 }
+
+#[test]
+fn a_reference_whose_runs_all_failed_is_named_not_called_missing() {
+    // Regression (issue 12): the page said "the spec names no reference variant" when it named one whose runs had
+    // all failed.
+    use knowhow::plan::plan;
+    use knowhow::store::ResultsDir;
+    use knowhow::train::{EvalRecord, RunRecords};
+    let source = r#"(name: "failed-reference", envs: [(id: "CartPole-v1", steps: 100, eval_every: 100, final_evals: 1)],
+        variants: [(name: "vanilla"), (name: "double", agent: (double: true))], reference: "vanilla", seeds: Count(2))"#;
+    let spec = knowhow::spec::parse_spec(source, std::path::Path::new("failed-reference.ron")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let results = ResultsDir::new(dir.path());
+    results.write_spec(source).unwrap();
+    for run in plan(&spec) {
+        if run.variant == "vanilla" {
+            results
+                .write_failed_run(&run, "loss became NaN at env step 60".into(), 0.1)
+                .unwrap();
+            continue;
+        }
+        let eval = |step: usize| EvalRecord {
+            step,
+            mean_return: 30.0,
+            returns: "30".into(),
+            q_estimate: 1.0,
+            discounted_return: 1.0,
+            win_rate: None,
+            draw_rate: None,
+            loss_rate: None,
+        };
+        let records = RunRecords {
+            evals: vec![eval(0), eval(100)],
+            steps: 100,
+            wall_secs: 0.1,
+            ..RunRecords::default()
+        };
+        results.write_run(&run, &records).unwrap();
+    }
+    let output = knowhow(&["report", dir.path().to_str().unwrap()]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let page = fs::read_to_string(dir.path().join("index.html")).unwrap();
+    assert!(!page.contains("names no <code>reference</code>"));
+    assert!(
+        page.contains("The spec names <strong>vanilla</strong> as the reference variant, but no env has complete runs"),
+        "the page explains why nothing is compared"
+    );
+}

@@ -131,6 +131,9 @@ mod tests {
     fn bits_take_a_thirty_second_of_floats() {
         // MinAtar's 400-value frames: 7 words of 64 bits = 56 bytes, against 1,600 bytes as f32.
         assert_eq!(FrameStore::new(400, 1000, Encoding::Bits).unwrap().bytes(), 56 * 1000);
-        assert_eq!(FrameStore::new(400, 1000, Encoding::Float).unwrap().bytes(), 1600 * 1000);
+        assert_eq!(
+            FrameStore::new(400, 1000, Encoding::Float).unwrap().bytes(),
+            1600 * 1000
+        );
     }
 }

@@ -80,7 +80,10 @@ impl BufferShape {
     /// two frames (its next state, and the first state of an episode it starts) and one transition, and a transition
     /// is stored at most `window` steps after its first frame.
     fn frame_slots(&self) -> usize {
-        self.capacity.saturating_add(self.window).saturating_mul(2).saturating_add(4)
+        self.capacity
+            .saturating_add(self.window)
+            .saturating_mul(2)
+            .saturating_add(4)
     }
 }
 
