@@ -11,7 +11,7 @@ use clap::{Parser, Subcommand};
 
 use crate::analysis::AnalysisSettings;
 use crate::check::{check, CheckReport, CheckSettings};
-use crate::memory::{available_bytes, estimate_run, format_bytes};
+use crate::memory::{available_bytes, estimate_run, format_bytes, runs_that_fit};
 use crate::plan::{plan, shard_runs, PlannedRun, Shard};
 use crate::report::{write_report, ReportError};
 use crate::runner::{default_out_dir, execute, RunnerOptions};
@@ -38,7 +38,8 @@ pub enum Command {
         /// Runs trained at once [default: number of cores].
         #[arg(long)]
         jobs: Option<usize>,
-        /// Retrain every run, even those already complete with the same config.
+        /// Retrain every run, even those already complete with the same config; also lets a spec run into a folder
+        /// that holds another experiment.
         #[arg(long)]
         fresh: bool,
         /// Run only part i of N of the plan (1-based, e.g. 2/4), for one machine of a cluster; the shards' folders
@@ -348,20 +349,16 @@ fn jobs_that_fit(spec: &crate::spec::Spec, jobs: usize) -> usize {
         })
         .map(|estimate| estimate.total())
         .fold(0.0, f64::max);
-    let Some(available) = available_bytes() else {
-        return jobs;
-    };
-    let fit = ((available / largest.max(1.0)).floor() as usize).max(1);
-    if fit < jobs {
+    let available = available_bytes();
+    let fit = runs_that_fit(jobs, largest, available);
+    if let (true, Some(available)) = (fit < jobs, available) {
         println!(
             "training {fit} run(s) at once instead of {jobs}: a run needs up to {} and {} is available",
             format_bytes(largest),
             format_bytes(available)
         );
-        fit
-    } else {
-        jobs
     }
+    fit
 }
 
 /// Installs the Ctrl-C / SIGTERM handler of a batch: it says how many runs are complete and how to resume, then

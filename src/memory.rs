@@ -128,6 +128,15 @@ pub fn available_bytes() -> Option<f64> {
     Some(kilobytes * 1024.0)
 }
 
+/// How many runs of `run_bytes` each may train at once: `jobs`, or as many as fit in `available` bytes (at least one:
+/// a run that fits alone was admitted by validation). Unknown memory limits nothing.
+pub fn runs_that_fit(jobs: usize, run_bytes: f64, available: Option<f64>) -> usize {
+    match available {
+        Some(available) => jobs.min(((available / run_bytes.max(1.0)).floor() as usize).max(1)),
+        None => jobs,
+    }
+}
+
 /// `1.5 GB`, `320 MB`, `12 kB`, `7 B`: decimal units, three significant figures at most.
 pub fn format_bytes(bytes: f64) -> String {
     const UNITS: [(&str, f64); 6] = [
@@ -234,6 +243,14 @@ mod tests {
             ..AgentConfig::default()
         };
         assert!(estimate_run(&env("CartPole-v1"), &wide).unwrap().networks > 1e10);
+    }
+
+    #[test]
+    fn only_as_many_runs_train_at_once_as_fit_side_by_side() {
+        assert_eq!(runs_that_fit(8, 3e9, Some(10e9)), 3);
+        assert_eq!(runs_that_fit(2, 3e9, Some(10e9)), 2);
+        assert_eq!(runs_that_fit(4, 12e9, Some(10e9)), 1, "one at a time, never none");
+        assert_eq!(runs_that_fit(4, 12e9, None), 4);
     }
 
     #[test]
