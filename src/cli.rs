@@ -259,7 +259,15 @@ fn run_command(request: &RunRequest, loaded: &LoadedSpec, runs: &[PlannedRun]) -
         Err(error) => return bad_input(error.to_string()),
     }
     // From here on an interrupt says what is stored and how to resume.
-    let interrupt = interrupt_notice(&request.spec_path, results.root(), runs.len());
+    let mut resume = format!(
+        "knowhow run {} --out {}",
+        request.spec_path.display(),
+        results.root().display()
+    );
+    if let Some(Shard { index, count }) = request.shard {
+        resume.push_str(&format!(" --shard {index}/{count}"));
+    }
+    let interrupt = interrupt_notice(resume, results.root(), runs.len());
     if let Err(error) = results.write_spec(&loaded.source) {
         return bad_input(error.to_string());
     }
@@ -361,13 +369,12 @@ fn jobs_that_fit(spec: &crate::spec::Spec, jobs: usize) -> usize {
     fit
 }
 
-/// Installs the Ctrl-C / SIGTERM handler of a batch: it says how many runs are complete and how to resume, then
+/// Installs the Ctrl-C / SIGTERM handler of a batch: it says how many runs are complete and the `resume` command, then
 /// ends the process (the runs in progress are lost; their temporary files are removed by the next `run`). Returns
 /// the counter of finished runs the runner keeps up to date.
-fn interrupt_notice(spec_path: &Path, out: &Path, total: usize) -> Arc<AtomicUsize> {
+fn interrupt_notice(resume: String, out: &Path, total: usize) -> Arc<AtomicUsize> {
     let finished = Arc::new(AtomicUsize::new(0));
     let counter = Arc::clone(&finished);
-    let resume = format!("knowhow run {} --out {}", spec_path.display(), out.display());
     let out = out.display().to_string();
     // Only one handler per process: a second batch in the same process keeps the first (tests call main_with).
     let _ = ctrlc::set_handler(move || {
