@@ -12,11 +12,13 @@ use crate::seeding::{stream_rng, Stream};
 use crate::spec::Metric;
 use crate::stats::aggregate::{aggregate_iqm, mean, median, standard_deviation};
 use crate::stats::bootstrap::{
-    difference_interval, stratified_bootstrap_interval, stratified_bootstrap_intervals, two_sample_interval,
-    BootstrapSettings, IntervalEstimate,
+    difference_interval, stratified_bootstrap_interval, two_sample_interval, BootstrapSettings,
 };
-use crate::stats::comparison::{normalise, probability_of_improvement};
+use crate::stats::comparison::{normalise_scores, probability_of_improvement};
+use crate::stats::estimate::Estimate;
+use crate::stats::profile::{performance_profile_with_bands, ProfileKind};
 use crate::stats::run_scores::final_score;
+use crate::stats::verdict::{decide, Verdict};
 use crate::store::{RunStatus, StoredResults, StoredRun};
 
 /// How many bootstrap replicates, and how sure the intervals are.
@@ -39,37 +41,6 @@ impl Default for AnalysisSettings {
     }
 }
 
-/// A point estimate and its confidence interval (`low` = `high` = `estimate` when it rests on one value).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct Estimate {
-    pub estimate: f64,
-    pub low: f64,
-    pub high: f64,
-}
-
-impl From<IntervalEstimate> for Estimate {
-    fn from(interval: IntervalEstimate) -> Self {
-        Estimate {
-            estimate: interval.estimate,
-            low: interval.lower,
-            high: interval.upper,
-        }
-    }
-}
-
-impl Estimate {
-    /// Whether the interval lies entirely above (`1`), below (`-1`) or around (`0`) zero.
-    pub fn sign(&self) -> i8 {
-        if self.low > 0.0 {
-            1
-        } else if self.high < 0.0 {
-            -1
-        } else {
-            0
-        }
-    }
-}
-
 /// A row of `aggregate.csv`: one env × variant across its complete seeds.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AggregateRow {
@@ -85,26 +56,19 @@ pub struct AggregateRow {
     pub std: f64,
 }
 
-/// What the numbers allow one to say about a variant against the reference.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Verdict {
-    /// The CI of the IQM difference lies above zero.
-    Better,
-    /// It lies below zero.
-    Worse,
-    /// It contains zero.
-    NoDetectableDifference,
+/// The report's word for a verdict on a variant against its reference (the check words the same rule its own way).
+pub fn finding(verdict: Verdict) -> &'static str {
+    match verdict {
+        Verdict::Higher => "better",
+        Verdict::Lower => "worse",
+        Verdict::WithinNoise => "within noise",
+        Verdict::NoDetectableDifference => "no detectable difference",
+    }
 }
 
-impl Verdict {
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Verdict::Better => "better",
-            Verdict::Worse => "worse",
-            Verdict::NoDetectableDifference => "no detectable difference",
-        }
-    }
+/// `comparisons.csv` writes the finding in kebab case: `better`, `worse`, `no-detectable-difference`.
+fn serialize_finding<S: serde::Serializer>(verdict: &Verdict, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&finding(*verdict).replace(' ', "-"))
 }
 
 /// A row of `comparisons.csv`: one variant against the reference on one env.
@@ -119,6 +83,8 @@ pub struct ComparisonRow {
     pub p_improve: f64,
     pub p_low: f64,
     pub p_high: f64,
+    /// The rule of `stats::verdict` with no noise band: better or worse only when the interval excludes zero.
+    #[serde(serialize_with = "serialize_finding")]
     pub verdict: Verdict,
     /// Seeds of the variant and of the reference.
     pub n: usize,
@@ -157,21 +123,21 @@ impl ComparisonRow {
             Metric::Auc => "the area under the learning curve",
         };
         match self.verdict {
-            Verdict::Better => format!(
+            Verdict::Higher => format!(
                 "{} improves {what} on {} over {} by {} ({numbers}).",
                 self.variant,
                 self.env,
                 self.reference,
                 plain(self.iqm_diff)
             ),
-            Verdict::Worse => format!(
+            Verdict::Lower => format!(
                 "{} lowers {what} on {} against {} by {} ({numbers}).",
                 self.variant,
                 self.env,
                 self.reference,
                 plain(-self.iqm_diff)
             ),
-            Verdict::NoDetectableDifference => format!(
+            Verdict::WithinNoise | Verdict::NoDetectableDifference => format!(
                 "{} shows no detectable difference in {what} from {} on {} with these seeds ({numbers}).",
                 self.variant, self.reference, self.env
             ),
@@ -320,14 +286,6 @@ pub fn analyse(results: &StoredResults, settings: &AnalysisSettings) -> Analysis
     let spec = &results.spec;
     let envs: Vec<String> = spec.envs.iter().map(|env| env.id.clone()).collect();
     let variant_list = spec.variant_list();
-    let complete = |env: &str, variant: &str| -> Vec<&StoredRun> {
-        results
-            .runs
-            .iter()
-            .filter(|run| run.manifest.env == env && run.manifest.variant == variant)
-            .filter(|run| run.manifest.status == RunStatus::Complete && run.manifest.final_score.is_some())
-            .collect()
-    };
     let score_settings = BootstrapSettings {
         replicates: settings.replicates,
         confidence: settings.confidence,
@@ -340,11 +298,7 @@ pub fn analyse(results: &StoredResults, settings: &AnalysisSettings) -> Analysis
     let mut cells = Vec::new();
     for (env_index, (env, env_spec)) in envs.iter().zip(&spec.envs).enumerate() {
         for (variant_index, variant) in variant_list.iter().enumerate() {
-            let runs = complete(env, &variant.name);
-            let runs: Vec<&StoredRun> = runs
-                .into_iter()
-                .filter(|run| run.manifest.auc.is_some())
-                .collect::<Vec<&StoredRun>>();
+            let runs = results.complete_runs(env, &variant.name);
             let scores: Vec<f64> = runs.iter().filter_map(|run| run.manifest.final_score).collect();
             let aucs: Vec<f64> = runs.iter().filter_map(|run| run.manifest.auc).collect();
             let mut rng = stream_rng(pair_seed(env_index, variant_index, 0), Stream::Replay);
@@ -388,9 +342,9 @@ pub fn analyse(results: &StoredResults, settings: &AnalysisSettings) -> Analysis
             let variant_cells: Vec<&Cell> = cells.iter().filter(|cell| cell.variant == variant.name).collect();
             let normalised = normalised_matrix(&variant_cells, &anchors);
             let mut rng = stream_rng(pair_seed(usize::MAX, index, 2), Stream::Replay);
-            let normalised_iqm = normalised.as_ref().and_then(|matrix| {
-                stratified_bootstrap_interval(matrix, aggregate_iqm, score_settings, &mut rng).map(Estimate::from)
-            });
+            let normalised_iqm = normalised
+                .as_ref()
+                .and_then(|matrix| stratified_bootstrap_interval(matrix, aggregate_iqm, score_settings, &mut rng));
             let profile = normalised
                 .as_ref()
                 .map_or_else(Vec::new, |matrix| profile(matrix, curve_settings, &mut rng));
@@ -515,8 +469,8 @@ fn aggregate_row(
         variant: variant.to_string(),
         n: scores.len(),
         iqm: interval.estimate,
-        iqm_low: interval.lower,
-        iqm_high: interval.upper,
+        iqm_low: interval.low,
+        iqm_high: interval.high,
         mean: mean(scores)?,
         median: median(scores)?,
         std: standard_deviation(scores)?,
@@ -535,21 +489,17 @@ fn compare(
     let (x, y) = (column(scores), column(reference_scores));
     let difference = difference_interval(&x, &y, aggregate_iqm, settings, rng)?;
     let improvement = two_sample_interval(&x, &y, probability_of_improvement, settings, rng)?;
-    let verdict = match Estimate::from(difference).sign() {
-        1 => Verdict::Better,
-        -1 => Verdict::Worse,
-        _ => Verdict::NoDetectableDifference,
-    };
+    let verdict = decide(difference, 0.0);
     Some(ComparisonRow {
         env: env.to_string(),
         variant: variant.to_string(),
         reference: reference.to_string(),
         iqm_diff: difference.estimate,
-        diff_low: difference.lower,
-        diff_high: difference.upper,
+        diff_low: difference.low,
+        diff_high: difference.high,
         p_improve: improvement.estimate,
-        p_low: improvement.lower,
-        p_high: improvement.upper,
+        p_low: improvement.low,
+        p_high: improvement.high,
         verdict,
         n: scores.len(),
         n_reference: reference_scores.len(),
@@ -567,7 +517,7 @@ fn learning_curve(runs: &[&StoredRun], settings: BootstrapSettings, rng: &mut ra
             let interval = stratified_bootstrap_interval(&column(&returns), aggregate_iqm, settings, rng)?;
             Some(CurvePoint {
                 step: first.evals[index].step,
-                iqm: interval.into(),
+                iqm: interval,
             })
         })
         .collect()
@@ -607,26 +557,19 @@ fn game_outcomes(runs: &[&StoredRun], final_evals: usize) -> Option<GameOutcomes
 /// The normalised final scores of one variant as a `[run][env]` matrix over the anchored envs, keeping as many
 /// runs per env as the env with the fewest complete runs (rliable's matrices need equal run counts).
 fn normalised_matrix(cells: &[&Cell], anchors: &[(String, (f64, f64))]) -> Option<Vec<Vec<f64>>> {
-    let columns: Vec<Vec<f64>> = anchors
+    let columns: Vec<&[f64]> = anchors
         .iter()
-        .map(|(env, (random, reference))| {
-            let (random, reference) = (*random, *reference);
-            let cell = cells.iter().find(|cell| cell.env == *env)?;
-            cell.scores
-                .iter()
-                .map(|score| normalise(*score, random, reference))
-                .collect::<Option<Vec<f64>>>()
-        })
-        .collect::<Option<Vec<Vec<f64>>>>()?;
-    let runs = columns.iter().map(Vec::len).min()?;
+        .map(|(env, _)| Some(cells.iter().find(|cell| cell.env == *env)?.scores.as_slice()))
+        .collect::<Option<Vec<&[f64]>>>()?;
+    let runs = columns.iter().map(|column| column.len()).min()?;
     if runs == 0 {
         return None;
     }
-    Some(
-        (0..runs)
-            .map(|run| columns.iter().map(|column| column[run]).collect())
-            .collect(),
-    )
+    let scores: Vec<Vec<f64>> = (0..runs)
+        .map(|run| columns.iter().map(|column| column[run]).collect())
+        .collect();
+    let (random, reference): (Vec<f64>, Vec<f64>) = anchors.iter().map(|(_, anchors)| *anchors).unzip();
+    normalise_scores(&scores, &random, &reference)
 }
 
 /// Thresholds τ of the performance profile: 0 to 1.2 in steps of 0.05.
@@ -634,24 +577,12 @@ pub fn profile_thresholds() -> Vec<f64> {
     (0..=24).map(|step| step as f64 * 0.05).collect()
 }
 
+/// The performance profile of a normalised `[run][env]` matrix (the fraction of all its scores above each τ, as
+/// rliable's score distribution) with its bootstrap band at each τ.
 fn profile(matrix: &[Vec<f64>], settings: BootstrapSettings, rng: &mut rand_pcg::Pcg64) -> Vec<(f64, Estimate)> {
     let thresholds = profile_thresholds();
-    let fractions = |sample: &[Vec<f64>]| -> Option<Vec<f64>> {
-        let values: Vec<f64> = sample.iter().flatten().copied().collect();
-        let count = values.len() as f64;
-        Some(
-            thresholds
-                .iter()
-                .map(|tau| values.iter().filter(|value| **value > *tau).count() as f64 / count)
-                .collect(),
-        )
-    };
-    match stratified_bootstrap_intervals(matrix, fractions, settings, rng) {
-        Some(intervals) => thresholds
-            .iter()
-            .copied()
-            .zip(intervals.into_iter().map(Estimate::from))
-            .collect(),
+    match performance_profile_with_bands(matrix, &thresholds, ProfileKind::ScoreDistribution, settings, rng) {
+        Some(bands) => thresholds.into_iter().zip(bands).collect(),
         None => Vec::new(),
     }
 }
@@ -680,7 +611,7 @@ mod tests {
 
     #[test]
     fn sentences_claim_only_what_the_interval_allows() {
-        let better = row("double", Verdict::Better, (120.0, 85.0, 160.0)).sentence();
+        let better = row("double", Verdict::Higher, (120.0, 85.0, 160.0)).sentence();
         assert_eq!(
             better,
             "double improves the final score on CartPole-v1 over vanilla by 120.0 (IQM difference +120.0 \
@@ -691,40 +622,8 @@ mod tests {
             none.starts_with("noisy shows no detectable difference in the final score from vanilla on CartPole-v1"),
             "{none}"
         );
-        let worse = row("no-target", Verdict::Worse, (-200.0, -300.0, -100.0)).sentence();
+        let worse = row("no-target", Verdict::Lower, (-200.0, -300.0, -100.0)).sentence();
         assert!(worse.starts_with("no-target lowers the final score on CartPole-v1 against vanilla by 200.0"));
-    }
-
-    #[test]
-    fn verdicts_follow_the_sign_of_the_interval() {
-        assert_eq!(
-            Estimate {
-                estimate: 1.0,
-                low: 0.5,
-                high: 2.0
-            }
-            .sign(),
-            1
-        );
-        assert_eq!(
-            Estimate {
-                estimate: -1.0,
-                low: -2.0,
-                high: -0.5
-            }
-            .sign(),
-            -1
-        );
-        assert_eq!(
-            Estimate {
-                estimate: 1.0,
-                low: 0.0,
-                high: 2.0
-            }
-            .sign(),
-            0,
-            "an interval touching 0 includes it"
-        );
     }
 
     #[test]
@@ -737,7 +636,7 @@ mod tests {
         let high = [500.0, 480.0, 490.0, 500.0, 470.0];
         let low = [100.0, 120.0, 90.0, 150.0, 110.0];
         let row = compare("e", "a", "b", &high, &low, settings, &mut rng).unwrap();
-        assert_eq!(row.verdict, Verdict::Better);
+        assert_eq!(row.verdict, Verdict::Higher);
         assert_eq!(row.p_improve, 1.0);
         // IQM of 5 values cuts one from each end: (480 + 490 + 500) / 3 − (100 + 110 + 120) / 3 = 380.
         assert!((row.iqm_diff - 380.0).abs() < 1e-9);

@@ -10,11 +10,12 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
-use crate::analysis::Estimate;
 use crate::seeding::{stream_rng, Stream};
 use crate::stats::aggregate::{aggregate_iqm, median};
 use crate::stats::bootstrap::{difference_interval, two_sample_interval, BootstrapSettings};
 use crate::stats::comparison::{normalise, probability_of_improvement};
+use crate::stats::estimate::Estimate;
+use crate::stats::verdict::{decide, Verdict};
 use crate::store::{RunStatus, StoredResults};
 
 /// How strict the check is.
@@ -43,42 +44,28 @@ impl Default for CheckSettings {
     }
 }
 
-/// What the numbers say about a score.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Verdict {
-    /// The CI of the difference lies entirely below −noise.
-    Regressed,
-    /// Entirely above +noise.
-    Improved,
-    /// Excludes zero but reaches into the noise band.
-    WithinNoise,
-    /// Includes zero.
-    NoChange,
-}
-
-impl Verdict {
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Verdict::Regressed => "regressed",
-            Verdict::Improved => "improved",
-            Verdict::WithinNoise => "within noise",
-            Verdict::NoChange => "no change",
-        }
+/// The check's words for a verdict on a score: `regressed`, `improved`, `within noise`, `no change`.
+pub fn score_word(verdict: Verdict) -> &'static str {
+    match verdict {
+        Verdict::Lower => "regressed",
+        Verdict::Higher => "improved",
+        Verdict::WithinNoise => "within noise",
+        Verdict::NoDetectableDifference => "no change",
     }
 }
 
-/// criterion's rule on an interval of a difference and a noise band.
-pub fn decide(difference: Estimate, noise: f64) -> Verdict {
-    if difference.high < -noise {
-        Verdict::Regressed
-    } else if difference.low > noise {
-        Verdict::Improved
-    } else if difference.low > 0.0 || difference.high < 0.0 {
-        Verdict::WithinNoise
-    } else {
-        Verdict::NoChange
+/// The check's words for a verdict on throughput: `slower`, `faster`, `within noise`, `no change`.
+pub fn speed_word(verdict: Verdict) -> &'static str {
+    match verdict {
+        Verdict::Lower => "slower",
+        Verdict::Higher => "faster",
+        Verdict::WithinNoise | Verdict::NoDetectableDifference => score_word(verdict),
     }
+}
+
+/// `check.json` writes a verdict as the score's word in kebab case (`regressed`, `within-noise`, ...).
+fn serialize_score_word<S: serde::Serializer>(verdict: &Verdict, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&score_word(*verdict).replace(' ', "-"))
 }
 
 /// One env × variant's final scores, new against baseline.
@@ -95,6 +82,7 @@ pub struct ScoreCheck {
     pub difference: Estimate,
     /// P(a new run beats a baseline run).
     pub probability_of_improvement: Estimate,
+    #[serde(serialize_with = "serialize_score_word")]
     pub verdict: Verdict,
 }
 
@@ -107,6 +95,7 @@ pub struct SpeedCheck {
     pub median_baseline: f64,
     /// median(new) / median(baseline) − 1.
     pub relative_change: Estimate,
+    #[serde(serialize_with = "serialize_score_word")]
     pub verdict: Verdict,
 }
 
@@ -142,8 +131,8 @@ impl CheckReport {
     /// throughput did.
     pub fn failed(&self) -> bool {
         !self.unfinished_new.is_empty()
-            || self.scores.iter().any(|check| check.verdict == Verdict::Regressed)
-            || (self.settings.strict_speed && self.speeds.iter().any(|check| check.verdict == Verdict::Regressed))
+            || self.scores.iter().any(|check| check.verdict == Verdict::Lower)
+            || (self.settings.strict_speed && self.speeds.iter().any(|check| check.verdict == Verdict::Lower))
     }
 }
 
@@ -236,7 +225,6 @@ pub fn check(
         ) else {
             continue;
         };
-        let difference = Estimate::from(difference);
         scores.push(ScoreCheck {
             env: env.clone(),
             variant: variant.clone(),
@@ -245,7 +233,7 @@ pub fn check(
             iqm_new: aggregate_iqm(&x).unwrap_or(f64::NAN),
             iqm_baseline: aggregate_iqm(&y).unwrap_or(f64::NAN),
             difference,
-            probability_of_improvement: improvement.into(),
+            probability_of_improvement: improvement,
             verdict: decide(difference, settings.noise),
         });
 
@@ -253,7 +241,6 @@ pub fn check(
         let (x, y) = (speed(&new_runs), speed(&baseline_runs));
         let relative = |x: &[Vec<f64>], y: &[Vec<f64>]| Some(column_median(x)? / column_median(y)? - 1.0);
         if let Some(change) = two_sample_interval(&x, &y, relative, score_settings, &mut rng) {
-            let change = Estimate::from(change);
             speeds.push(SpeedCheck {
                 env: env.clone(),
                 variant: variant.clone(),
@@ -343,10 +330,8 @@ fn column_median(sample: &[Vec<f64>]) -> Option<f64> {
 /// (final score, steps/s) of the complete runs of one env × variant.
 fn complete_runs(results: &StoredResults, env: &str, variant: &str) -> Vec<(f64, f64)> {
     results
-        .runs
+        .complete_runs(env, variant)
         .iter()
-        .filter(|run| run.manifest.env == env && run.manifest.variant == variant)
-        .filter(|run| run.manifest.status == RunStatus::Complete)
         .filter_map(|run| Some((run.manifest.final_score?, run.manifest.steps_per_sec)))
         .collect()
 }
@@ -384,7 +369,7 @@ impl CheckReport {
                     check.probability_of_improvement.low,
                     check.probability_of_improvement.high
                 ),
-                check.verdict.as_str()
+                score_word(check.verdict)
             ));
         }
         lines.extend(self.notes());
@@ -440,7 +425,7 @@ impl CheckReport {
         let regressed = self
             .scores
             .iter()
-            .filter(|check| check.verdict == Verdict::Regressed)
+            .filter(|check| check.verdict == Verdict::Lower)
             .count();
         let headline = if self.failed() {
             let unfinished = if self.unfinished_new.is_empty() {
@@ -482,7 +467,7 @@ impl CheckReport {
                 check.iqm_baseline,
                 interval_text(check.difference, 3),
                 check.probability_of_improvement.estimate,
-                check.verdict.as_str()
+                score_word(check.verdict)
             ));
         }
         lines.extend(self.notes());
@@ -530,46 +515,11 @@ fn percent_interval(estimate: Estimate) -> String {
     )
 }
 
-fn speed_word(verdict: Verdict) -> &'static str {
-    match verdict {
-        Verdict::Regressed => "slower",
-        Verdict::Improved => "faster",
-        Verdict::WithinNoise => "within noise",
-        Verdict::NoChange => "no change",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use rand::Rng;
     use rand_distr::StandardNormal;
-
-    fn interval(low: f64, high: f64) -> Estimate {
-        Estimate {
-            estimate: (low + high) / 2.0,
-            low,
-            high,
-        }
-    }
-
-    #[test]
-    fn verdicts_follow_criterions_rule() {
-        assert_eq!(decide(interval(-0.3, -0.1), 0.05), Verdict::Regressed);
-        assert_eq!(decide(interval(0.1, 0.3), 0.05), Verdict::Improved);
-        assert_eq!(
-            decide(interval(-0.1, -0.01), 0.05),
-            Verdict::WithinNoise,
-            "significant, reaching into the band"
-        );
-        assert_eq!(decide(interval(0.01, 0.2), 0.05), Verdict::WithinNoise);
-        assert_eq!(decide(interval(-0.2, 0.2), 0.05), Verdict::NoChange);
-        assert_eq!(
-            decide(interval(-0.05, -0.05), 0.05),
-            Verdict::WithinNoise,
-            "the band's edge is inside the band"
-        );
-    }
 
     /// The verdict on two synthetic groups of normalised scores, n each.
     fn verdict(new: &[f64], baseline: &[f64], rng: &mut impl Rng) -> Verdict {
@@ -579,7 +529,7 @@ mod tests {
             confidence: 0.95,
         };
         let difference = difference_interval(&column(new), &column(baseline), aggregate_iqm, settings, rng).unwrap();
-        decide(difference.into(), 0.05)
+        decide(difference, 0.05)
     }
 
     fn normal_sample(rng: &mut impl Rng, count: usize, mean: f64, spread: f64) -> Vec<f64> {
@@ -594,13 +544,13 @@ mod tests {
         let baseline = normal_sample(&mut rng, 10, 0.8, 0.05);
         assert_eq!(
             verdict(&baseline, &baseline, &mut rng),
-            Verdict::NoChange,
+            Verdict::NoDetectableDifference,
             "identical sets"
         );
         let worse: Vec<f64> = baseline.iter().map(|score| score - 0.3).collect();
-        assert_eq!(verdict(&worse, &baseline, &mut rng), Verdict::Regressed);
+        assert_eq!(verdict(&worse, &baseline, &mut rng), Verdict::Lower);
         let better: Vec<f64> = baseline.iter().map(|score| score + 0.3).collect();
-        assert_eq!(verdict(&better, &baseline, &mut rng), Verdict::Improved);
+        assert_eq!(verdict(&better, &baseline, &mut rng), Verdict::Higher);
         // A shift of 0.02 with almost no spread: clearly significant, yet inside the ±0.05 band.
         let tight = normal_sample(&mut rng, 10, 0.8, 0.001);
         let nudged: Vec<f64> = tight.iter().map(|score| score - 0.02).collect();
@@ -619,8 +569,8 @@ mod tests {
             let new = normal_sample(&mut rng, 10, 0.6, 0.1);
             let baseline = normal_sample(&mut rng, 10, 0.6, 0.1);
             let verdict = verdict(&new, &baseline, &mut rng);
-            regressed += usize::from(verdict == Verdict::Regressed);
-            significant += usize::from(verdict != Verdict::NoChange);
+            regressed += usize::from(verdict == Verdict::Lower);
+            significant += usize::from(verdict != Verdict::NoDetectableDifference);
         }
         eprintln!("same-distribution pairs: {regressed}/{trials} regressed, {significant}/{trials} significant");
         let regressed_rate = regressed as f64 / trials as f64;

@@ -51,7 +51,7 @@ pub fn estimate_run(env: &EnvSpec, agent: &AgentConfig) -> Option<MemoryEstimate
     let binary = made.binary_observations();
 
     // Replay: a ring of 2·(capacity + window) + 4 frames (see `BufferShape::frame_slots`), bits for 0/1 values;
-    // per transition two frame ids, action, reward, discount, two flags and the next state's legal actions; a
+    // per transition two frame ids, action, reward, discount, the terminal flag and the next state's legal actions; a
     // sum-tree of twice the next power of two leaves under prioritized replay; the n-step window's pending steps.
     let capacity = agent.buffer_size as f64;
     let window = agent.n_step as f64;
@@ -61,7 +61,7 @@ pub fn estimate_run(env: &EnvSpec, agent: &AgentConfig) -> Option<MemoryEstimate
         observation * FLOAT
     };
     let frames = (2.0 * (capacity + window) + 4.0) * frame;
-    let per_transition = 8.0 + 8.0 + 4.0 + 4.0 + 4.0 + 1.0 + 1.0 + actions;
+    let per_transition = 8.0 + 8.0 + 4.0 + 4.0 + 4.0 + 1.0 + actions;
     let priorities = match agent.replay {
         Replay::Prioritized { .. } => 2.0 * capacity.log2().ceil().exp2().max(1.0) * 8.0,
         Replay::Uniform => 0.0,

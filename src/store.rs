@@ -364,6 +364,22 @@ impl ResultsDir {
     }
 }
 
+impl StoredResults {
+    /// The complete runs of `env` × `variant` (each with its final score and area under the curve), in plan order:
+    /// what every statistic of a cell rests on.
+    pub fn complete_runs(&self, env: &str, variant: &str) -> Vec<&StoredRun> {
+        self.runs
+            .iter()
+            .filter(|run| run.manifest.env == env && run.manifest.variant == variant)
+            .filter(|run| {
+                run.manifest.status == RunStatus::Complete
+                    && run.manifest.final_score.is_some()
+                    && run.manifest.auc.is_some()
+            })
+            .collect()
+    }
+}
+
 /// The folder of the named baseline `name`: `reports/baselines/<name>/` (criterion's idea: a baseline is a results
 /// folder kept under a name). `name` must be a plain folder name, so that the path never leaves that folder.
 pub fn baseline_dir(name: &str) -> Result<PathBuf, StoreError> {

@@ -186,7 +186,7 @@ fn bootstrap_iqm_interval_lies_within_rliable_seed_spread() {
         let mut rng = Pcg64::seed_from_u64(12345 + index as u64);
         let interval = stratified_bootstrap_interval(&scores, aggregate_iqm, settings, &mut rng).unwrap();
         assert_close("IQM estimate", case, Some(interval.estimate), &case["iqm"]);
-        for (endpoint, actual) in [("lower", interval.lower), ("upper", interval.upper)] {
+        for (endpoint, actual) in [("lower", interval.low), ("upper", interval.high)] {
             let minimum = number(&spread[format!("{endpoint}_min")]);
             let maximum = number(&spread[format!("{endpoint}_max")]);
             let std = number(&spread[format!("{endpoint}_std")]);

@@ -81,7 +81,6 @@ impl NStepReturns {
             reward,
             next_observation: step.next_observation,
             terminated: step.terminated,
-            truncated: step.truncated,
             discount,
             next_legal: step.next_legal,
         });

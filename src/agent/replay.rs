@@ -1,8 +1,9 @@
 //! The replay buffer: a ring of transitions in flat arrays, sampled uniformly or by priority. Observations live in a
 //! `FrameStore` (each frame once, bits for 0/1 observations); a transition holds the ids of its two frames.
 //!
-//! Terminated and truncated are stored apart: only `terminated` stops bootstrapping (the pole fell); a time-limit
-//! truncation still has a valued next state, so the target bootstraps through it. Each transition carries the
+//! Only `terminated` is stored: it stops bootstrapping (the pole fell). A time-limit truncation still has a valued
+//! next state, so the target bootstraps through it; it only ends the n-step window early (`n_step`). Each transition
+//! carries the
 //! discount of its bootstrap term, γ^k for a k-step return (see `n_step`), so the update needs no other knowledge of
 //! how the return was formed.
 //!
@@ -45,7 +46,6 @@ pub struct Transition<'a> {
     pub reward: f64,
     pub next_observation: FrameId,
     pub terminated: bool,
-    pub truncated: bool,
     /// γ^k for a k-step reward sum.
     pub discount: f64,
     /// Which actions are legal in the next state (what the bootstrap's max may choose from).
@@ -101,7 +101,6 @@ pub struct ReplayBuffer {
     rewards: Vec<f32>,
     discounts: Vec<f32>,
     terminated: Vec<bool>,
-    truncated: Vec<bool>,
     /// `action_count` flags per slot: the legal actions of the next state.
     next_legal: Vec<bool>,
     action_count: usize,
@@ -129,7 +128,6 @@ impl ReplayBuffer {
             rewards: filled("rewards", 0.0, capacity)?,
             discounts: filled("discounts", 0.0, capacity)?,
             terminated: filled("flags", false, capacity)?,
-            truncated: filled("flags", false, capacity)?,
             next_legal: filled("legal actions", true, capacity.saturating_mul(action_count))?,
             action_count,
             priorities: None,
@@ -166,7 +164,7 @@ impl ReplayBuffer {
         let per_slot = 2 * std::mem::size_of::<FrameId>()
             + std::mem::size_of::<u32>()
             + 2 * std::mem::size_of::<f32>()
-            + 2
+            + 1
             + self.action_count;
         let priorities = if self.priorities.is_some() {
             2 * std::mem::size_of::<f64>()
@@ -194,7 +192,6 @@ impl ReplayBuffer {
         self.rewards[slot] = transition.reward as f32;
         self.discounts[slot] = transition.discount as f32;
         self.terminated[slot] = transition.terminated;
-        self.truncated[slot] = transition.truncated;
         self.next_legal[slot * self.action_count..(slot + 1) * self.action_count]
             .copy_from_slice(transition.next_legal);
         if let Some(priorities) = &mut self.priorities {
@@ -205,11 +202,6 @@ impl ReplayBuffer {
         }
         self.position = (self.position + 1) % self.capacity;
         self.len = (self.len + 1).min(self.capacity);
-    }
-
-    /// Whether the transition in `slot` was cut by a time limit.
-    pub fn truncated(&self, slot: usize) -> bool {
-        self.truncated[slot]
     }
 
     /// Fills `batch` with `batch_size` transitions: uniformly with replacement, or by priority with importance
@@ -330,7 +322,7 @@ mod tests {
 
     /// Pushes a transition whose observation, action and reward are `value` and whose next observation is
     /// `value + 0.5`.
-    fn push_value(buffer: &mut ReplayBuffer, value: f32, terminated: bool, truncated: bool) {
+    fn push_value(buffer: &mut ReplayBuffer, value: f32, terminated: bool) {
         let observation = buffer.push_frame(&[value]);
         let next_observation = buffer.push_frame(&[value + 0.5]);
         buffer.push(Transition {
@@ -339,23 +331,21 @@ mod tests {
             reward: value as f64,
             next_observation,
             terminated,
-            truncated,
             discount: 0.99,
             next_legal: &[true, value != 3.0],
         });
     }
 
     #[test]
-    fn ring_overwrites_the_oldest_and_keeps_flags_apart() {
+    fn ring_overwrites_the_oldest_and_keeps_its_flags() {
         let mut buffer = ReplayBuffer::uniform(shape(3)).unwrap();
         for index in 0..5 {
-            push_value(&mut buffer, index as f32, index == 3, index == 4);
+            push_value(&mut buffer, index as f32, index == 3);
         }
         assert_eq!(buffer.len(), 3);
         // Slots now hold transitions 3, 4, 2 (5 writes into 3 slots), whose first frames were pushed 7th, 9th, 5th.
         assert_eq!(buffer.observations, vec![6, 8, 4]);
         assert_eq!(buffer.terminated, vec![true, false, false]);
-        assert_eq!(buffer.truncated, vec![false, true, false]);
         let mut rng = rand_pcg::Pcg64::seed_from_u64(0);
         let mut batch = Batch::default();
         buffer.sample(64, 0.4, &mut rng, &mut batch);
@@ -376,7 +366,7 @@ mod tests {
     fn four_prioritized() -> ReplayBuffer {
         let mut buffer = ReplayBuffer::prioritized(shape(4), 0.5, 0.0).unwrap();
         for index in 0..4 {
-            push_value(&mut buffer, index as f32, false, false);
+            push_value(&mut buffer, index as f32, false);
         }
         buffer.update_priorities(&[0, 1, 2, 3], &[1.0, -4.0, 9.0, 16.0]);
         buffer
@@ -436,7 +426,7 @@ mod tests {
     fn new_transitions_get_the_largest_priority_so_far() {
         let mut buffer = four_prioritized();
         // Replaces slot 0 (the ring is full) at the max p = 16 → p^α = 4; total becomes 2 + 3 + 4 + 4 = 13.
-        push_value(&mut buffer, 9.0, false, false);
+        push_value(&mut buffer, 9.0, false);
         assert!((buffer.probability(0) - 4.0 / 13.0).abs() < 1e-12);
         // A priority update changes the total by exactly the difference of p^α: slot 1 to |δ| 0.25 → 0.5.
         buffer.update_priorities(&[1], &[0.25]);

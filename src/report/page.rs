@@ -10,11 +10,14 @@ use super::plot::forest::{forest_plot, ForestRow};
 use super::plot::overestimation::{overestimation, ValueCurves};
 use super::plot::profile::performance_profile;
 use super::plot::seeds::{seed_scores, SeedScores};
-use super::plot::{css_colour, Interval, PlotError};
+use super::plot::{css_colour, PlotError};
 use super::questions::questions;
-use crate::analysis::{Analysis, Cell, ComparisonRow, Estimate, Verdict};
+use crate::analysis::{Analysis, Cell, ComparisonRow};
+use crate::check::score_word;
 use crate::check::CheckReport;
 use crate::spec::Metric;
+use crate::stats::estimate::Estimate;
+use crate::stats::verdict::Verdict;
 use crate::store::StoredResults;
 
 /// The page template, kept as a file and embedded at compile time.
@@ -38,9 +41,9 @@ struct Finding {
 impl From<&ComparisonRow> for Finding {
     fn from(row: &ComparisonRow) -> Self {
         let class = match row.verdict {
-            Verdict::Better => "better",
-            Verdict::Worse => "worse",
-            Verdict::NoDetectableDifference => "none",
+            Verdict::Higher => "better",
+            Verdict::Lower => "worse",
+            Verdict::WithinNoise | Verdict::NoDetectableDifference => "none",
         };
         Finding {
             text: row.sentence(),
@@ -71,7 +74,7 @@ pub fn render(results: &StoredResults, analysis: &Analysis, check: Option<&Check
         .map(|row| ForestRow {
             label: format!("{} · {}", row.env, row.variant),
             colour_index: colour_of(&row.variant),
-            difference: interval(row.difference()),
+            difference: row.difference(),
         })
         .collect();
     let answer = context! {
@@ -123,7 +126,7 @@ pub fn render(results: &StoredResults, analysis: &Analysis, check: Option<&Check
                         name: cell.variant.clone(),
                         colour_index: colour_of(&cell.variant),
                         scores: cell.values_of(question.metric).to_vec(),
-                        iqm: Interval {
+                        iqm: Estimate {
                             estimate: aggregate.iqm,
                             low: aggregate.iqm_low,
                             high: aggregate.iqm_high,
@@ -188,7 +191,7 @@ pub fn render(results: &StoredResults, analysis: &Analysis, check: Option<&Check
             Some(ForestRow {
                 label: variant.name.clone(),
                 colour_index: variant.index,
-                difference: interval(estimate),
+                difference: estimate,
             })
         })
         .collect();
@@ -204,9 +207,7 @@ pub fn render(results: &StoredResults, analysis: &Analysis, check: Option<&Check
                 .iter()
                 .map(|(tau, fraction)| BandPoint {
                     x: *tau,
-                    estimate: fraction.estimate,
-                    low: fraction.low,
-                    high: fraction.high,
+                    value: *fraction,
                 })
                 .collect(),
         })
@@ -293,21 +294,13 @@ pub fn render(results: &StoredResults, analysis: &Analysis, check: Option<&Check
                 env => row.env, variant => row.variant, n => format!("{}/{}", row.n_new, row.n_baseline),
                 iqm_new => format!("{:.3}", row.iqm_new), iqm_baseline => format!("{:.3}", row.iqm_baseline),
                 difference => format!("{:+.3} [{:+.3}, {:+.3}]", row.difference.estimate, row.difference.low, row.difference.high),
-                verdict => row.verdict.as_str(),
+                verdict => score_word(row.verdict),
             }).collect::<Vec<_>>(),
             unfinished => report.unfinished_new.iter().map(|run| context! { id => run.id, problem => run.problem }).collect::<Vec<_>>(),
             config_differences => report.config_differences,
         }),
     })?;
     Ok(page)
-}
-
-fn interval(estimate: Estimate) -> Interval {
-    Interval {
-        estimate: estimate.estimate,
-        low: estimate.low,
-        high: estimate.high,
-    }
 }
 
 fn band(cell: &Cell, colour_index: usize) -> Band {
@@ -319,9 +312,7 @@ fn band(cell: &Cell, colour_index: usize) -> Band {
             .iter()
             .map(|point| BandPoint {
                 x: point.step as f64,
-                estimate: point.iqm.estimate,
-                low: point.iqm.low,
-                high: point.iqm.high,
+                value: point.iqm,
             })
             .collect(),
     }

@@ -11,6 +11,7 @@
 use rand::Rng;
 
 use super::aggregate::score_matrix_shape;
+use super::estimate::Estimate;
 
 /// How many replicates to draw and how wide an interval to report.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -28,27 +29,6 @@ impl Default for BootstrapSettings {
             replicates: 50_000,
             confidence: 0.95,
         }
-    }
-}
-
-/// A statistic's point estimate (computed on the original scores) with its bootstrap confidence interval.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct IntervalEstimate {
-    pub estimate: f64,
-    pub lower: f64,
-    pub upper: f64,
-}
-
-impl IntervalEstimate {
-    /// `upper - lower`.
-    pub fn width(&self) -> f64 {
-        self.upper - self.lower
-    }
-
-    /// Whether `value` lies outside the closed interval `[lower, upper]` (e.g. a difference whose interval
-    /// excludes 0).
-    pub fn excludes(&self, value: f64) -> bool {
-        value < self.lower || value > self.upper
     }
 }
 
@@ -83,7 +63,7 @@ pub fn stratified_bootstrap_interval<R, S>(
     mut statistic: S,
     settings: BootstrapSettings,
     rng: &mut R,
-) -> Option<IntervalEstimate>
+) -> Option<Estimate>
 where
     R: Rng + ?Sized,
     S: FnMut(&[Vec<f64>]) -> Option<f64>,
@@ -106,7 +86,7 @@ pub fn stratified_bootstrap_intervals<R, S>(
     mut statistic: S,
     settings: BootstrapSettings,
     rng: &mut R,
-) -> Option<Vec<IntervalEstimate>>
+) -> Option<Vec<Estimate>>
 where
     R: Rng + ?Sized,
     S: FnMut(&[Vec<f64>]) -> Option<Vec<f64>>,
@@ -132,7 +112,7 @@ pub fn two_sample_interval<R, S>(
     mut statistic: S,
     settings: BootstrapSettings,
     rng: &mut R,
-) -> Option<IntervalEstimate>
+) -> Option<Estimate>
 where
     R: Rng + ?Sized,
     S: FnMut(&[Vec<f64>], &[Vec<f64>]) -> Option<f64>,
@@ -161,7 +141,7 @@ pub fn difference_interval<R, S>(
     mut statistic: S,
     settings: BootstrapSettings,
     rng: &mut R,
-) -> Option<IntervalEstimate>
+) -> Option<Estimate>
 where
     R: Rng + ?Sized,
     S: FnMut(&[Vec<f64>]) -> Option<f64>,
@@ -188,11 +168,7 @@ fn resample_runs_within_tasks<R: Rng + ?Sized>(scores: &[Vec<f64>], replicate: &
 
 /// Draws `settings.replicates` values of a vector statistic with `replicate` and turns them into percentile
 /// intervals around `estimates`.
-fn percentile_intervals<F>(
-    estimates: Vec<f64>,
-    settings: BootstrapSettings,
-    mut replicate: F,
-) -> Option<Vec<IntervalEstimate>>
+fn percentile_intervals<F>(estimates: Vec<f64>, settings: BootstrapSettings, mut replicate: F) -> Option<Vec<Estimate>>
 where
     F: FnMut() -> Option<Vec<f64>>,
 {
@@ -216,10 +192,10 @@ where
         .zip(values)
         .map(|(estimate, mut component)| {
             component.sort_by(f64::total_cmp);
-            Some(IntervalEstimate {
+            Some(Estimate {
                 estimate,
-                lower: quantile_of_sorted(&component, tail)?,
-                upper: quantile_of_sorted(&component, 1.0 - tail)?,
+                low: quantile_of_sorted(&component, tail)?,
+                high: quantile_of_sorted(&component, 1.0 - tail)?,
             })
         })
         .collect()
@@ -267,10 +243,10 @@ mod tests {
         let interval = stratified_bootstrap_interval(&[vec![1.0, 2.0, 3.0]], aggregate_iqm, settings(200), &mut rng);
         assert_eq!(
             interval,
-            Some(IntervalEstimate {
+            Some(Estimate {
                 estimate: 2.0,
-                lower: 2.0,
-                upper: 2.0
+                low: 2.0,
+                high: 2.0
             })
         );
         // Five runs all scoring 0.7: every replicate is the original matrix, so every replicate's IQM (3 kept,
@@ -279,7 +255,7 @@ mod tests {
         let interval = stratified_bootstrap_interval(&equal, aggregate_iqm, settings(200), &mut rng).unwrap();
         assert!((interval.estimate - 0.7).abs() < 1e-15);
         assert_eq!(
-            (interval.lower, interval.upper, interval.width()),
+            (interval.low, interval.high, interval.width()),
             (interval.estimate, interval.estimate, 0.0)
         );
     }
@@ -345,8 +321,8 @@ mod tests {
             stratified_bootstrap_interval(&scores, aggregate_mean, settings(4000), &mut Pcg64::seed_from_u64(4))
                 .unwrap();
         assert_eq!(interval.estimate, 4.5);
-        assert!(interval.lower > 2.0 && interval.lower < 3.5, "{interval:?}");
-        assert!(interval.upper > 5.5 && interval.upper < 7.0, "{interval:?}");
+        assert!(interval.low > 2.0 && interval.low < 3.5, "{interval:?}");
+        assert!(interval.high > 5.5 && interval.high < 7.0, "{interval:?}");
     }
 
     #[test]
@@ -359,14 +335,14 @@ mod tests {
         let difference = difference_interval(&x, &y, aggregate_iqm, settings(1000), &mut rng).unwrap();
         // IQM(x): N=4, k=1, keep 10.5, 11 → 10.75; IQM(y): N=3, k=0 → 0.5; difference 10.25.
         assert_eq!(difference.estimate, 10.25);
-        assert!(difference.lower >= 9.0 && difference.upper <= 12.0 && difference.excludes(0.0));
+        assert!(difference.low >= 9.0 && difference.high <= 12.0 && difference.excludes(0.0));
         let improvement = two_sample_interval(&x, &y, probability_of_improvement, settings(1000), &mut rng).unwrap();
         assert_eq!(
             improvement,
-            IntervalEstimate {
+            Estimate {
                 estimate: 1.0,
-                lower: 1.0,
-                upper: 1.0
+                low: 1.0,
+                high: 1.0
             }
         );
         // A group against itself: difference 0 and the interval straddles 0.
@@ -387,8 +363,8 @@ mod tests {
         let intervals =
             stratified_bootstrap_intervals(&scores, statistic, settings(300), &mut Pcg64::seed_from_u64(6)).unwrap();
         assert_eq!(intervals.len(), 2);
-        assert_eq!(intervals[1].lower, 2.0 * intervals[0].lower);
-        assert_eq!(intervals[1].upper, 2.0 * intervals[0].upper);
+        assert_eq!(intervals[1].low, 2.0 * intervals[0].low);
+        assert_eq!(intervals[1].high, 2.0 * intervals[0].high);
     }
 
     /// The 95% interval of the IQM should cover the true IQM in about 95% of repeated experiments (percentile

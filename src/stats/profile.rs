@@ -3,7 +3,8 @@
 use rand::Rng;
 
 use super::aggregate::{score_matrix_shape, task_means};
-use super::bootstrap::{stratified_bootstrap_intervals, BootstrapSettings, IntervalEstimate};
+use super::bootstrap::{stratified_bootstrap_intervals, BootstrapSettings};
+use super::estimate::Estimate;
 
 /// Which distribution a profile counts, rliable's `use_score_distribution` switch.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -27,7 +28,7 @@ pub fn performance_profile(scores: &[Vec<f64>], taus: &[f64], kind: ProfileKind)
     Some(taus.iter().map(|&tau| fraction_above(&values, tau)).collect())
 }
 
-/// [`performance_profile`] with a stratified bootstrap band at each tau: one [`IntervalEstimate`] per tau, its
+/// [`performance_profile`] with a stratified bootstrap band at each tau: one [`Estimate`] per tau, its
 /// `estimate` the profile value. All taus share the same replicates, as in rliable (whose profile default is
 /// 2,000 replicates). `None` when the matrix is invalid or `settings` are out of range.
 pub fn performance_profile_with_bands<R: Rng + ?Sized>(
@@ -36,7 +37,7 @@ pub fn performance_profile_with_bands<R: Rng + ?Sized>(
     kind: ProfileKind,
     settings: BootstrapSettings,
     rng: &mut R,
-) -> Option<Vec<IntervalEstimate>> {
+) -> Option<Vec<Estimate>> {
     stratified_bootstrap_intervals(scores, |sample| performance_profile(sample, taus, kind), settings, rng)
 }
 
@@ -96,10 +97,7 @@ mod tests {
             &mut rng,
         )
         .unwrap();
-        let points: Vec<(f64, f64, f64)> = bands
-            .iter()
-            .map(|band| (band.lower, band.estimate, band.upper))
-            .collect();
+        let points: Vec<(f64, f64, f64)> = bands.iter().map(|band| (band.low, band.estimate, band.high)).collect();
         assert_eq!(
             points,
             vec![(1.0, 1.0, 1.0), (2.0 / 3.0, 2.0 / 3.0, 2.0 / 3.0), (0.0, 0.0, 0.0)]
@@ -109,6 +107,6 @@ mod tests {
         let bands = performance_profile_with_bands(&scores, &[4.5], ProfileKind::ScoreDistribution, settings, &mut rng)
             .unwrap();
         assert_eq!(bands[0].estimate, 0.5);
-        assert!(bands[0].lower < 0.5 && bands[0].upper > 0.5 && bands[0].lower >= 0.0 && bands[0].upper <= 1.0);
+        assert!(bands[0].low < 0.5 && bands[0].high > 0.5 && bands[0].low >= 0.0 && bands[0].high <= 1.0);
     }
 }

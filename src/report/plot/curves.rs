@@ -4,14 +4,13 @@
 use plotters::prelude::*;
 
 use super::{colour, draw_legend, padded_range, plot_error, PlotError, FONT};
+use crate::stats::estimate::Estimate;
 
-/// A value along the x axis with its estimate and interval.
+/// A value along the x axis: its estimate and interval.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct BandPoint {
     pub x: f64,
-    pub estimate: f64,
-    pub low: f64,
-    pub high: f64,
+    pub value: Estimate,
 }
 
 /// One variant's curve.
@@ -38,7 +37,8 @@ pub fn band_chart(
         // Curves start at their first x: no margin on the left when that is 0.
         (if data_low == 0.0 { 0.0 } else { low }, high)
     };
-    let (y_low, y_high) = y_range.unwrap_or_else(|| padded_range(points().flat_map(|point| [point.low, point.high])));
+    let (y_low, y_high) =
+        y_range.unwrap_or_else(|| padded_range(points().flat_map(|point| [point.value.low, point.value.high])));
 
     let mut svg = String::new();
     {
@@ -68,15 +68,15 @@ pub fn band_chart(
             let outline: Vec<(f64, f64)> = band
                 .points
                 .iter()
-                .map(|point| (point.x, point.high))
-                .chain(band.points.iter().rev().map(|point| (point.x, point.low)))
+                .map(|point| (point.x, point.value.high))
+                .chain(band.points.iter().rev().map(|point| (point.x, point.value.low)))
                 .collect();
             chart
                 .draw_series([Polygon::new(outline, line_colour.mix(0.18).filled())])
                 .map_err(&error)?;
             chart
                 .draw_series(LineSeries::new(
-                    band.points.iter().map(|point| (point.x, point.estimate)),
+                    band.points.iter().map(|point| (point.x, point.value.estimate)),
                     line_colour.stroke_width(2),
                 ))
                 .map_err(&error)?
@@ -140,9 +140,11 @@ mod tests {
                     let estimate = offset + step as f64 * 10.0;
                     BandPoint {
                         x: step as f64 * 1000.0,
-                        estimate,
-                        low: estimate - 5.0,
-                        high: estimate + 5.0,
+                        value: Estimate {
+                            estimate,
+                            low: estimate - 5.0,
+                            high: estimate + 5.0,
+                        },
                     }
                 })
                 .collect(),

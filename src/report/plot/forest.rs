@@ -4,7 +4,8 @@
 use plotters::prelude::*;
 
 use super::curves::compact_number;
-use super::{category_label, colour, padded_range, plot_error, Interval, PlotError, FONT};
+use super::{category_label, colour, padded_range, plot_error, PlotError, FONT};
+use crate::stats::estimate::Estimate;
 
 /// One row of the forest plot.
 #[derive(Debug, Clone)]
@@ -12,7 +13,7 @@ pub struct ForestRow {
     /// Shown on the left, e.g. `CartPole-v1 · double`.
     pub label: String,
     pub colour_index: usize,
-    pub difference: Interval,
+    pub difference: Estimate,
 }
 
 /// Rows top to bottom in the order given; `x_label` names the difference and its unit.
@@ -71,7 +72,7 @@ pub fn forest_plot(rows: &[ForestRow], x_label: &str) -> Result<String, PlotErro
                 filled: true,
                 stroke_width: 2,
             };
-            let Interval { estimate, low, high } = row.difference;
+            let Estimate { estimate, low, high } = row.difference;
             chart
                 .draw_series(LineSeries::new([(low, y), (high, y)], style))
                 .map_err(&error)?;
@@ -94,7 +95,7 @@ mod tests {
             ForestRow {
                 label: "CartPole-v1 · double".into(),
                 colour_index: 1,
-                difference: Interval {
+                difference: Estimate {
                     estimate: 40.0,
                     low: 10.0,
                     high: 80.0,
@@ -103,7 +104,7 @@ mod tests {
             ForestRow {
                 label: "CartPole-v1 · no-target".into(),
                 colour_index: 2,
-                difference: Interval {
+                difference: Estimate {
                     estimate: -120.0,
                     low: -200.0,
                     high: -50.0,

@@ -38,14 +38,6 @@ pub fn css_colour(index: usize) -> String {
     format!("#{red:02x}{green:02x}{blue:02x}")
 }
 
-/// A point estimate with its confidence interval.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
-pub struct Interval {
-    pub estimate: f64,
-    pub low: f64,
-    pub high: f64,
-}
-
 /// Why a figure could not be drawn.
 #[derive(Debug, thiserror::Error)]
 #[error("drawing the {figure} figure: {message}")]

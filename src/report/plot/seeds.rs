@@ -4,7 +4,8 @@
 use plotters::prelude::*;
 
 use super::curves::compact_number;
-use super::{category_label, colour, padded_range, plot_error, Interval, PlotError, FONT};
+use super::{category_label, colour, padded_range, plot_error, PlotError, FONT};
+use crate::stats::estimate::Estimate;
 
 /// One variant's final scores.
 #[derive(Debug, Clone)]
@@ -12,7 +13,7 @@ pub struct SeedScores {
     pub name: String,
     pub colour_index: usize,
     pub scores: Vec<f64>,
-    pub iqm: Interval,
+    pub iqm: Estimate,
 }
 
 /// Variants left to right in the order given.
@@ -59,7 +60,7 @@ pub fn seed_scores(groups: &[SeedScores], y_label: &str) -> Result<String, PlotE
                 Circle::new((x, *score), 3, group_colour.mix(0.6).filled())
             });
             chart.draw_series(dots).map_err(&error)?;
-            let Interval { estimate, low, high } = group.iqm;
+            let Estimate { estimate, low, high } = group.iqm;
             let bar = ShapeStyle {
                 color: BLACK.to_rgba(),
                 filled: false,
@@ -90,7 +91,7 @@ mod tests {
             name: name.into(),
             colour_index: 0,
             scores,
-            iqm: Interval {
+            iqm: Estimate {
                 estimate: 1.0,
                 low: 0.0,
                 high: 2.0,
