@@ -8,7 +8,7 @@
 use serde::Serialize;
 
 use crate::agent::config::AgentConfig;
-use crate::seeding::{stream_rng, Stream};
+use crate::seeding::{analysis_rng, AnalysisStream};
 use crate::spec::Metric;
 use crate::stats::aggregate::{aggregate_iqm, mean, median, standard_deviation};
 use crate::stats::bootstrap::{
@@ -301,7 +301,7 @@ pub fn analyse(results: &StoredResults, settings: &AnalysisSettings) -> Analysis
             let runs = results.complete_runs(env, &variant.name);
             let scores: Vec<f64> = runs.iter().filter_map(|run| run.manifest.final_score).collect();
             let aucs: Vec<f64> = runs.iter().filter_map(|run| run.manifest.auc).collect();
-            let mut rng = stream_rng(pair_seed(env_index, variant_index, 0), Stream::Replay);
+            let mut rng = analysis_rng(pair_seed(env_index, variant_index, 0), AnalysisStream::Report);
             let aggregate = aggregate_row(env, &variant.name, &scores, score_settings, &mut rng);
             let auc_aggregate = aggregate_row(env, &variant.name, &aucs, score_settings, &mut rng);
             let curve = learning_curve(&runs, curve_settings, &mut rng);
@@ -341,7 +341,7 @@ pub fn analyse(results: &StoredResults, settings: &AnalysisSettings) -> Analysis
         .map(|(index, variant)| {
             let variant_cells: Vec<&Cell> = cells.iter().filter(|cell| cell.variant == variant.name).collect();
             let normalised = normalised_matrix(&variant_cells, &anchors);
-            let mut rng = stream_rng(pair_seed(usize::MAX, index, 2), Stream::Replay);
+            let mut rng = analysis_rng(pair_seed(usize::MAX, index, 2), AnalysisStream::Report);
             let normalised_iqm = normalised
                 .as_ref()
                 .and_then(|matrix| stratified_bootstrap_interval(matrix, aggregate_iqm, score_settings, &mut rng));
@@ -423,7 +423,7 @@ fn compare_with_reference(
                 continue;
             };
             let purpose = 1 + metric as usize;
-            let mut rng = stream_rng(pair_seed(env_index, variant_index, purpose), Stream::Replay);
+            let mut rng = analysis_rng(pair_seed(env_index, variant_index, purpose), AnalysisStream::Report);
             let (values, reference_values) = (cell.values_of(metric), reference_cell.values_of(metric));
             if let Some(row) = compare(
                 &env.id,
@@ -628,7 +628,7 @@ mod tests {
 
     #[test]
     fn comparisons_of_separated_samples_are_decisive_and_of_equal_ones_are_not() {
-        let mut rng = stream_rng(0, Stream::Replay);
+        let mut rng = analysis_rng(0, AnalysisStream::Report);
         let settings = BootstrapSettings {
             replicates: 2_000,
             confidence: 0.95,

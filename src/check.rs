@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
-use crate::seeding::{stream_rng, Stream};
+use crate::seeding::{analysis_rng, AnalysisStream};
 use crate::stats::aggregate::{aggregate_iqm, median};
 use crate::stats::bootstrap::{difference_interval, two_sample_interval, BootstrapSettings};
 use crate::stats::comparison::{normalise, probability_of_improvement};
@@ -218,7 +218,7 @@ pub fn check(
                 .collect()
         };
         let (x, y) = (normalised(&new_runs), normalised(&baseline_runs));
-        let mut rng = stream_rng(index as u64, Stream::Replay);
+        let mut rng = analysis_rng(index as u64, AnalysisStream::Check);
         let (Some(difference), Some(improvement)) = (
             difference_interval(&x, &y, aggregate_iqm, score_settings, &mut rng),
             two_sample_interval(&x, &y, probability_of_improvement, score_settings, &mut rng),
@@ -540,7 +540,7 @@ mod tests {
 
     #[test]
     fn synthetic_shifts_get_the_right_verdicts() {
-        let mut rng = stream_rng(1, Stream::Replay);
+        let mut rng = analysis_rng(1, AnalysisStream::Check);
         let baseline = normal_sample(&mut rng, 10, 0.8, 0.05);
         assert_eq!(
             verdict(&baseline, &baseline, &mut rng),
@@ -562,7 +562,7 @@ mod tests {
         // 300 pairs of 10 runs from one distribution (sd 0.1 in normalised units, like a noisy agent): how often
         // does the check fail? With a ±0.05 band it must be at most about 5%, and significance alone (any verdict
         // but "no change") should be near the nominal 5% of a 95% interval.
-        let mut rng = stream_rng(2, Stream::Replay);
+        let mut rng = analysis_rng(2, AnalysisStream::Check);
         let trials = 300;
         let (mut regressed, mut significant) = (0, 0);
         for _ in 0..trials {
