@@ -13,7 +13,7 @@ use crate::agent::allocation::AllocationError;
 use crate::agent::config::{AgentConfig, Exploration, Loss, Network, Replay, Target};
 use crate::agent::frames::{Encoding, FrameId};
 use crate::agent::n_step::{EnvStep, NStepReturns};
-use crate::agent::network::{clip_gradient_norm, contiguous_values, Adam, Architecture, Convolution, Noise, QNetwork};
+use crate::agent::network::{contiguous_values, Architecture, Convolution, Learner, Noise, QNetwork};
 use crate::agent::replay::{Batch, BufferShape, ReplayBuffer};
 use crate::envs::Env;
 use crate::seeding::{stream_rng, Stream};
@@ -53,9 +53,9 @@ pub struct Dqn {
     device: Cpu,
     observation_size: usize,
     action_count: usize,
-    online: QNetwork,
+    /// The online network with the optimiser that alone changes it.
+    online: Learner,
     target: QNetwork,
-    optimizer: Adam,
     replay: ReplayBuffer,
     /// The frame of the current state, once stored (none at the start of an episode).
     current_frame: Option<FrameId>,
@@ -106,7 +106,7 @@ impl Dqn {
         let mut online = QNetwork::new(&device, observation_size, &architecture, action_count, &mut init_rng);
         online.resample_noise(&mut noise_rng);
         let target = online.clone();
-        let optimizer = Adam::new(&mut online, config.learning_rate, config.adam_epsilon);
+        let online = Learner::new(online, config.learning_rate, config.adam_epsilon);
         // Observations of 0/1 values (images, board planes) are stored as bits.
         let encoding = if binary_observations {
             Encoding::Bits
@@ -131,7 +131,6 @@ impl Dqn {
             action_count,
             online,
             target,
-            optimizer,
             replay,
             current_frame: None,
             n_step_returns: NStepReturns::new(config.n_step, config.gamma),
@@ -147,7 +146,7 @@ impl Dqn {
         let input = self
             .device
             .tensor_from_vec(observation.to_vec(), (1, self.observation_size));
-        contiguous_values(&self.online.forward(input, Noise::Off))
+        contiguous_values(&self.online.network().forward(input, Noise::Off))
     }
 
     /// The legal action with the highest Q-value, noise off (the first one on ties, like numpy's argmax).
@@ -177,7 +176,10 @@ impl Dqn {
                 let input = self
                     .device
                     .tensor_from_vec(observation.to_vec(), (1, self.observation_size));
-                masked_argmax(&contiguous_values(&self.online.forward(input, Noise::Sampled)), legal)
+                masked_argmax(
+                    &contiguous_values(&self.online.network().forward(input, Noise::Sampled)),
+                    legal,
+                )
             }
         }
     }
@@ -224,7 +226,7 @@ impl Dqn {
         // The bootstrap target, without a graph: r + γ^k · Q_target(s', a*) · (1 − terminated).
         // trick: target network — `None` bootstraps from the online network itself.
         let bootstrap_network = if self.config.target == Target::None {
-            &self.online
+            self.online.network()
         } else {
             &self.target
         };
@@ -234,17 +236,14 @@ impl Dqn {
         let online_next_q = self
             .config
             .double
-            .then(|| contiguous_values(&self.online.forward(next_observations, Noise::Sampled)));
+            .then(|| contiguous_values(&self.online.network().forward(next_observations, Noise::Sampled)));
         let targets = td_targets(batch, &next_q, online_next_q.as_deref(), self.action_count);
 
         // The online network's Q of the taken actions, with a graph for the gradient.
-        let layers = self.online.pass_layers(Noise::Sampled);
         let observations = self.device.tensor_from_vec(batch.observations.clone(), shape);
         let actions = self.device.tensor_from_vec(batch.actions.clone(), (batch_size,));
-        let q_taken = self
-            .online
-            .forward_with(&layers, observations.leaky_traced())
-            .select(actions);
+        let (q_values, pass) = self.online.forward_traced(observations, Noise::Sampled);
+        let q_taken = q_values.select(actions);
         let td_errors: Vec<f32> = contiguous_values(&q_taken)
             .iter()
             .zip(&targets)
@@ -261,20 +260,15 @@ impl Dqn {
         let weights = self.device.tensor_from_vec(batch.weights.clone(), (batch_size,));
         let loss = (per_sample * weights).mean();
         let loss_value = loss.array();
-        let mut gradients = self.online.parameter_gradients(&layers, &mut loss.backward());
-        // The pass's layers share their buffers with the network: drop them so the update writes in place.
-        drop(layers);
-        // trick: gradient clipping — scale the global gradient norm down to `max_grad_norm`.
-        if let Some(max_norm) = self.config.max_grad_norm {
-            clip_gradient_norm(&mut gradients, max_norm);
-        }
-        self.optimizer.update(&mut self.online, &gradients);
+        // loss.backward(); optimizer.step().
+        // trick: gradient clipping — the global gradient norm is scaled down to `max_grad_norm` before the step.
+        self.online.step(pass, loss, self.config.max_grad_norm);
 
         // trick: prioritized replay — the batch's new |TD errors| become its priorities.
         self.replay.update_priorities(&self.batch.slots, &td_errors);
         // trick: target network — Polyak averaging after every update.
         if let Target::Soft(tau) = self.config.target {
-            self.target.blend_from(&mut self.online, tau);
+            self.target.blend_from(self.online.network(), tau);
         }
         UpdateStats {
             loss: loss_value,
@@ -284,12 +278,12 @@ impl Dqn {
 
     /// Hard target update: copy the online network into the target network.
     pub fn sync_target(&mut self) {
-        self.target = self.online.clone();
+        self.target = self.online.network().clone();
     }
 
     /// The online network.
     pub fn network(&self) -> &QNetwork {
-        &self.online
+        self.online.network()
     }
 
     pub fn config(&self) -> &AgentConfig {

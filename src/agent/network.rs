@@ -1,5 +1,6 @@
 //! The Q-network: a multilayer perceptron on dfdx tensors with runtime-sized layers, optionally with noisy layers
-//! and a dueling head, and the Adam optimiser for it.
+//! and a dueling head; and the [`Learner`], the online network with the Adam optimiser that alone changes its
+//! parameters.
 //!
 //! dfdx 0.13's `Linear` fixes its sizes at compile time, which would turn every hidden width a spec may ask for into
 //! a separate monomorphised type. Here each layer's weight is a dfdx tensor of runtime shape `(inputs, outputs)`
@@ -9,7 +10,9 @@
 //!
 //! A forward pass first turns every layer into the plain `(weight, bias)` it uses this time ([`Linear`]): a plain
 //! layer's own tensors, or a noisy layer's `mean + scale ∘ noise`. The gradient of the loss with respect to those
-//! is then mapped back to the stored parameters ([`QNetwork::parameter_gradients`]).
+//! is then mapped back to the stored parameters. The learner hides that order: [`Learner::forward_traced`] gives the
+//! outputs with a graph and the [`Pass`] that made them, and [`Learner::step`] takes a loss built from those outputs
+//! and does `loss.backward(); optimizer.step()` through that pass.
 
 use dfdx::prelude::*;
 use rand::Rng;
@@ -313,6 +316,19 @@ impl Dense {
         }
     }
 
+    /// The stored parameters' values, in the order of `parameters_mut`.
+    fn parameter_values(&self) -> Vec<Vec<f32>> {
+        match self {
+            Dense::Plain(Linear { weight, bias }) => vec![contiguous_values(weight), contiguous_values(bias)],
+            Dense::Noisy(noisy) => vec![
+                contiguous_values(&noisy.weight_mean),
+                contiguous_values(&noisy.weight_scale),
+                contiguous_values(&noisy.bias_mean),
+                contiguous_values(&noisy.bias_scale),
+            ],
+        }
+    }
+
     /// Gradients of the stored parameters (same order as `parameters_mut`) from those of the effective layer.
     fn parameter_gradients(&self, used: &Linear, gradients: &mut Gradients<f32, Cpu>) -> Vec<Vec<f32>> {
         // Borrowed, then copied once (`Gradients::get` would copy twice).
@@ -471,7 +487,7 @@ impl QNetwork {
     }
 
     /// The plain layers a pass with `noise` uses.
-    pub fn pass_layers(&self, noise: Noise) -> PassLayers {
+    fn pass_layers(&self, noise: Noise) -> PassLayers {
         self.layers().iter().map(|layer| layer.effective(noise)).collect()
     }
 
@@ -482,7 +498,7 @@ impl QNetwork {
 
     /// Q-values through `layers` (from `pass_layers`). With an `OwnedTape` input the result carries the graph for
     /// `backward`; with `NoneTape` it is a plain evaluation.
-    pub fn forward_with<T: Tape<f32, Cpu> + Merge<T>>(&self, layers: &[Linear], input: Matrix<T>) -> Matrix<T> {
+    fn forward_with<T: Tape<f32, Cpu> + Merge<T>>(&self, layers: &[Linear], input: Matrix<T>) -> Matrix<T> {
         let (mut hidden, head) = layers.split_at(self.hidden.len());
         let mut features = input;
         if let Some(convolution) = self.convolution {
@@ -519,7 +535,7 @@ impl QNetwork {
     }
 
     /// Gradients of every stored parameter (the order of `parameters_mut`) after `backward` through `layers`.
-    pub fn parameter_gradients(&self, layers: &[Linear], gradients: &mut Gradients<f32, Cpu>) -> Vec<Vec<f32>> {
+    fn parameter_gradients(&self, layers: &[Linear], gradients: &mut Gradients<f32, Cpu>) -> Vec<Vec<f32>> {
         self.layers()
             .iter()
             .zip(layers)
@@ -527,14 +543,15 @@ impl QNetwork {
             .collect()
     }
 
-    /// Every stored parameter, in a fixed order (layer by layer; weight before bias, mean before scale).
-    pub fn parameters_mut(&mut self) -> Vec<ParameterMut<'_>> {
+    /// Every stored parameter, in a fixed order (layer by layer; weight before bias, mean before scale). Private:
+    /// only the optimiser and the Polyak average write parameters.
+    fn parameters_mut(&mut self) -> Vec<ParameterMut<'_>> {
         self.layers_mut().into_iter().flat_map(Dense::parameters_mut).collect()
     }
 
     /// Every stored parameter's values, flattened, in the order of `parameters_mut`.
-    pub fn parameters_as_vecs(&mut self) -> Vec<Vec<f32>> {
-        self.parameters_mut().iter().map(ParameterMut::values).collect()
+    pub fn parameter_values(&self) -> Vec<Vec<f32>> {
+        self.layers().into_iter().flat_map(Dense::parameter_values).collect()
     }
 
     /// Draws fresh noise for every noisy layer (none without noisy layers).
@@ -547,17 +564,73 @@ impl QNetwork {
     }
 
     /// Polyak averaging: every parameter becomes `tau · source + (1 − tau) · self`. Shapes must match.
-    pub fn blend_from(&mut self, source: &mut QNetwork, tau: f64) {
+    pub fn blend_from(&mut self, source: &QNetwork, tau: f64) {
         let tau = tau as f32;
-        for (mut parameter, source_parameter) in self.parameters_mut().into_iter().zip(source.parameters_mut()) {
+        for (mut parameter, source_values) in self.parameters_mut().into_iter().zip(source.parameter_values()) {
             let blended: Vec<f32> = parameter
                 .values()
                 .iter()
-                .zip(source_parameter.values())
+                .zip(source_values)
                 .map(|(own, source)| tau * source + (1.0 - tau) * own)
                 .collect();
             parameter.set_values(&blended);
         }
+    }
+}
+
+/// The plain layers of one forward pass that recorded a graph: what [`Learner::step`] maps the loss's gradients
+/// back through. Only the learner makes one, and `step` consumes it (the layers share their buffers with the
+/// network, so they must be gone before the optimiser writes the parameters).
+pub struct Pass {
+    layers: PassLayers,
+}
+
+/// A scalar loss that carries the graph of a traced pass.
+pub type Loss = Tensor<(), f32, Cpu, OwnedTape<f32, Cpu>>;
+
+/// The online network and its optimiser: the one way the online parameters change. It reads like CleanRL's
+/// `q = network(x); loss = ...; loss.backward(); optimizer.step()`: [`forward_traced`](Learner::forward_traced)
+/// gives the outputs (with a graph) and the pass, the caller builds any loss from the outputs — squared or Huber
+/// error of the taken action's Q, a cross-entropy over atoms — and [`step`](Learner::step) learns from it.
+#[derive(Debug, Clone)]
+pub struct Learner {
+    network: QNetwork,
+    optimizer: Adam,
+}
+
+impl Learner {
+    /// The learner of `network`, with Adam at `learning_rate` and `epsilon` (β = 0.9, 0.999).
+    pub fn new(network: QNetwork, learning_rate: f64, epsilon: f64) -> Self {
+        let optimizer = Adam::new(&network, learning_rate, epsilon);
+        Learner { network, optimizer }
+    }
+
+    /// The online network, to act with or to copy into the target network.
+    pub fn network(&self) -> &QNetwork {
+        &self.network
+    }
+
+    /// Draws fresh noise for the noisy layers (the noise is not a parameter).
+    pub fn resample_noise(&mut self, rng: &mut Pcg64) {
+        self.network.resample_noise(rng);
+    }
+
+    /// The network's outputs for `input` with a graph for learning, and the pass that made them.
+    pub fn forward_traced(&self, input: Matrix, noise: Noise) -> (Matrix<OwnedTape<f32, Cpu>>, Pass) {
+        let layers = self.network.pass_layers(noise);
+        let outputs = self.network.forward_with(&layers, input.leaky_traced());
+        (outputs, Pass { layers })
+    }
+
+    /// `loss.backward(); optimizer.step()`: the gradients of `loss` (built from the outputs of `pass`) with respect
+    /// to every parameter, their global norm scaled down to `max_grad_norm` when given, then one Adam step.
+    pub fn step(&mut self, pass: Pass, loss: Loss, max_grad_norm: Option<f64>) {
+        let mut gradients = self.network.parameter_gradients(&pass.layers, &mut loss.backward());
+        drop(pass);
+        if let Some(max_norm) = max_grad_norm {
+            clip_gradient_norm(&mut gradients, max_norm);
+        }
+        self.optimizer.update(&mut self.network, &gradients);
     }
 }
 
@@ -584,9 +657,9 @@ pub fn clip_gradient_norm(gradients: &mut [Vec<f32>], max_norm: f64) -> f64 {
 /// The optimiser keeps the master copy of the values of the parameters it updates, and writes them into the
 /// network after each step: dfdx gives no mutable view of a tensor's buffer, so reading the values back each step
 /// would be one more copy of every parameter (a MinAtar update is bound by such memory traffic when two runs share
-/// the machine). Nothing but this optimiser may change the network's parameters.
+/// the machine). Only the [`Learner`] holds one, next to the network whose parameters it alone changes.
 #[derive(Debug, Clone)]
-pub struct Adam {
+struct Adam {
     learning_rate: f32,
     beta1: f32,
     beta2: f32,
@@ -606,17 +679,14 @@ struct AdamState {
 
 impl Adam {
     /// An optimiser for `network` with β = (0.9, 0.999).
-    pub fn new(network: &mut QNetwork, learning_rate: f64, epsilon: f64) -> Self {
+    fn new(network: &QNetwork, learning_rate: f64, epsilon: f64) -> Self {
         let parameters = network
-            .parameters_mut()
-            .iter()
-            .map(|parameter| {
-                let values = parameter.values();
-                AdamState {
-                    first: vec![0.0; values.len()],
-                    second: vec![0.0; values.len()],
-                    values,
-                }
+            .parameter_values()
+            .into_iter()
+            .map(|values| AdamState {
+                first: vec![0.0; values.len()],
+                second: vec![0.0; values.len()],
+                values,
             })
             .collect();
         Adam {
@@ -630,7 +700,7 @@ impl Adam {
     }
 
     /// One Adam step on every parameter of `network` with `gradients` (the order of `parameters_mut`).
-    pub fn update(&mut self, network: &mut QNetwork, gradients: &[Vec<f32>]) {
+    fn update(&mut self, network: &mut QNetwork, gradients: &[Vec<f32>]) {
         self.step += 1;
         let (beta1, beta2, epsilon) = (self.beta1, self.beta2, self.epsilon);
         let step_size = self.learning_rate / (1.0 - beta1.powi(self.step));
@@ -930,9 +1000,9 @@ mod tests {
     fn initial_weights_lie_within_one_over_root_fan_in() {
         let device = Cpu::default();
         let mut rng = Pcg64::seed_from_u64(7);
-        let mut network = QNetwork::new(&device, 4, &plain(&[16]), 2, &mut rng);
+        let network = QNetwork::new(&device, 4, &plain(&[16]), 2, &mut rng);
         let bounds = [0.5, 0.25];
-        for (values, bound) in network.parameters_as_vecs().chunks(2).zip(bounds) {
+        for (values, bound) in network.parameter_values().chunks(2).zip(bounds) {
             for value in values.iter().flatten() {
                 assert!(value.abs() <= bound, "{value} outside ±{bound}");
             }
@@ -1001,12 +1071,12 @@ mod tests {
     fn polyak_average_moves_tau_of_the_way() {
         let device = Cpu::default();
         let mut target = scalar_network(&device, 1.0, -2.0);
-        let mut online = scalar_network(&device, 3.0, 2.0);
-        target.blend_from(&mut online, 0.25);
+        let online = scalar_network(&device, 3.0, 2.0);
+        target.blend_from(&online, 0.25);
         // 0.25·3 + 0.75·1 = 1.5; 0.25·2 + 0.75·(−2) = −1.
-        assert_eq!(target.parameters_as_vecs(), vec![vec![1.5], vec![-1.0]]);
-        target.blend_from(&mut online, 1.0);
-        assert_eq!(target.parameters_as_vecs(), vec![vec![3.0], vec![2.0]]);
+        assert_eq!(target.parameter_values(), vec![vec![1.5], vec![-1.0]]);
+        target.blend_from(&online, 1.0);
+        assert_eq!(target.parameter_values(), vec![vec![3.0], vec![2.0]]);
     }
 
     #[test]
@@ -1118,11 +1188,12 @@ mod tests {
     }
 
     #[test]
-    fn adam_three_steps_match_hand_computation() {
+    fn three_learner_steps_match_adam_by_hand() {
+        // Through the learning interface, as the agent uses it: traced outputs, a squared-error loss built from
+        // them, `step`.
         let device = Cpu::default();
-        let mut network = scalar_network(&device, 0.5, 0.0);
         let (learning_rate, epsilon) = (0.1_f64, 1e-8_f64);
-        let mut adam = Adam::new(&mut network, learning_rate, epsilon);
+        let mut learner = Learner::new(scalar_network(&device, 0.5, 0.0), learning_rate, epsilon);
         let (input, target) = (2.0_f64, 3.0_f64);
         let mut weight = ReferenceAdam {
             value: 0.5,
@@ -1135,13 +1206,18 @@ mod tests {
             second: 0.0,
         };
         for step in 1..=3 {
-            let gradients = gradients_at(&device, &network, input as f32, target as f32);
-            adam.update(&mut network, &gradients);
+            let (outputs, pass) =
+                learner.forward_traced(device.tensor_from_vec(vec![input as f32], (1, 1)), Noise::Off);
+            let loss = mse_loss(
+                outputs.reshape_like(&(1,)),
+                device.tensor_from_vec(vec![target as f32], (1,)),
+            );
+            learner.step(pass, loss, None);
             // Loss (w·x + b − t)², so dL/dw = 2(y − t)·x and dL/db = 2(y − t).
             let error = weight.value * input + bias.value - target;
             weight.step(2.0 * error * input, step, learning_rate, epsilon);
             bias.step(2.0 * error, step, learning_rate, epsilon);
-            let values = network.parameters_as_vecs();
+            let values = learner.network().parameter_values();
             assert!(
                 (values[0][0] as f64 - weight.value).abs() < 1e-5,
                 "step {step}: w {values:?} vs {}",
