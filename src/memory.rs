@@ -7,7 +7,7 @@
 //! is meant to tell 2 GB from 2 TB, not 2.0 from 2.1 GB.
 
 use crate::agent::config::{AgentConfig, Exploration, Network, Replay};
-use crate::envs::make_env;
+use crate::envs::registration;
 use crate::spec::EnvSpec;
 
 /// The memory one run needs, by part, in bytes (f64: the numbers in a spec can overflow any integer product).
@@ -45,10 +45,10 @@ const FLOAT: f64 = 4.0;
 
 /// The memory a run of `agent` on `env` needs; `None` when the env id is not registered.
 pub fn estimate_run(env: &EnvSpec, agent: &AgentConfig) -> Option<MemoryEstimate> {
-    let made = make_env(&env.id)?;
-    let observation = made.observation_size() as f64 * agent.history as f64;
-    let actions = made.action_count() as f64;
-    let binary = made.binary_observations();
+    let info = registration(&env.id)?.info;
+    let observation = info.observation_size as f64 * agent.history as f64;
+    let actions = info.action_count as f64;
+    let binary = info.binary_observations;
 
     // Replay: a ring of 2·(capacity + window) + 4 frames (see `BufferShape::frame_slots`), bits for 0/1 values;
     // per transition two frame ids, action, reward, discount, the terminal flag and the next state's legal actions; a
@@ -72,7 +72,7 @@ pub fn estimate_run(env: &EnvSpec, agent: &AgentConfig) -> Option<MemoryEstimate
     // Networks: layer widths from the input through `hidden` to the actions (twice with dueling's two heads).
     // A convolution (3×3, stride 1, no padding) adds its weights, and per sample its unfolded patches and outputs;
     // the first hidden layer then reads every position's filters.
-    let (input, convolution_parameters, convolution_activations) = match (agent.network, made.image_shape()) {
+    let (input, convolution_parameters, convolution_activations) = match (agent.network, info.image_shape) {
         (Network::MinAtarConv { filters }, Some((height, width, channels))) => {
             let positions = (height.saturating_sub(2) * width.saturating_sub(2)) as f64;
             let (patch, filters) = (9.0 * channels as f64, filters as f64);
@@ -170,6 +170,7 @@ pub fn format_bytes(bytes: f64) -> String {
 mod tests {
     use super::*;
     use crate::agent::dqn::{Dqn, ObservationSpace};
+    use crate::envs::make_env;
 
     fn env(id: &str) -> EnvSpec {
         EnvSpec {
@@ -178,6 +179,7 @@ mod tests {
             eval_every: 1_000,
             eval_episodes: 10,
             final_evals: 3,
+            options: Default::default(),
             agent: Default::default(),
             random_score: None,
             reference_score: None,

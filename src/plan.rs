@@ -115,6 +115,7 @@ mod tests {
             eval_every: 500,
             eval_episodes: 2,
             final_evals: 1,
+            options: Default::default(),
             agent: AgentOverrides::default(),
             random_score: None,
             reference_score: None,

@@ -16,6 +16,7 @@
 //!             eval_every: 5000,   // env steps between two evaluations
 //!             eval_episodes: 10,  // greedy episodes per evaluation
 //!             final_evals: 3,     // a run's score is the mean of its last `final_evals` evaluations
+//!             options: {},        // the env's own, e.g. {"max_steps": 1000}; MinAtar: {"sticky_actions": 0.0}
 //!             // Optional: `agent: (...)` changes for this env only; `random_score` / `reference_score`, the
 //!             // scores mapped to 0 and 1 when envs are pooled (default: the env's, see envs::default_score_anchors).
 //!         ),
@@ -68,6 +69,7 @@ use ron::extensions::Extensions;
 use serde::{Deserialize, Serialize};
 
 use crate::agent::config::{AgentConfig, AgentOverrides, Exploration, Network, Replay, Target};
+use crate::envs::EnvOptions;
 use crate::error::{Location, SpecError};
 
 /// One experiment as the user writes it in RON.
@@ -151,6 +153,10 @@ pub struct EnvSpec {
     /// A run's final score is the mean of its last `final_evals` evaluations.
     #[serde(default = "default_final_evals")]
     pub final_evals: usize,
+    /// The env's own options, which the env validates, e.g. `{"max_steps": 1000}` or MinAtar's
+    /// `{"sticky_actions": 0.0}` [default: none, the env's defaults].
+    #[serde(default, skip_serializing_if = "EnvOptions::is_empty")]
+    pub options: EnvOptions,
     /// Changes to the agent on this env, for every variant (e.g. a wider network), applied before the variant's.
     #[serde(default, skip_serializing_if = "AgentOverrides::is_empty")]
     pub agent: AgentOverrides,
@@ -510,7 +516,7 @@ fn validate_networks(spec: &Spec) -> Result<(), Violation> {
                     "filters > 0 (MinAtar: 16)",
                 ));
             }
-            let image = crate::envs::make_env(&env.id).and_then(|made| made.image_shape());
+            let image = crate::envs::registration(&env.id).and_then(|known| known.info.image_shape);
             if image.is_none() || agent.history > 1 {
                 let why = if image.is_none() {
                     "has no image observations"
@@ -660,6 +666,16 @@ fn validate_envs(envs: &[EnvSpec]) -> Result<(), Violation> {
                 ),
                 "each env once",
             ));
+        }
+        if !env.options.is_empty() {
+            if let Err(crate::envs::EnvError::Option { error, .. }) = crate::envs::make_env_with(&env.id, &env.options)
+            {
+                return Err(Violation::at_key(
+                    env_field.field("options"),
+                    format!("{}: option {:?}: {}", env.id, error.option, error.problem),
+                    error.expected,
+                ));
+            }
         }
         let counts = [
             ("steps", env.steps, "env steps of training per run"),
@@ -1555,6 +1571,7 @@ Spec(
                     eval_every: 5_000,
                     eval_episodes: 10,
                     final_evals: 3,
+                    options: Default::default(),
                     agent: AgentOverrides::default(),
                     random_score: None,
                     reference_score: None,
@@ -1710,6 +1727,28 @@ Spec(
         assert!(message.contains("alpah"), "{message}");
         let message = agent_error("network: MinAtarConv(filters: 16, filtres: 8)");
         assert!(message.contains("filtres"), "{message}");
+    }
+
+    #[test]
+    fn env_options_are_validated_by_the_env_and_point_at_the_entry() {
+        let with = |options: &str| {
+            spec_source(
+                &format!(r#"(id: "MinAtar/Breakout-v0", steps: 100, options: {options})"#),
+                "",
+                "Count(1)",
+            )
+        };
+        assert!(parse_spec(
+            &with(r#"{"sticky_actions": 0.0, "max_steps": 500}"#),
+            Path::new("t.ron")
+        )
+        .is_ok());
+        assert_eq!(
+            error(&with(r#"{"sticky_actions": 1.5}"#)),
+            "t.ron:3:52: envs[0].options: MinAtar/Breakout-v0: option \"sticky_actions\": got 1.5, expected a number \
+             in [0, 1]"
+        );
+        assert!(error(&with(r#"{"stiky_actions": 0.0}"#)).contains("this env has no such option, expected one of"));
     }
 
     #[test]
@@ -2021,7 +2060,7 @@ Spec(
             (
                 "(\n    name: \"t\",\n    envs: [(id: \"CartPole-v1\", stepz: 1000)],\n    seeds: Count(2),\n)\n",
                 "t.ron:3:37: envs[0].stepz: unknown field, expected one of `id`, `steps`, `eval_every`, \
-                 `eval_episodes`, `final_evals`, `agent`, `random_score`, `reference_score`",
+                 `eval_episodes`, `final_evals`, `options`, `agent`, `random_score`, `reference_score`",
             ),
             (
                 "(\n    name: \"t\",\n    envs: [(id: \"CartPole-v1\")],\n    seeds: Count(2),\n)\n",

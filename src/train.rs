@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::agent::config::{AgentConfig, Network, Replay, Target};
 use crate::agent::dqn::{Dqn, ObservationSpace, UpdateStats};
 use crate::agent::n_step::EnvStep;
-use crate::envs::{make_env, Env, History};
+use crate::envs::{make_env_with, Env, History};
 use crate::seeding::{stream_seed, Stream};
 use crate::spec::EnvSpec;
 
@@ -78,8 +78,8 @@ pub struct RunRecords {
 /// Why a run stopped before its budget.
 #[derive(Debug, thiserror::Error)]
 pub enum TrainError {
-    #[error("unknown env id {0:?}")]
-    UnknownEnv(String),
+    #[error("{0}")]
+    Env(#[from] crate::envs::EnvError),
     #[error("{0} has no image observations for a convolutional network (with history > 1 no env does)")]
     NotAnImage(String),
     #[error("loss became {loss} at env step {step}")]
@@ -106,7 +106,7 @@ pub fn train_run(
 ) -> Result<RunRecords, TrainError> {
     let started = Instant::now();
     let make = || -> Result<Box<dyn Env>, TrainError> {
-        let env = make_env(&env_spec.id).ok_or_else(|| TrainError::UnknownEnv(env_spec.id.clone()))?;
+        let env = make_env_with(&env_spec.id, &env_spec.options)?;
         // trick: history — the network sees the last `history` observations stacked.
         Ok(if config.history > 1 {
             Box::new(History::new(env, config.history))
@@ -337,7 +337,7 @@ impl Evaluator {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::envs::StepOutcome;
+    use crate::envs::{EnvInfo, StepOutcome};
 
     /// A one-step episode whose reward cycles through the `rewards` list, whatever the action.
     struct Scripted {
@@ -347,11 +347,14 @@ mod tests {
     }
 
     impl Env for Scripted {
-        fn observation_size(&self) -> usize {
-            2
+        fn info(&self) -> EnvInfo {
+            EnvInfo {
+                is_game: self.game,
+                ..EnvInfo::vector(2, 2)
+            }
         }
-        fn action_count(&self) -> usize {
-            2
+        fn legal_actions(&self, mask: &mut [bool]) {
+            mask.fill(true);
         }
         fn reset(&mut self, _seed: Option<u64>, observation: &mut [f32]) {
             observation.fill(0.0);
@@ -364,9 +367,6 @@ mod tests {
                 terminated: true,
                 truncated: false,
             }
-        }
-        fn is_game(&self) -> bool {
-            self.game
         }
     }
 
@@ -408,6 +408,7 @@ mod tests {
             eval_every: 10,
             eval_episodes: 1,
             final_evals: 1,
+            options: Default::default(),
             agent: Default::default(),
             random_score: None,
             reference_score: None,

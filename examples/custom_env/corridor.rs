@@ -3,7 +3,7 @@
 //! every other step costs 0.01. Episodes are cut after 50 steps (a time limit: truncated, not terminated).
 //! The start cell is drawn from the env's own seeded random stream, as every knowhow env does.
 
-use knowhow::envs::{Env, StepOutcome, TimeLimit};
+use knowhow::envs::{Env, EnvInfo, Registration, StepOutcome, TimeLimit};
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64;
 
@@ -11,6 +11,9 @@ use rand_pcg::Pcg64;
 pub const ID: &str = "Corridor-v0";
 
 const CELLS: usize = 9;
+
+/// A one-hot position among the cells; left or right.
+const INFO: EnvInfo = EnvInfo::vector(CELLS, 2);
 
 /// The corridor, without its time limit.
 pub struct Corridor {
@@ -38,12 +41,13 @@ impl Corridor {
 }
 
 impl Env for Corridor {
-    fn observation_size(&self) -> usize {
-        CELLS
+    fn info(&self) -> EnvInfo {
+        INFO
     }
 
-    fn action_count(&self) -> usize {
-        2
+    /// Both moves are always allowed.
+    fn legal_actions(&self, mask: &mut [bool]) {
+        mask.fill(true);
     }
 
     fn reset(&mut self, seed: Option<u64>, observation: &mut [f32]) {
@@ -75,7 +79,18 @@ impl Env for Corridor {
     }
 }
 
-/// Makes `Corridor-v0` known to specs in this process.
+/// Makes `Corridor-v0` known to specs in this process: how to build it (it takes no options), what it is, and the
+/// scores that anchor its normalised scale (none here: a spec may declare them as `random_score` and
+/// `reference_score`).
 pub fn register() {
-    knowhow::envs::register(ID, || Box::new(Corridor::time_limited())).expect("Corridor-v0 is registered once");
+    knowhow::envs::register(Registration {
+        id: ID,
+        make: |options| {
+            options.only(&[])?;
+            Ok(Box::new(Corridor::time_limited()))
+        },
+        info: INFO,
+        score_anchors: None,
+    })
+    .expect("Corridor-v0 is registered once");
 }

@@ -10,7 +10,7 @@ use std::f64::consts::PI;
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64;
 
-use super::{Env, StepOutcome, TimeLimit};
+use super::{Env, EnvInfo, StepOutcome, TimeLimit};
 
 /// The gymnasium id of this environment.
 pub const ID: &str = "Acrobot-v1";
@@ -144,12 +144,12 @@ fn wrap(mut x: f64, min: f64, max: f64) -> f64 {
 }
 
 impl Env for Acrobot {
-    fn observation_size(&self) -> usize {
-        Self::OBSERVATION_SIZE
+    fn info(&self) -> EnvInfo {
+        EnvInfo::vector(Self::OBSERVATION_SIZE, Self::ACTION_COUNT)
     }
 
-    fn action_count(&self) -> usize {
-        Self::ACTION_COUNT
+    fn legal_actions(&self, mask: &mut [bool]) {
+        mask.fill(true);
     }
 
     fn reset(&mut self, seed: Option<u64>, observation: &mut [f32]) {

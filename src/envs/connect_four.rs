@@ -11,7 +11,7 @@ use std::fmt;
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64;
 
-use super::{Env, StepOutcome};
+use super::{Env, EnvInfo, StepOutcome};
 
 /// The id of Connect Four against the uniformly random opponent (`Opponent::Random`).
 pub const ID: &str = "ConnectFour-v0";
@@ -128,6 +128,13 @@ impl ConnectFour {
     pub const ACTION_COUNT: usize = COLUMNS;
 
     /// An empty board against `opponent`, its RNG seeded with 0; call `reset` to start an episode.
+    /// Two planes of 0 or 1; a game won, drawn or lost.
+    pub const INFO: EnvInfo = EnvInfo {
+        binary_observations: true,
+        is_game: true,
+        ..EnvInfo::vector(Self::OBSERVATION_SIZE, Self::ACTION_COUNT)
+    };
+
     pub fn new(opponent: Opponent) -> Self {
         Self {
             board: [[None; COLUMNS]; ROWS],
@@ -266,17 +273,8 @@ impl ConnectFour {
 }
 
 impl Env for ConnectFour {
-    /// The two planes hold 0 or 1.
-    fn binary_observations(&self) -> bool {
-        true
-    }
-
-    fn observation_size(&self) -> usize {
-        Self::OBSERVATION_SIZE
-    }
-
-    fn action_count(&self) -> usize {
-        Self::ACTION_COUNT
+    fn info(&self) -> EnvInfo {
+        Self::INFO
     }
 
     fn reset(&mut self, seed: Option<u64>, observation: &mut [f32]) {
@@ -328,10 +326,6 @@ impl Env for ConnectFour {
         for (legal, height) in mask[..COLUMNS].iter_mut().zip(self.heights) {
             *legal = height < ROWS;
         }
-    }
-
-    fn is_game(&self) -> bool {
-        true
     }
 }
 

@@ -2,7 +2,7 @@
 //! network without memory can read velocities (Mnih et al. 2015 stack 4 Atari frames). At reset every slot holds
 //! the first observation (gymnasium's `FrameStackObservation` with `padding_type="reset"`).
 
-use super::{Env, StepOutcome};
+use super::{Env, EnvInfo, StepOutcome};
 
 /// Wraps an environment; its observation is `length` consecutive observations of the inner env.
 pub struct History {
@@ -21,12 +21,14 @@ impl History {
 }
 
 impl Env for History {
-    fn observation_size(&self) -> usize {
-        self.inner.observation_size() * self.length
-    }
-
-    fn action_count(&self) -> usize {
-        self.inner.action_count()
+    /// The inner env's, with `length` observations side by side: no longer an image a convolution could read.
+    fn info(&self) -> EnvInfo {
+        let inner = self.inner.info();
+        EnvInfo {
+            observation_size: inner.observation_size * self.length,
+            image_shape: None,
+            ..inner
+        }
     }
 
     fn reset(&mut self, seed: Option<u64>, observation: &mut [f32]) {
@@ -51,14 +53,6 @@ impl Env for History {
     fn legal_actions(&self, mask: &mut [bool]) {
         self.inner.legal_actions(mask);
     }
-
-    fn binary_observations(&self) -> bool {
-        self.inner.binary_observations()
-    }
-
-    fn is_game(&self) -> bool {
-        self.inner.is_game()
-    }
 }
 
 #[cfg(test)]
@@ -72,11 +66,11 @@ mod tests {
     }
 
     impl Env for Counter {
-        fn observation_size(&self) -> usize {
-            2
+        fn info(&self) -> EnvInfo {
+            EnvInfo::vector(2, 1)
         }
-        fn action_count(&self) -> usize {
-            1
+        fn legal_actions(&self, mask: &mut [bool]) {
+            mask.fill(true);
         }
         fn reset(&mut self, _seed: Option<u64>, observation: &mut [f32]) {
             (self.steps, self.resets) = (0.0, self.resets + 10.0);

@@ -13,7 +13,7 @@
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64;
 
-use super::{Env, StepOutcome};
+use super::{Env, EnvInfo, StepOutcome};
 
 /// MinAtar's gymnasium id for Breakout with the full six-action set.
 pub const ID: &str = "MinAtar/Breakout-v0";
@@ -246,6 +246,21 @@ impl MinAtarBreakout {
         })
     }
 
+    /// MinAtar's 10×10 grid with 4 channels of 0 or 1, channel fastest (the layout of `write_observation`), with the
+    /// full action set or the minimal one.
+    pub const fn info_of(minimal: bool) -> EnvInfo {
+        let action_count = if minimal {
+            MINIMAL_ACTIONS.len()
+        } else {
+            FULL_ACTION_COUNT
+        };
+        EnvInfo {
+            image_shape: Some((GRID_SIZE, GRID_SIZE, CHANNEL_COUNT)),
+            binary_observations: true,
+            ..EnvInfo::vector(Self::OBSERVATION_SIZE, action_count)
+        }
+    }
+
     /// An environment with `config`; RNG seeded with 0, ball starting on the left.
     pub fn with_config(config: BreakoutConfig) -> Self {
         assert!(
@@ -411,24 +426,12 @@ impl MinAtarBreakout {
 }
 
 impl Env for MinAtarBreakout {
-    fn observation_size(&self) -> usize {
-        Self::OBSERVATION_SIZE
+    fn info(&self) -> EnvInfo {
+        Self::info_of(self.config.action_set == ActionSet::Minimal)
     }
 
-    fn action_count(&self) -> usize {
-        match self.config.action_set {
-            ActionSet::Full => FULL_ACTION_COUNT,
-            ActionSet::Minimal => MINIMAL_ACTIONS.len(),
-        }
-    }
-
-    /// MinAtar's 10×10 grid with 4 channels, channel fastest: the layout of `write_observation`.
-    fn binary_observations(&self) -> bool {
-        true
-    }
-
-    fn image_shape(&self) -> Option<(usize, usize, usize)> {
-        Some((GRID_SIZE, GRID_SIZE, CHANNEL_COUNT))
+    fn legal_actions(&self, mask: &mut [bool]) {
+        mask.fill(true);
     }
 
     /// `Some(seed)` reseeds the RNG and forgets the previous action, so the episode is the same as in a fresh

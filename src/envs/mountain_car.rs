@@ -7,7 +7,7 @@
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64;
 
-use super::{Env, StepOutcome, TimeLimit};
+use super::{Env, EnvInfo, StepOutcome, TimeLimit};
 
 /// The gymnasium id of this environment.
 pub const ID: &str = "MountainCar-v0";
@@ -76,12 +76,12 @@ impl MountainCar {
 }
 
 impl Env for MountainCar {
-    fn observation_size(&self) -> usize {
-        Self::OBSERVATION_SIZE
+    fn info(&self) -> EnvInfo {
+        EnvInfo::vector(Self::OBSERVATION_SIZE, Self::ACTION_COUNT)
     }
 
-    fn action_count(&self) -> usize {
-        Self::ACTION_COUNT
+    fn legal_actions(&self, mask: &mut [bool]) {
+        mask.fill(true);
     }
 
     fn reset(&mut self, seed: Option<u64>, observation: &mut [f32]) {

@@ -1,6 +1,6 @@
 //! The `TimeLimit` wrapper: cuts an episode after a fixed number of steps by setting `truncated`, like gymnasium's.
 
-use super::{Env, StepOutcome};
+use super::{Env, EnvInfo, StepOutcome};
 
 /// Wraps an environment and truncates each episode after `max_steps` steps.
 ///
@@ -52,12 +52,8 @@ impl<E: Env> TimeLimit<E> {
 }
 
 impl<E: Env> Env for TimeLimit<E> {
-    fn observation_size(&self) -> usize {
-        self.inner.observation_size()
-    }
-
-    fn action_count(&self) -> usize {
-        self.inner.action_count()
+    fn info(&self) -> EnvInfo {
+        self.inner.info()
     }
 
     fn reset(&mut self, seed: Option<u64>, observation: &mut [f32]) {
@@ -77,18 +73,6 @@ impl<E: Env> Env for TimeLimit<E> {
     fn legal_actions(&self, mask: &mut [bool]) {
         self.inner.legal_actions(mask);
     }
-
-    fn image_shape(&self) -> Option<(usize, usize, usize)> {
-        self.inner.image_shape()
-    }
-
-    fn binary_observations(&self) -> bool {
-        self.inner.binary_observations()
-    }
-
-    fn is_game(&self) -> bool {
-        self.inner.is_game()
-    }
 }
 
 #[cfg(test)]
@@ -99,11 +83,11 @@ mod tests {
     struct Endless;
 
     impl Env for Endless {
-        fn observation_size(&self) -> usize {
-            1
+        fn info(&self) -> EnvInfo {
+            EnvInfo::vector(1, 1)
         }
-        fn action_count(&self) -> usize {
-            1
+        fn legal_actions(&self, mask: &mut [bool]) {
+            mask.fill(true);
         }
         fn reset(&mut self, _seed: Option<u64>, observation: &mut [f32]) {
             observation[0] = 0.0;

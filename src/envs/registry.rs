@@ -1,0 +1,291 @@
+//! The registry of env ids: for each, how to build it from a spec's options, what it is (its `EnvInfo`, so that
+//! validation need not build one), and the scores that anchor its normalised scale. Built-in envs are listed here;
+//! a program that uses knowhow as a library adds its own with [`register`].
+
+use super::minatar_breakout::{BreakoutConfig, DEFAULT_STICKY_ACTION_PROBABILITY};
+use super::{
+    acrobot, cartpole, connect_four, minatar_breakout, mountain_car, Acrobot, CartPole, ConnectFour, Env, EnvInfo,
+    EnvOptions, MinAtarBreakout, MountainCar, Opponent, OptionError, TimeLimit,
+};
+
+/// Builds an env from its options (refusing options it does not take).
+pub type Constructor = fn(&EnvOptions) -> Result<Box<dyn Env>, OptionError>;
+
+/// One registered env.
+#[derive(Debug, Clone, Copy)]
+pub struct Registration {
+    /// The id a spec names, e.g. `"CartPole-v1"`.
+    pub id: &'static str,
+    /// Builds it from a spec's options.
+    pub make: Constructor,
+    /// What every env built by `make` is (a test checks that they agree).
+    pub info: EnvInfo,
+    /// (random policy, reference) scores: a report maps the first to 0 and the second to 1. `None` when the env has
+    /// none (a spec can declare its own, `random_score` and `reference_score`).
+    pub score_anchors: Option<(f64, f64)>,
+}
+
+/// Why an env could not be built.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum EnvError {
+    #[error("unknown env {0:?}")]
+    Unknown(String),
+    #[error("{id}: {error}")]
+    Option { id: String, error: OptionError },
+}
+
+/// `options` may only set `max_steps`: the time limit, `default` steps unless given.
+fn time_limit(options: &EnvOptions, default: usize) -> Result<usize, OptionError> {
+    options.only(&["max_steps"])?;
+    options.count("max_steps", default)
+}
+
+/// MinAtar Breakout with the options `sticky_actions` (probability, MinAtar's 0.1) and `max_steps` (10,000: MinAtar
+/// has no time limit, but a policy that keeps the ball alive without scoring could run forever, so a truncation
+/// guards evaluations; real play rarely reaches it).
+fn minatar_breakout(options: &EnvOptions, minimal: bool) -> Result<Box<dyn Env>, OptionError> {
+    options.only(&["sticky_actions", "max_steps"])?;
+    let config = BreakoutConfig {
+        sticky_action_probability: options.number("sticky_actions", DEFAULT_STICKY_ACTION_PROBABILITY, (0.0, 1.0))?,
+        ..if minimal {
+            MinAtarBreakout::minimal().config()
+        } else {
+            BreakoutConfig::default()
+        }
+    };
+    let max_steps = options.count("max_steps", 10_000)?;
+    Ok(Box::new(TimeLimit::new(
+        MinAtarBreakout::with_config(config),
+        max_steps,
+    )))
+}
+
+/// Every built-in environment. Adding an env to knowhow is one entry here.
+const REGISTRY: &[Registration] = &[
+    Registration {
+        id: cartpole::ID,
+        make: |options| Ok(Box::new(TimeLimit::new(CartPole::new(), time_limit(options, 500)?))),
+        info: EnvInfo::vector(CartPole::OBSERVATION_SIZE, CartPole::ACTION_COUNT),
+        // A uniformly random policy's mean return, and the most a policy can get.
+        score_anchors: Some((22.0, 500.0)),
+    },
+    Registration {
+        id: acrobot::ID,
+        make: |options| Ok(Box::new(TimeLimit::new(Acrobot::new(), time_limit(options, 500)?))),
+        info: EnvInfo::vector(Acrobot::OBSERVATION_SIZE, Acrobot::ACTION_COUNT),
+        // Random; the usual "solved" level.
+        score_anchors: Some((-500.0, -60.0)),
+    },
+    Registration {
+        id: mountain_car::ID,
+        make: |options| Ok(Box::new(TimeLimit::new(MountainCar::new(), time_limit(options, 200)?))),
+        info: EnvInfo::vector(MountainCar::OBSERVATION_SIZE, MountainCar::ACTION_COUNT),
+        score_anchors: Some((-200.0, -110.0)),
+    },
+    Registration {
+        id: connect_four::ID,
+        make: |options| {
+            options.only(&[])?;
+            Ok(Box::new(ConnectFour::new(Opponent::Random)))
+        },
+        info: ConnectFour::INFO,
+        // A uniformly random legal player's mean return (200,000 games), and always winning.
+        score_anchors: Some((0.11, 1.0)),
+    },
+    Registration {
+        id: connect_four::LOOKAHEAD_ID,
+        make: |options| {
+            options.only(&[])?;
+            Ok(Box::new(ConnectFour::new(Opponent::OneStepLookahead)))
+        },
+        info: ConnectFour::INFO,
+        score_anchors: Some((-0.90, 1.0)),
+    },
+    Registration {
+        id: minatar_breakout::ID,
+        make: |options| minatar_breakout(options, false),
+        info: MinAtarBreakout::info_of(false),
+        // MinAtar's uniformly random policy scores 0.52 (5,000 episodes, sticky 0.1); 25 is the top of the range
+        // MinAtar's paper reports for its DQN after 5M frames.
+        score_anchors: Some((0.52, 25.0)),
+    },
+    Registration {
+        id: minatar_breakout::MINIMAL_ID,
+        make: |options| minatar_breakout(options, true),
+        info: MinAtarBreakout::info_of(true),
+        score_anchors: Some((0.52, 25.0)),
+    },
+];
+
+/// Environments registered at run time by a program that uses knowhow as a library (`register`).
+static REGISTERED: std::sync::Mutex<Vec<Registration>> = std::sync::Mutex::new(Vec::new());
+
+/// Why an env could not be registered.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("an env with id {0:?} is already registered")]
+pub struct AlreadyRegistered(pub String);
+
+/// Registers an environment of your own for this process, so that specs can name it: the one call a program using
+/// knowhow as a library makes (see `docs/custom-env.md`).
+pub fn register(registration: Registration) -> Result<(), AlreadyRegistered> {
+    let mut registered = REGISTERED.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if REGISTRY
+        .iter()
+        .chain(registered.iter())
+        .any(|known| known.id == registration.id)
+    {
+        return Err(AlreadyRegistered(registration.id.to_string()));
+    }
+    registered.push(registration);
+    Ok(())
+}
+
+/// The registration of `id`, or `None` for an unknown id.
+pub fn registration(id: &str) -> Option<Registration> {
+    let registered = REGISTERED.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    REGISTRY
+        .iter()
+        .chain(registered.iter())
+        .find(|known| known.id == id)
+        .copied()
+}
+
+/// Builds the environment registered as `id` with `options`.
+pub fn make_env_with(id: &str, options: &EnvOptions) -> Result<Box<dyn Env>, EnvError> {
+    let known = registration(id).ok_or_else(|| EnvError::Unknown(id.to_string()))?;
+    (known.make)(options).map_err(|error| EnvError::Option {
+        id: id.to_string(),
+        error,
+    })
+}
+
+/// Builds the environment registered as `id` (e.g. `"CartPole-v1"`) with its default options, time limit
+/// included, or `None` for an unknown id (`env_ids()` lists the known ones).
+pub fn make_env(id: &str) -> Option<Box<dyn Env>> {
+    make_env_with(id, &EnvOptions::none()).ok()
+}
+
+/// The scores that put an env's returns on a common scale, (random policy, reference), as registered.
+pub fn default_score_anchors(id: &str) -> Option<(f64, f64)> {
+    registration(id)?.score_anchors
+}
+
+/// The ids of every registered environment: the built-in ones in registry order, then those registered at run time.
+pub fn env_ids() -> Vec<&'static str> {
+    let registered = REGISTERED.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    REGISTRY.iter().chain(registered.iter()).map(|known| known.id).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::envs::{OptionValue, StepOutcome};
+
+    #[test]
+    fn every_registered_id_builds_a_working_env() {
+        assert_eq!(
+            env_ids()[..5],
+            [
+                "CartPole-v1",
+                "Acrobot-v1",
+                "MountainCar-v0",
+                "ConnectFour-v0",
+                "ConnectFour-Lookahead-v0"
+            ]
+        );
+        for id in env_ids() {
+            let mut env = make_env(id).unwrap();
+            let mut observation = vec![0.0f32; env.observation_size()];
+            env.reset(Some(0), &mut observation);
+            let outcome = env.step(env.action_count() - 1, &mut observation);
+            assert!(
+                observation.iter().all(|value| value.is_finite()),
+                "{id}: {observation:?}"
+            );
+            assert!(!outcome.truncated, "{id}");
+        }
+    }
+
+    fn test_registration(id: &'static str) -> Registration {
+        Registration {
+            make: |options| Ok(Box::new(TimeLimit::new(CartPole::new(), time_limit(options, 500)?))),
+            id,
+            ..registration("CartPole-v1").unwrap()
+        }
+    }
+
+    #[test]
+    fn envs_registered_at_run_time_are_found_and_ids_stay_unique() {
+        register(test_registration("Test-Corridor-v0")).unwrap();
+        assert!(env_ids().contains(&"Test-Corridor-v0"));
+        assert_eq!(make_env("Test-Corridor-v0").unwrap().action_count(), 2);
+        assert_eq!(default_score_anchors("Test-Corridor-v0"), Some((22.0, 500.0)));
+        assert_eq!(
+            register(test_registration("Test-Corridor-v0")),
+            Err(AlreadyRegistered("Test-Corridor-v0".into()))
+        );
+        assert!(
+            register(test_registration("CartPole-v1")).is_err(),
+            "built-in ids are taken"
+        );
+    }
+
+    #[test]
+    fn every_registration_says_what_its_env_is() {
+        for id in env_ids() {
+            let known = registration(id).unwrap();
+            assert_eq!(make_env(id).unwrap().info(), known.info, "{id}");
+        }
+    }
+
+    #[test]
+    fn options_reach_the_env_and_wrong_ones_are_refused() {
+        let short = EnvOptions::from_pairs([("max_steps", OptionValue::Number(3.0))]);
+        let mut env = make_env_with("CartPole-v1", &short).unwrap();
+        let mut observation = vec![0.0; 4];
+        env.reset(Some(0), &mut observation);
+        let outcomes: Vec<StepOutcome> = (0..3).map(|step| env.step(step % 2, &mut observation)).collect();
+        assert!(!outcomes[1].truncated && outcomes[2].truncated, "cut after 3 steps");
+
+        let never_sticky = EnvOptions::from_pairs([("sticky_actions", OptionValue::Number(0.0))]);
+        let env = make_env_with("MinAtar/Breakout-v0", &never_sticky).unwrap();
+        assert_eq!(env.action_count(), 6);
+        let error = make_env_with(
+            "MinAtar/Breakout-v0",
+            &EnvOptions::from_pairs([("sticky", OptionValue::Number(0.0))]),
+        )
+        .err()
+        .unwrap();
+        assert_eq!(
+            error.to_string(),
+            "MinAtar/Breakout-v0: option \"sticky\": this env has no such option, expected one of \"sticky_actions\", \
+             \"max_steps\""
+        );
+        assert!(
+            make_env_with("ConnectFour-v0", &short).is_err(),
+            "a game has no time limit to set"
+        );
+        assert_eq!(
+            make_env_with("Pong-v5", &short).err(),
+            Some(EnvError::Unknown("Pong-v5".into()))
+        );
+    }
+
+    #[test]
+    fn unknown_id_gives_none() {
+        assert!(make_env("Pong-v5").is_none());
+    }
+
+    #[test]
+    fn time_limits_are_gymnasium_defaults() {
+        assert_eq!(CartPole::time_limited().max_steps(), 500);
+        // The registry's default for MountainCar: pushing left never reaches the goal, so the limit cuts at 200.
+        let mut env = make_env("MountainCar-v0").unwrap();
+        let mut observation = vec![0.0; env.observation_size()];
+        env.reset(Some(0), &mut observation);
+        let cut = (1..=1000).find(|_| env.step(0, &mut observation).truncated);
+        assert_eq!(cut, Some(200));
+        assert_eq!(Acrobot::time_limited().max_steps(), 500);
+        assert_eq!(MountainCar::time_limited().max_steps(), 200);
+    }
+}
