@@ -16,7 +16,7 @@ use crate::plan::{plan, shard_runs, PlannedRun, Shard};
 use crate::report::{write_report, ReportError};
 use crate::runner::{default_out_dir, execute, RunnerOptions};
 use crate::spec::{load_spec, LoadedSpec};
-use crate::store::{baseline_dir, write_atomic, write_json, ResultsDir, RunStatus, StoreError};
+use crate::store::{baseline_dir, layout, write_atomic, write_json, ResultsDir, RunStatus, StoreError};
 
 /// knowhow: measures which deep Q-learning tricks really matter.
 #[derive(Debug, Parser)]
@@ -114,8 +114,41 @@ pub const EXIT_BAD_INPUT: u8 = 2;
 /// Exit code when the work ran but some of it failed.
 pub const EXIT_FAILED: u8 = 1;
 
-/// Runs the parsed command line and returns the exit code; errors are printed as one line on stderr.
+/// Why a command stopped early: input refused before any work (exit 2), or work that failed (exit 1). `main_with`
+/// prints it, once, as one line: the one place where errors become exit codes.
+#[derive(Debug)]
+enum Failure {
+    BadInput(String),
+    Failed(String),
+}
+
+impl Failure {
+    fn bad_input(error: impl std::fmt::Display) -> Self {
+        Failure::BadInput(error.to_string())
+    }
+
+    fn failed(error: impl std::fmt::Display) -> Self {
+        Failure::Failed(error.to_string())
+    }
+}
+
+/// Runs the parsed command line and returns the exit code; an error is printed as one line on stderr.
 pub fn main_with(cli: Cli) -> ExitCode {
+    match run(cli) {
+        Ok(code) => code,
+        Err(Failure::BadInput(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(EXIT_BAD_INPUT)
+        }
+        Err(Failure::Failed(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(EXIT_FAILED)
+        }
+    }
+}
+
+/// The command's exit code: 0, or 1 when the work ran but some of it failed (a run, a regression), said on stdout.
+fn run(cli: Cli) -> Result<ExitCode, Failure> {
     match cli.command {
         Command::Check {
             new,
@@ -143,13 +176,10 @@ pub fn main_with(cli: Cli) -> ExitCode {
             dry_run,
             save_baseline,
         } => {
-            let (loaded, runs) = match planned(&spec, shard) {
-                Ok(planned) => planned,
-                Err(code) => return code,
-            };
+            let (loaded, runs) = planned(&spec, shard)?;
             if dry_run {
                 print_plan(&runs);
-                return ExitCode::SUCCESS;
+                return Ok(ExitCode::SUCCESS);
             }
             let request = RunRequest {
                 spec_path: spec,
@@ -161,39 +191,40 @@ pub fn main_with(cli: Cli) -> ExitCode {
             };
             run_command(&request, &loaded, &runs)
         }
-        Command::Plan { spec, shard } => match planned(&spec, shard) {
-            Ok((_, runs)) => {
-                print_plan(&runs);
-                ExitCode::SUCCESS
-            }
-            Err(code) => code,
-        },
+        Command::Plan { spec, shard } => {
+            let (_, runs) = planned(&spec, shard)?;
+            print_plan(&runs);
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Report { dir, baseline } => report_command(&dir, baseline.as_deref()),
-        Command::Validate { spec } => match planned(&spec, None) {
-            Ok((LoadedSpec { spec: parsed, .. }, runs)) => {
-                let variants = parsed.variant_list().len();
-                println!(
-                    "{}: valid; {} runs ({} envs × {variants} variants × {} seeds)",
-                    spec.display(),
-                    runs.len(),
-                    parsed.envs.len(),
-                    runs.len() / (parsed.envs.len() * variants)
-                );
-                ExitCode::SUCCESS
-            }
-            Err(code) => code,
-        },
+        Command::Validate { spec } => {
+            let (LoadedSpec { spec: parsed, .. }, runs) = planned(&spec, None)?;
+            let variants = parsed.variant_list().len();
+            println!(
+                "{}: valid; {} runs ({} envs × {variants} variants × {} seeds)",
+                spec.display(),
+                runs.len(),
+                parsed.envs.len(),
+                runs.len() / (parsed.envs.len() * variants)
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Bench { repetitions, only, out } => bench_command(repetitions, &only, &out),
     }
 }
 
-/// The spec at `spec_path` and its runs (only `shard`'s part when given); a bad spec is reported on stderr and
-/// becomes exit code 2.
-fn planned(spec_path: &Path, shard: Option<Shard>) -> Result<(LoadedSpec, Vec<PlannedRun>), ExitCode> {
-    let spec = load_spec(spec_path).map_err(|error| {
-        eprintln!("error: {error}");
-        ExitCode::from(EXIT_BAD_INPUT)
-    })?;
+/// The exit code of work that ran: 1 if some of it failed, else 0.
+fn exit_code(failed: bool) -> ExitCode {
+    if failed {
+        ExitCode::from(EXIT_FAILED)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// The spec at `spec_path` and its runs (only `shard`'s part when given); a bad spec is bad input.
+fn planned(spec_path: &Path, shard: Option<Shard>) -> Result<(LoadedSpec, Vec<PlannedRun>), Failure> {
+    let spec = load_spec(spec_path).map_err(Failure::bad_input)?;
     let runs = plan(&spec.spec);
     let runs = match shard {
         Some(shard) => shard_runs(&runs, shard),
@@ -222,20 +253,18 @@ struct RunRequest {
     save_baseline: Option<String>,
 }
 
-fn run_command(request: &RunRequest, loaded: &LoadedSpec, runs: &[PlannedRun]) -> ExitCode {
-    let bad_input = |message: String| {
-        eprintln!("error: {message}");
-        ExitCode::from(EXIT_BAD_INPUT)
-    };
+fn run_command(request: &RunRequest, loaded: &LoadedSpec, runs: &[PlannedRun]) -> Result<ExitCode, Failure> {
     // Everything that can be refused is refused before any training: the baseline name, the folder (another run
     // using it, another experiment in it, a path that cannot be a folder).
-    let baseline_target = match request.save_baseline.as_deref().map(baseline_dir).transpose() {
-        Ok(target) => target,
-        Err(error) => return bad_input(error.to_string()),
-    };
+    let baseline_target = request
+        .save_baseline
+        .as_deref()
+        .map(baseline_dir)
+        .transpose()
+        .map_err(Failure::bad_input)?;
     if let Some(target) = &baseline_target {
-        if target.exists() && !target.join("spec.ron").is_file() {
-            return bad_input(StoreError::NotABaseline { path: target.clone() }.to_string());
+        if target.exists() && !target.join(layout::SPEC).is_file() {
+            return Err(Failure::bad_input(StoreError::NotABaseline { path: target.clone() }));
         }
     }
     let results = ResultsDir::new(
@@ -244,19 +273,15 @@ fn run_command(request: &RunRequest, loaded: &LoadedSpec, runs: &[PlannedRun]) -
             .clone()
             .unwrap_or_else(|| default_out_dir(&loaded.spec.name)),
     );
-    let _lock = match results.lock() {
-        Ok(lock) => lock,
-        Err(error) => return bad_input(error.to_string()),
-    };
+    let _lock = results.lock().map_err(Failure::bad_input)?;
     if !request.fresh {
-        if let Err(error) = results.admits(&loaded.spec, &loaded.source) {
-            return bad_input(error.to_string());
-        }
+        results
+            .admits(&loaded.spec, &loaded.source)
+            .map_err(Failure::bad_input)?;
     }
-    match results.remove_temporaries() {
-        Ok(0) => {}
-        Ok(removed) => println!("removed {removed} temporary file(s) an interrupted run left behind"),
-        Err(error) => return bad_input(error.to_string()),
+    let removed = results.remove_temporaries().map_err(Failure::bad_input)?;
+    if removed > 0 {
+        println!("removed {removed} temporary file(s) an interrupted run left behind");
     }
     // From here on an interrupt says what is stored and how to resume.
     let mut resume = format!(
@@ -268,9 +293,7 @@ fn run_command(request: &RunRequest, loaded: &LoadedSpec, runs: &[PlannedRun]) -
         resume.push_str(&format!(" --shard {index}/{count}"));
     }
     let interrupt = interrupt_notice(resume, results.root(), runs.len());
-    if let Err(error) = results.write_spec(&loaded.source) {
-        return bad_input(error.to_string());
-    }
+    results.write_spec(&loaded.source).map_err(Failure::bad_input)?;
     let jobs = jobs_that_fit(
         &loaded.spec,
         request
@@ -278,22 +301,13 @@ fn run_command(request: &RunRequest, loaded: &LoadedSpec, runs: &[PlannedRun]) -
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |count| count.get())),
     );
 
-    let outcome = match execute(
-        runs,
-        &results,
-        &RunnerOptions {
-            jobs,
-            fresh: request.fresh,
-            shard: request.shard,
-            finished: Some(interrupt),
-        },
-    ) {
-        Ok(outcome) => outcome,
-        Err(stopped) => {
-            eprintln!("error: {stopped}");
-            return ExitCode::from(EXIT_FAILED);
-        }
+    let options = RunnerOptions {
+        jobs,
+        fresh: request.fresh,
+        shard: request.shard,
+        finished: Some(interrupt),
     };
+    let outcome = execute(runs, &results, &options).map_err(Failure::failed)?;
     for manifest in &outcome.manifests {
         match &manifest.status {
             RunStatus::Complete => println!(
@@ -307,17 +321,13 @@ fn run_command(request: &RunRequest, loaded: &LoadedSpec, runs: &[PlannedRun]) -
             RunStatus::Failed { reason } => println!("{:<32} FAILED: {reason}", manifest.id),
         }
     }
-    let mut code = if outcome.failed() > 0 {
-        ExitCode::from(EXIT_FAILED)
-    } else {
-        ExitCode::SUCCESS
-    };
+    // A baseline that could not be saved fails the command, after the summary and the report.
+    let mut baseline_saved = Ok(());
     if let (Some(name), Some(target)) = (&request.save_baseline, &baseline_target) {
         match results.save_copy(target) {
             Ok(()) => println!("baseline {name:?} saved in {}", target.display()),
             Err(error) => {
-                eprintln!("error: the baseline {name:?} was not saved: {error}");
-                code = ExitCode::from(EXIT_FAILED);
+                baseline_saved = Err(Failure::failed(format!("the baseline {name:?} was not saved: {error}")))
             }
         }
     }
@@ -332,17 +342,18 @@ fn run_command(request: &RunRequest, loaded: &LoadedSpec, runs: &[PlannedRun]) -
     // The report, from everything now in the folder (a shard's part alone would be a partial report).
     if request.shard.is_some() {
         println!("shard done; after merging the shards' folders, `knowhow report DIR` writes the report");
-        return code;
+        return baseline_saved.map(|()| exit_code(outcome.failed() > 0));
     }
     match write_report(&results, &AnalysisSettings::default(), None) {
         Ok((_, page)) => println!("report: {}", page.display()),
         Err(error) => {
-            eprintln!("error: the runs are stored but the report could not be written: {error}");
             set_aside_stale_report(results.root());
-            code = ExitCode::from(EXIT_FAILED);
+            return Err(Failure::failed(format!(
+                "the runs are stored but the report could not be written: {error}"
+            )));
         }
     }
-    code
+    baseline_saved.map(|()| exit_code(outcome.failed() > 0))
 }
 
 /// `jobs`, or fewer when that many of the spec's largest runs would not fit in the available memory together.
@@ -390,9 +401,9 @@ fn interrupt_notice(resume: String, out: &Path, total: usize) -> Arc<AtomicUsize
 
 /// A report that could not be rewritten must not pass for this batch's: `index.html` becomes `index.html.stale`.
 fn set_aside_stale_report(root: &Path) {
-    let page = root.join("index.html");
+    let page = root.join(layout::PAGE);
     if page.is_file() {
-        let stale = root.join("index.html.stale");
+        let stale = root.join(layout::STALE_PAGE);
         if std::fs::rename(&page, &stale).is_ok() {
             eprintln!(
                 "the previous report is now {} (it does not show this batch)",
@@ -427,75 +438,56 @@ fn compared(new: &Path, baseline: &str, settings: &CheckSettings) -> Result<Chec
 
 /// Compares `new` with `baseline` (a folder, or a saved baseline's name), prints the table, writes `check.json` and
 /// `check.md` into `new`, and returns 0 (no regression), 1 (a regression) or 2 (the two cannot be compared).
-fn check_command(new: &Path, baseline: &str, settings: &CheckSettings) -> ExitCode {
+fn check_command(new: &Path, baseline: &str, settings: &CheckSettings) -> Result<ExitCode, Failure> {
     let band = |value: f64| value.is_finite() && value >= 0.0;
     if !(band(settings.noise) && band(settings.speed_noise) && settings.confidence > 0.0 && settings.confidence < 1.0) {
-        eprintln!(
-            "error: --noise {} --speed-noise {} --confidence {}: expected finite bands >= 0 (inf or NaN would turn the \
-             gate off) and a confidence in (0, 1)",
+        return Err(Failure::BadInput(format!(
+            "--noise {} --speed-noise {} --confidence {}: expected finite bands >= 0 (inf or NaN would turn the gate \
+             off) and a confidence in (0, 1)",
             settings.noise, settings.speed_noise, settings.confidence
-        );
-        return ExitCode::from(EXIT_BAD_INPUT);
+        )));
     }
-    let report = match compared(new, baseline, settings) {
-        Ok(report) => report,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return ExitCode::from(EXIT_BAD_INPUT);
-        }
-    };
+    let report = compared(new, baseline, settings).map_err(Failure::BadInput)?;
     println!("{}", report.table());
-    let written = write_json(&new.join("check.json"), &report)
-        .and_then(|_| write_atomic(&new.join("check.md"), report.markdown().as_bytes()));
-    if let Err(error) = written {
-        eprintln!("error: {error}");
-        return ExitCode::from(EXIT_FAILED);
-    }
+    write_json(&new.join(layout::CHECK_JSON), &report)
+        .and_then(|_| write_atomic(&new.join(layout::CHECK_MARKDOWN), report.markdown().as_bytes()))
+        .map_err(Failure::failed)?;
     if report.failed() {
-        println!("\nREGRESSED: see {}", new.join("check.md").display());
-        ExitCode::from(EXIT_FAILED)
+        println!("\nREGRESSED: see {}", new.join(layout::CHECK_MARKDOWN).display());
     } else {
-        println!("\nno regression; details in {}", new.join("check.md").display());
-        ExitCode::SUCCESS
+        println!(
+            "\nno regression; details in {}",
+            new.join(layout::CHECK_MARKDOWN).display()
+        );
     }
+    Ok(exit_code(report.failed()))
 }
 
 /// Writes the report of `results` and says where; a folder that is not a results folder is bad input (exit 2).
-fn report_command(dir: &Path, baseline: Option<&str>) -> ExitCode {
-    let check_report = match baseline {
-        None => None,
-        Some(baseline) => match compared(dir, baseline, &CheckSettings::default()) {
-            Ok(report) => Some(report),
-            Err(message) => {
-                eprintln!("error: {message}");
-                return ExitCode::from(EXIT_BAD_INPUT);
-            }
-        },
-    };
-    match write_report(
+fn report_command(dir: &Path, baseline: Option<&str>) -> Result<ExitCode, Failure> {
+    let check_report = baseline
+        .map(|baseline| compared(dir, baseline, &CheckSettings::default()))
+        .transpose()
+        .map_err(Failure::BadInput)?;
+    let written = write_report(
         &ResultsDir::new(dir),
         &AnalysisSettings::default(),
         check_report.as_ref(),
-    ) {
+    );
+    match written {
         Ok((analysis, page)) => {
             for row in &analysis.comparisons {
                 println!("{}", row.sentence());
             }
             println!("report: {}", page.display());
-            ExitCode::SUCCESS
+            Ok(ExitCode::SUCCESS)
         }
         Err(
             error @ ReportError::Store(
                 StoreError::NotAResultsDir { .. } | StoreError::Spec(_) | StoreError::UnusableRuns { .. },
             ),
-        ) => {
-            eprintln!("error: {error}");
-            ExitCode::from(EXIT_BAD_INPUT)
-        }
-        Err(error) => {
-            eprintln!("error: {error}");
-            ExitCode::from(EXIT_FAILED)
-        }
+        ) => Err(Failure::bad_input(error)),
+        Err(error) => Err(Failure::failed(error)),
     }
 }
 
@@ -510,7 +502,7 @@ pub enum BenchGroup {
     Memory,
 }
 
-fn bench_command(repetitions: usize, only: &[BenchGroup], out: &Path) -> ExitCode {
+fn bench_command(repetitions: usize, only: &[BenchGroup], out: &Path) -> Result<ExitCode, Failure> {
     use crate::bench;
     let repetitions = repetitions.max(1);
     let wanted = |group: BenchGroup| only.is_empty() || only.contains(&group);
@@ -566,14 +558,7 @@ fn bench_command(repetitions: usize, only: &[BenchGroup], out: &Path) -> ExitCod
         .map_or(Ok(()), std::fs::create_dir_all)
         .map_err(anyhow::Error::from)
         .and_then(|()| crate::store::write_csv(out, &rows).map_err(anyhow::Error::from));
-    match written {
-        Ok(()) => {
-            println!("bench: {}", out.display());
-            ExitCode::SUCCESS
-        }
-        Err(error) => {
-            eprintln!("error: writing {}: {error:#}", out.display());
-            ExitCode::from(EXIT_FAILED)
-        }
-    }
+    written.map_err(|error| Failure::failed(format!("writing {}: {error:#}", out.display())))?;
+    println!("bench: {}", out.display());
+    Ok(ExitCode::SUCCESS)
 }

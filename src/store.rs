@@ -20,6 +20,32 @@ use crate::spec::{EnvSpec, Spec};
 use crate::stats::run_scores::{area_under_curve, final_score};
 use crate::train::{EvalRecord, RunRecords};
 
+/// The names of a results folder's files: the one place that decides them (criterion's `fs` idea).
+pub mod layout {
+    /// The spec exactly as run.
+    pub const SPEC: &str = "spec.ron";
+    /// The folder of the runs, `runs/<env>/<variant>/seed-<k>/`.
+    pub const RUNS: &str = "runs";
+    /// A run's manifest, written last.
+    pub const MANIFEST: &str = "manifest.json";
+    pub const EPISODES: &str = "episodes.csv";
+    pub const EVALS: &str = "evals.csv";
+    pub const TRAIN: &str = "train.csv";
+    /// One row per run (a shard writes `summary.shard-i-of-N.csv`).
+    pub const SUMMARY: &str = "summary.csv";
+    pub const AGGREGATE: &str = "aggregate.csv";
+    pub const COMPARISONS: &str = "comparisons.csv";
+    /// The report.
+    pub const PAGE: &str = "index.html";
+    /// A report that could not be rewritten, set aside.
+    pub const STALE_PAGE: &str = "index.html.stale";
+    /// The regression check's numbers and summary.
+    pub const CHECK_JSON: &str = "check.json";
+    pub const CHECK_MARKDOWN: &str = "check.md";
+    /// Held while a `run` writes into the folder.
+    pub const LOCK: &str = ".knowhow.lock";
+}
+
 /// Why a results folder could not be read or written, with the path it concerns. (The underlying errors are part
 /// of each message rather than a `source`, so that a chain printed with `{:#}` does not say them twice.)
 #[derive(Debug, thiserror::Error)]
@@ -131,12 +157,12 @@ impl ResultsDir {
 
     /// The folder of one run.
     pub fn run_dir(&self, run: &PlannedRun) -> PathBuf {
-        self.root.join("runs").join(run.id())
+        self.root.join(layout::RUNS).join(run.id())
     }
 
     /// Saves the spec's source text as `spec.ron`.
     pub fn write_spec(&self, source: &str) -> Result<(), StoreError> {
-        write_atomic(&self.root.join("spec.ron"), source.as_bytes())
+        write_atomic(&self.root.join(layout::SPEC), source.as_bytes())
     }
 
     /// The stored manifest of `run` if the run is complete, with the same id and config hash, and the files the
@@ -146,7 +172,7 @@ impl ResultsDir {
         let manifest = read_manifest(&dir).ok()?;
         let whole = manifest.status == RunStatus::Complete
             && self.stored_run(run, &manifest).is_ok()
-            && ["episodes.csv", "train.csv"]
+            && [layout::EPISODES, layout::TRAIN]
                 .iter()
                 .all(|file| dir.join(file).is_file());
         whole.then_some(manifest)
@@ -175,7 +201,7 @@ impl ResultsDir {
                 evals: Vec::new(),
             });
         }
-        let evals: Vec<EvalRecord> = read_csv(&dir.join("evals.csv")).map_err(|error| error.to_string())?;
+        let evals: Vec<EvalRecord> = read_csv(&dir.join(layout::EVALS)).map_err(|error| error.to_string())?;
         let env = &run.env;
         let expected_rows = 1 + env.steps / env.eval_every + usize::from(!env.steps.is_multiple_of(env.eval_every));
         let returns: Vec<f64> = evals.iter().map(|eval| eval.mean_return).collect();
@@ -198,9 +224,9 @@ impl ResultsDir {
     pub fn write_run(&self, run: &PlannedRun, records: &RunRecords) -> Result<Manifest, StoreError> {
         let dir = self.run_dir(run);
         fs::create_dir_all(&dir).map_err(io_error(&dir))?;
-        write_csv(&dir.join("episodes.csv"), &records.episodes)?;
-        write_csv(&dir.join("evals.csv"), &records.evals)?;
-        write_csv(&dir.join("train.csv"), &records.train_log)?;
+        write_csv(&dir.join(layout::EPISODES), &records.episodes)?;
+        write_csv(&dir.join(layout::EVALS), &records.evals)?;
+        write_csv(&dir.join(layout::TRAIN), &records.train_log)?;
         let eval_returns: Vec<f64> = records.evals.iter().map(|eval| eval.mean_return).collect();
         let curve: Vec<(usize, f64)> = records.evals.iter().map(|eval| (eval.step, eval.mean_return)).collect();
         let manifest = Manifest {
@@ -212,7 +238,7 @@ impl ResultsDir {
             auc: area_under_curve(&curve),
             ..manifest_base(run)
         };
-        write_json(&dir.join("manifest.json"), &manifest)?;
+        write_json(&dir.join(layout::MANIFEST), &manifest)?;
         Ok(manifest)
     }
 
@@ -225,7 +251,7 @@ impl ResultsDir {
             wall_secs,
             ..manifest_base(run)
         };
-        write_json(&dir.join("manifest.json"), &manifest)?;
+        write_json(&dir.join(layout::MANIFEST), &manifest)?;
         Ok(manifest)
     }
 
@@ -235,7 +261,7 @@ impl ResultsDir {
     pub fn write_summary(&self, manifests: &[Manifest], shard: Option<Shard>) -> Result<(), StoreError> {
         let rows: Vec<SummaryRow> = manifests.iter().map(SummaryRow::from).collect();
         let name = match shard {
-            None => "summary.csv".to_string(),
+            None => layout::SUMMARY.to_string(),
             Some(Shard { index, count }) => format!("summary.shard-{index}-of-{count}.csv"),
         };
         write_csv(&self.root.join(name), &rows)
@@ -323,7 +349,7 @@ pub struct StoredResults {
 impl ResultsDir {
     /// Reads the spec and every planned run's manifest and evaluations (what `report` and `check` start from).
     pub fn load(&self) -> Result<StoredResults, StoreError> {
-        let spec_path = self.root.join("spec.ron");
+        let spec_path = self.root.join(layout::SPEC);
         if !spec_path.is_file() {
             return Err(StoreError::NotAResultsDir {
                 path: self.root.clone(),
@@ -336,7 +362,7 @@ impl ResultsDir {
         let mut unusable = Vec::new();
         for run in crate::plan::plan(&spec) {
             let run_dir = self.run_dir(&run);
-            if !run_dir.join("manifest.json").is_file() {
+            if !run_dir.join(layout::MANIFEST).is_file() {
                 missing.push(run.id());
                 continue;
             }
@@ -399,7 +425,7 @@ impl ResultsDir {
     /// the new one, whole; only then is the old one removed. A `target` that is not a results folder is refused
     /// rather than replaced; leftovers of an interrupted save of the same name are removed first.
     pub fn save_copy(&self, target: &Path) -> Result<(), StoreError> {
-        if target.exists() && !target.join("spec.ron").is_file() {
+        if target.exists() && !target.join(layout::SPEC).is_file() {
             return Err(StoreError::NotABaseline {
                 path: target.to_path_buf(),
             });
@@ -430,15 +456,15 @@ impl ResultsDir {
             }
             fs::copy(&from, &to).map_err(io_error(&from)).map(|_| ())
         };
-        copy(Path::new("spec.ron"))?;
-        if self.root.join("summary.csv").is_file() {
-            copy(Path::new("summary.csv"))?;
+        copy(Path::new(layout::SPEC))?;
+        if self.root.join(layout::SUMMARY).is_file() {
+            copy(Path::new(layout::SUMMARY))?;
         }
         for run in &results.runs {
-            let folder = Path::new("runs").join(&run.manifest.id);
-            copy(&folder.join("manifest.json"))?;
+            let folder = Path::new(layout::RUNS).join(&run.manifest.id);
+            copy(&folder.join(layout::MANIFEST))?;
             if run.manifest.status == RunStatus::Complete {
-                copy(&folder.join("evals.csv"))?;
+                copy(&folder.join(layout::EVALS))?;
             }
         }
         if !target.exists() {
@@ -504,7 +530,7 @@ impl ResultsDir {
     pub fn lock(&self) -> Result<FolderLock, StoreError> {
         use std::io::Write;
         fs::create_dir_all(&self.root).map_err(io_error(&self.root))?;
-        let path = self.root.join(".knowhow.lock");
+        let path = self.root.join(layout::LOCK);
         let mut file = fs::OpenOptions::new()
             .read(true)
             .write(true)
@@ -556,7 +582,7 @@ impl ResultsDir {
     /// or one under the same name whose plan gives every stored run the same config (more seeds or variants, other
     /// questions). Anything else would retrain stored runs over with another config, or mix two experiments.
     pub fn admits(&self, spec: &Spec, source: &str) -> Result<(), StoreError> {
-        let path = self.root.join("spec.ron");
+        let path = self.root.join(layout::SPEC);
         if !path.exists() {
             return Ok(());
         }
@@ -581,7 +607,7 @@ impl ResultsDir {
             .collect();
         let changed: Vec<String> = crate::plan::plan(&stored)
             .iter()
-            .filter(|run| self.run_dir(run).join("manifest.json").is_file())
+            .filter(|run| self.run_dir(run).join(layout::MANIFEST).is_file())
             .filter(|run| planned.get(&run.id()).is_some_and(|hash| *hash != run.config_hash()))
             .map(PlannedRun::id)
             .collect();
@@ -619,7 +645,7 @@ pub fn read_csv<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Vec<T>, S
 
 /// Reads a run folder's `manifest.json`.
 pub fn read_manifest(run_dir: &Path) -> Result<Manifest, StoreError> {
-    let path = run_dir.join("manifest.json");
+    let path = run_dir.join(layout::MANIFEST);
     let bytes = fs::read(&path).map_err(io_error(&path))?;
     serde_json::from_slice(&bytes).map_err(|error| StoreError::Json { path, error })
 }

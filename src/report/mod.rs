@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 use crate::analysis::{analyse, Analysis, AnalysisSettings};
 use crate::check::CheckReport;
-use crate::store::{write_atomic, write_csv, ResultsDir, StoreError};
+use crate::store::{layout, write_atomic, write_csv, ResultsDir, StoreError};
 
 /// Why a report could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -37,10 +37,10 @@ pub fn write_report(
         .iter()
         .filter_map(|cell| cell.aggregate.clone())
         .collect();
-    write_csv(&root.join("aggregate.csv"), &aggregates)?;
-    write_csv(&root.join("comparisons.csv"), &analysis.comparisons)?;
+    write_csv(&root.join(layout::AGGREGATE), &aggregates)?;
+    write_csv(&root.join(layout::COMPARISONS), &analysis.comparisons)?;
     let html = page::render(&results, &analysis, check)?;
-    let page_path = root.join("index.html");
+    let page_path = root.join(layout::PAGE);
     write_atomic(&page_path, html.as_bytes())?;
     Ok((analysis, page_path))
 }
