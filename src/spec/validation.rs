@@ -1,0 +1,672 @@
+//! The rules of a spec that its types cannot express: names, budgets, ranges of every agent field, variants and
+//! questions that name what exists, seeds, the plan's size, and whether each run fits in memory. A broken rule is a
+//! [`Violation`]: the field, what was wrong, what was expected, and where in the source to point.
+
+use std::fmt;
+
+use super::source::{FieldPath, SourceMap};
+use super::{default_eval_episodes, default_eval_every, EnvSpec, Seeds, Spec, Variant, BASE_VARIANT};
+use crate::agent::config::{AgentConfig, AgentOverrides, Exploration, Network, Replay, Target};
+
+pub const MAX_RUNS: u64 = 1_000_000;
+
+/// Refuses a spec with a run that needs more than `available` bytes. The error points at the field that, put back
+/// to its default, shrinks that run the most (a replay of 10^12 transitions points at `buffer_size`), written where
+/// it was set: the variant, else the env's agent block, else the base agent.
+pub fn validate_memory(spec: &Spec, available: f64) -> Result<(), Violation> {
+    use crate::memory::{estimate_run, format_bytes};
+    for (env_index, env) in spec.envs.iter().enumerate() {
+        for (variant_index, variant) in spec.variant_list().iter().enumerate() {
+            let agent = spec.resolve_agent(env, variant);
+            let Some(estimate) = estimate_run(env, &agent) else {
+                continue;
+            };
+            if estimate.total() <= available {
+                continue;
+            }
+            let defaults = AgentConfig::default();
+            let candidates: Vec<(&str, bool, f64)> = [
+                (
+                    "buffer_size",
+                    AgentConfig {
+                        buffer_size: defaults.buffer_size,
+                        ..agent.clone()
+                    },
+                ),
+                (
+                    "n_step",
+                    AgentConfig {
+                        n_step: defaults.n_step,
+                        ..agent.clone()
+                    },
+                ),
+                (
+                    "history",
+                    AgentConfig {
+                        history: defaults.history,
+                        ..agent.clone()
+                    },
+                ),
+                (
+                    "hidden",
+                    AgentConfig {
+                        hidden: defaults.hidden.clone(),
+                        ..agent.clone()
+                    },
+                ),
+                (
+                    "batch_size",
+                    AgentConfig {
+                        batch_size: defaults.batch_size,
+                        ..agent.clone()
+                    },
+                ),
+            ]
+            .into_iter()
+            .filter_map(|(name, changed)| Some((name, true, estimate_run(env, &changed)?.total())))
+            .chain(
+                [
+                    (
+                        "eval_episodes",
+                        EnvSpec {
+                            eval_episodes: default_eval_episodes(),
+                            ..env.clone()
+                        },
+                    ),
+                    (
+                        "eval_every",
+                        EnvSpec {
+                            eval_every: default_eval_every(),
+                            ..env.clone()
+                        },
+                    ),
+                ]
+                .into_iter()
+                .filter_map(|(name, changed)| Some((name, false, estimate_run(&changed, &agent)?.total()))),
+            )
+            .collect();
+            let (culprit, in_agent, _) = candidates
+                .iter()
+                .copied()
+                .min_by(|a, b| a.2.total_cmp(&b.2))
+                .expect("candidates are listed");
+            let field = if in_agent {
+                written_at(spec, env_index, variant_index, culprit)
+            } else {
+                FieldPath::root().field("envs").index(env_index).field(culprit)
+            };
+            return Err(Violation::at_key(
+                field,
+                format!(
+                    "a run of {} × {} needs about {} ({}), and this machine has {} available",
+                    env.id,
+                    variant.name,
+                    format_bytes(estimate.total()),
+                    estimate.parts(),
+                    format_bytes(available)
+                ),
+                "a run that fits in memory",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Where the agent field `name` of the run env × variant is written: the variant's block if it sets it, else the
+/// env's, else the base agent's.
+fn written_at(spec: &Spec, env_index: usize, variant_index: usize, name: &str) -> FieldPath {
+    let variants = spec.variant_list();
+    if variants[variant_index].agent.written_fields().contains(&name) {
+        FieldPath::root()
+            .field("variants")
+            .index(variant_index)
+            .field("agent")
+            .field(name)
+    } else if spec.envs[env_index].agent.written_fields().contains(&name) {
+        FieldPath::root()
+            .field("envs")
+            .index(env_index)
+            .field("agent")
+            .field(name)
+    } else {
+        FieldPath::root().field("agent").field(name)
+    }
+}
+
+/// A rule of the schema that a parsed spec breaks: which field, what was wrong, what was expected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    field: FieldPath,
+    /// Whether to point at the field's name or at its value in the source.
+    anchor: Anchor,
+    /// Another field to point at when `field` is not written in the source (left to its default).
+    also: Option<FieldPath>,
+    problem: String,
+    expected: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Anchor {
+    /// The `name` of `name: value`.
+    Key,
+    /// The first character of the value (a string literal, a list element).
+    Value,
+}
+
+impl Violation {
+    fn at_key(field: FieldPath, problem: impl Into<String>, expected: impl Into<String>) -> Self {
+        Violation {
+            field,
+            anchor: Anchor::Key,
+            also: None,
+            problem: problem.into(),
+            expected: expected.into(),
+        }
+    }
+
+    fn at_value(field: FieldPath, problem: impl Into<String>, expected: impl Into<String>) -> Self {
+        Violation {
+            anchor: Anchor::Value,
+            ..Violation::at_key(field, problem, expected)
+        }
+    }
+
+    /// The field that breaks the rule, e.g. `agent.learning_rate`.
+    pub fn field(&self) -> &FieldPath {
+        &self.field
+    }
+
+    /// What was wrong.
+    pub fn problem(&self) -> &str {
+        &self.problem
+    }
+
+    /// What was expected.
+    pub fn expected(&self) -> &str {
+        &self.expected
+    }
+
+    /// The byte offset in `source` to point at: the field itself, else the `also` field, else the nearest enclosing
+    /// block that is written, else the start of the file.
+    pub(super) fn locate(&self, source: &str) -> usize {
+        let map = SourceMap::scan(source, source.len());
+        let primary = match self.anchor {
+            Anchor::Key => map.key(&self.field),
+            Anchor::Value => map.value(&self.field),
+        };
+        primary
+            .or_else(|| self.also.as_ref().and_then(|also| map.key(also)))
+            .or_else(|| {
+                self.field
+                    .ancestors()
+                    .find_map(|ancestor| map.key(&ancestor).or_else(|| map.value(&ancestor)))
+            })
+            .unwrap_or(0)
+    }
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            formatter,
+            "{}: {}, expected {}",
+            self.field, self.problem, self.expected
+        )
+    }
+}
+
+impl std::error::Error for Violation {}
+
+impl Spec {
+    /// Checks every rule the schema cannot express in types; the first broken rule (in field order) is returned.
+    pub fn validate(&self) -> Result<(), Violation> {
+        validate_name(FieldPath::root().field("name"), &self.name)?;
+        validate_envs(&self.envs)?;
+        let agent = FieldPath::root().field("agent");
+        validate_agent(&self.agent, &agent)?;
+        for (index, env) in self.envs.iter().enumerate() {
+            validate_agent(
+                &env.agent.apply_to(&self.agent),
+                &FieldPath::root().field("envs").index(index).field("agent"),
+            )?;
+        }
+        validate_variants(self)?;
+        validate_networks(self)?;
+        validate_seeds(self)
+    }
+
+    /// The variants' names and changes, in order; `base` with no changes when the spec declares none.
+    pub fn variant_list(&self) -> Vec<Variant> {
+        if self.variants.is_empty() {
+            vec![Variant {
+                name: BASE_VARIANT.to_string(),
+                agent: AgentOverrides::default(),
+            }]
+        } else {
+            self.variants.clone()
+        }
+    }
+
+    /// The agent a run of `variant` on `env` trains: the base, then the env's changes, then the variant's.
+    pub fn resolve_agent(&self, env: &EnvSpec, variant: &Variant) -> AgentConfig {
+        variant.agent.apply_to(&env.agent.apply_to(&self.agent))
+    }
+}
+
+/// A convolutional network needs an env with image observations and no history stacking; the error points where
+/// the network is chosen (the variant, else the env, else the base agent).
+fn validate_networks(spec: &Spec) -> Result<(), Violation> {
+    for (env_index, env) in spec.envs.iter().enumerate() {
+        for (variant_index, variant) in spec.variant_list().iter().enumerate() {
+            let agent = spec.resolve_agent(env, variant);
+            let Network::MinAtarConv { filters } = agent.network else {
+                continue;
+            };
+            let field = written_at(spec, env_index, variant_index, "network");
+            if filters == 0 {
+                return Err(Violation::at_key(
+                    field,
+                    "MinAtarConv(filters: 0)",
+                    "filters > 0 (MinAtar: 16)",
+                ));
+            }
+            let image = crate::envs::registration(&env.id).and_then(|known| known.info.image_shape);
+            if image.is_none() || agent.history > 1 {
+                let why = if image.is_none() {
+                    "has no image observations"
+                } else {
+                    "is stacked by history > 1"
+                };
+                return Err(Violation::at_key(
+                    field,
+                    format!("a convolutional network on {}, which {why}", env.id),
+                    "Mlp for this env, or an image env (e.g. MinAtar/Breakout) with history 1",
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn validate_variants(spec: &Spec) -> Result<(), Violation> {
+    let variants_field = FieldPath::root().field("variants");
+    for (index, variant) in spec.variants.iter().enumerate() {
+        let variant_field = variants_field.clone().index(index);
+        validate_name(variant_field.clone().field("name"), &variant.name)?;
+        if let Some(first) = spec.variants[..index]
+            .iter()
+            .position(|other| other.name == variant.name)
+        {
+            return Err(Violation::at_value(
+                variant_field.field("name"),
+                format!(
+                    "{:?} is declared twice (first as {})",
+                    variant.name,
+                    variants_field.clone().index(first)
+                ),
+                "each variant name once",
+            ));
+        }
+        for env in &spec.envs {
+            validate_agent(&spec.resolve_agent(env, variant), &variant_field.clone().field("agent"))?;
+        }
+    }
+    let names: Vec<String> = spec
+        .variant_list()
+        .iter()
+        .map(|variant| format!("{:?}", variant.name))
+        .collect();
+    for (index, question) in spec.questions.iter().enumerate() {
+        let question_field = FieldPath::root().field("questions").index(index);
+        if question.variants.is_empty() {
+            return Err(Violation::at_key(
+                question_field.field("variants"),
+                "no variants",
+                "at least one variant name",
+            ));
+        }
+        for (position, name) in question.variants.iter().enumerate() {
+            if !spec.variant_list().iter().any(|variant| &variant.name == name) {
+                return Err(Violation::at_value(
+                    question_field.clone().field("variants").index(position),
+                    format!("{name:?} names no variant"),
+                    format!("one of {}", names.join(", ")),
+                ));
+            }
+        }
+    }
+    if let Some(reference) = &spec.reference {
+        if !spec.variant_list().iter().any(|variant| &variant.name == reference) {
+            return Err(Violation::at_value(
+                FieldPath::root().field("reference"),
+                format!("{reference:?} names no variant"),
+                format!("one of {}", names.join(", ")),
+            ));
+        }
+    }
+    Ok(())
+}
+
+const NAME_RULE: &str = "a folder name made of letters, digits, '-', '_' and '.'";
+
+/// The longest name a folder may have (ext4, XFS, btrfs, APFS and NTFS all stop at 255).
+pub const MAX_NAME_BYTES: usize = 255;
+
+/// Why `name` is not a plain folder name (the rule for experiment, variant and baseline names), if it is not.
+pub fn folder_name_problem(name: &str) -> Option<String> {
+    validate_name(FieldPath::root(), name)
+        .err()
+        .map(|violation| format!("{}, expected {}", violation.problem, violation.expected))
+}
+
+fn validate_name(field: FieldPath, name: &str) -> Result<(), Violation> {
+    if name.is_empty() {
+        return Err(Violation::at_key(field, "got \"\"", NAME_RULE));
+    }
+    if name == "." || name == ".." {
+        return Err(Violation::at_key(
+            field,
+            format!("{name:?} is not a folder of its own"),
+            NAME_RULE,
+        ));
+    }
+    if name.len() > MAX_NAME_BYTES {
+        return Err(Violation::at_key(
+            field,
+            format!("a name of {} bytes", name.len()),
+            format!("at most {MAX_NAME_BYTES} bytes (the longest file name a file system takes)"),
+        ));
+    }
+    if let Some(bad) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+    {
+        return Err(Violation::at_key(
+            field,
+            format!("{name:?} contains {bad:?}"),
+            NAME_RULE,
+        ));
+    }
+    Ok(())
+}
+
+fn validate_envs(envs: &[EnvSpec]) -> Result<(), Violation> {
+    let envs_field = FieldPath::root().field("envs");
+    if envs.is_empty() {
+        return Err(Violation::at_key(
+            envs_field,
+            "no environments",
+            "at least one, e.g. [(id: \"CartPole-v1\", steps: 50000)]",
+        ));
+    }
+    let known = crate::envs::env_ids();
+    for (index, env) in envs.iter().enumerate() {
+        let env_field = envs_field.clone().index(index);
+        if !known.contains(&env.id.as_str()) {
+            let listed: Vec<String> = known.iter().map(|id| format!("{id:?}")).collect();
+            return Err(Violation::at_value(
+                env_field.field("id"),
+                format!("unknown env {:?}", env.id),
+                format!("one of {}", listed.join(", ")),
+            ));
+        }
+        if let Some(first) = envs[..index].iter().position(|other| other.id == env.id) {
+            return Err(Violation::at_value(
+                env_field.field("id"),
+                format!(
+                    "{:?} is listed twice (first as {})",
+                    env.id,
+                    envs_field.clone().index(first)
+                ),
+                "each env once",
+            ));
+        }
+        if !env.options.is_empty() {
+            if let Err(crate::envs::EnvError::Option { error, .. }) = crate::envs::make_env_with(&env.id, &env.options)
+            {
+                return Err(Violation::at_key(
+                    env_field.field("options"),
+                    format!("{}: option {:?}: {}", env.id, error.option, error.problem),
+                    error.expected,
+                ));
+            }
+        }
+        let counts = [
+            ("steps", env.steps, "env steps of training per run"),
+            ("eval_every", env.eval_every, "env steps between two evaluations"),
+            ("eval_episodes", env.eval_episodes, "episodes per evaluation"),
+            ("final_evals", env.final_evals, "evaluations averaged into the score"),
+        ];
+        for (name, value, meaning) in counts {
+            positive_count(env_field.clone().field(name), value, meaning)?;
+        }
+        for (name, value) in [
+            ("random_score", env.random_score),
+            ("reference_score", env.reference_score),
+        ] {
+            if value.is_some_and(|value| !value.is_finite()) {
+                return Err(Violation::at_key(
+                    env_field.clone().field(name),
+                    format!("got {value:?}"),
+                    "a finite number",
+                ));
+            }
+        }
+        if let Some((random, reference)) = env.score_anchors() {
+            if random == reference {
+                let field = if env.reference_score.is_some() {
+                    "reference_score"
+                } else {
+                    "random_score"
+                };
+                return Err(Violation::at_key(
+                    env_field.field(field),
+                    format!("random and reference scores are both {random}"),
+                    "two different scores (they map to 0 and 1)",
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Checks a (resolved) agent config; `agent_field` is where its fields are written (`agent`, `envs[0].agent`,
+/// `variants[2].agent`), the place an error points at.
+fn validate_agent(agent: &AgentConfig, agent_field: &FieldPath) -> Result<(), Violation> {
+    let field = |name: &str| agent_field.clone().field(name);
+
+    if agent.hidden.is_empty() {
+        return Err(Violation::at_key(
+            field("hidden"),
+            "no hidden layers",
+            "at least one layer width, e.g. [120, 84]",
+        ));
+    }
+    if let Some(index) = agent.hidden.iter().position(|&width| width == 0) {
+        return Err(Violation::at_value(
+            field("hidden").index(index),
+            "got 0",
+            "a layer width > 0",
+        ));
+    }
+    // The update runs in f32: a value f32 rounds to 0 or to infinity is not the number written (an ε of 1e-300 is
+    // 0 there and divides 0 by 0 on the first update).
+    positive_float32(field("learning_rate"), agent.learning_rate)?;
+    positive_float32(field("adam_epsilon"), agent.adam_epsilon)?;
+    unit_interval(field("gamma"), agent.gamma)?;
+    positive_count(field("batch_size"), agent.batch_size, "transitions per gradient step")?;
+    positive_count(field("buffer_size"), agent.buffer_size, "replay capacity")?;
+    if agent.batch_size > agent.buffer_size {
+        return Err(Violation {
+            also: Some(field("buffer_size")),
+            ..Violation::at_key(
+                field("batch_size"),
+                format!(
+                    "batch_size {} is larger than buffer_size {}",
+                    agent.batch_size, agent.buffer_size
+                ),
+                "batch_size <= buffer_size (a batch is sampled from the buffer)",
+            )
+        });
+    }
+    positive_count(
+        field("train_every"),
+        agent.train_every,
+        "env steps between two training calls",
+    )?;
+    positive_count(
+        field("gradient_steps"),
+        agent.gradient_steps,
+        "gradient steps per training call",
+    )?;
+    match agent.target {
+        Target::Hard(every) => positive_count(field("target"), every, "env steps between two target-network copies")?,
+        Target::Soft(tau) => {
+            if !(tau > 0.0 && tau <= 1.0) {
+                return Err(Violation::at_key(
+                    field("target"),
+                    format!("got Soft({tau:?})"),
+                    "Soft(tau) with tau in (0, 1]",
+                ));
+            }
+        }
+        Target::None => {}
+    }
+    unit_interval(field("epsilon_start"), agent.epsilon_start)?;
+    unit_interval(field("epsilon_end"), agent.epsilon_end)?;
+    unit_interval(field("exploration_fraction"), agent.exploration_fraction)?;
+    if let Exploration::Noisy(sigma0) = agent.exploration {
+        if !(sigma0.is_finite() && sigma0 > 0.0) {
+            return Err(Violation::at_key(
+                field("exploration"),
+                format!("got Noisy({sigma0:?})"),
+                "Noisy(sigma0) with a finite sigma0 > 0 (Fortunato et al.: 0.5)",
+            ));
+        }
+    }
+    if let Replay::Prioritized {
+        alpha,
+        beta_start,
+        epsilon,
+    } = agent.replay
+    {
+        let replay = field("replay");
+        if !(alpha.is_finite() && alpha >= 0.0) {
+            return Err(Violation::at_key(
+                replay.clone().field("alpha"),
+                format!("got {alpha:?}"),
+                "a finite number >= 0",
+            ));
+        }
+        unit_interval(replay.clone().field("beta_start"), beta_start)?;
+        positive_number(replay.field("epsilon"), epsilon)?;
+    }
+    positive_count(
+        field("n_step"),
+        agent.n_step,
+        "rewards summed before bootstrapping; 1 is plain DQN",
+    )?;
+    if agent.learning_starts < agent.n_step - 1 {
+        return Err(Violation {
+            also: Some(field("n_step")),
+            ..Violation::at_key(
+                field("learning_starts"),
+                format!(
+                    "learning_starts {} with n_step {}: the first update would find the replay buffer empty",
+                    agent.learning_starts, agent.n_step
+                ),
+                "learning_starts >= n_step - 1 (the first n-step transition is stored after n env steps)",
+            )
+        });
+    }
+    if let Some(max_norm) = agent.max_grad_norm {
+        positive_number(field("max_grad_norm"), max_norm)?;
+    }
+    positive_count(
+        field("history"),
+        agent.history,
+        "observations stacked as the network input; 1 is none",
+    )
+}
+
+/// Seeds: at least one, each once, and a plan of at most [`MAX_RUNS`] runs. `Count(n)` is checked without listing
+/// its seeds, and a list in one pass, so that a huge count is refused at once rather than after minutes.
+fn validate_seeds(spec: &Spec) -> Result<(), Violation> {
+    let seeds_field = FieldPath::root().field("seeds");
+    let (count, written) = match &spec.seeds {
+        Seeds::Count(count) => (*count, format!("Count({count})")),
+        Seeds::List(list) => (list.len() as u64, "List([])".to_string()),
+    };
+    if count == 0 {
+        return Err(Violation::at_key(
+            seeds_field,
+            format!("zero seeds ({written})"),
+            "at least one seed, e.g. Count(5) or List([0, 1, 2])",
+        ));
+    }
+    let runs = (spec.envs.len() as u64)
+        .saturating_mul(spec.variant_list().len() as u64)
+        .saturating_mul(count);
+    if runs > MAX_RUNS {
+        return Err(Violation::at_key(
+            seeds_field,
+            format!(
+                "{count} seeds make {runs} runs ({} envs × {} variants × {count} seeds)",
+                spec.envs.len(),
+                spec.variant_list().len()
+            ),
+            format!("at most {MAX_RUNS} runs in one spec (split the study into several specs)"),
+        ));
+    }
+    if let Seeds::List(list) = &spec.seeds {
+        let mut first_index = std::collections::HashMap::with_capacity(list.len());
+        for (index, seed) in list.iter().enumerate() {
+            if first_index.insert(*seed, index).is_some() {
+                return Err(Violation::at_value(
+                    seeds_field.index(index),
+                    format!("seed {seed} is listed twice"),
+                    "distinct seeds",
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn positive_count(field: FieldPath, value: usize, meaning: &str) -> Result<(), Violation> {
+    if value == 0 {
+        return Err(Violation::at_key(field, "got 0", format!("an integer > 0 ({meaning})")));
+    }
+    Ok(())
+}
+
+fn positive_number(field: FieldPath, value: f64) -> Result<(), Violation> {
+    if !(value.is_finite() && value > 0.0) {
+        return Err(Violation::at_key(
+            field,
+            format!("got {value:?}"),
+            "a finite number > 0",
+        ));
+    }
+    Ok(())
+}
+
+fn positive_float32(field: FieldPath, value: f64) -> Result<(), Violation> {
+    positive_number(field.clone(), value)?;
+    let (smallest, largest) = (f64::from(f32::MIN_POSITIVE), f64::from(f32::MAX));
+    if !(smallest..=largest).contains(&value) {
+        return Err(Violation::at_key(
+            field,
+            format!("got {value:?}"),
+            format!("a number in [{smallest:e}, {largest:e}] (the update computes in f32)"),
+        ));
+    }
+    Ok(())
+}
+
+fn unit_interval(field: FieldPath, value: f64) -> Result<(), Violation> {
+    if !(0.0..=1.0).contains(&value) {
+        return Err(Violation::at_key(field, format!("got {value:?}"), "a number in [0, 1]"));
+    }
+    Ok(())
+}
