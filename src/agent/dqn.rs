@@ -285,10 +285,6 @@ impl Dqn {
     pub fn network(&self) -> &QNetwork {
         self.online.network()
     }
-
-    pub fn config(&self) -> &AgentConfig {
-        &self.config
-    }
 }
 
 /// The regression targets r + γ^k · (1 − terminated) · V(s') of a batch, where V(s') = max over the legal a' of

@@ -154,6 +154,7 @@ impl ReplayBuffer {
     }
 
     /// Whether every held transition's frames are still in the frame ring (the ring's sizing rule at work).
+    #[cfg(test)]
     pub fn frames_intact(&self) -> bool {
         (0..self.len)
             .all(|slot| self.frames.holds(self.observations[slot]) && self.frames.holds(self.next_observations[slot]))
@@ -175,6 +176,7 @@ impl ReplayBuffer {
     }
 
     /// Number of transitions held (at most the capacity).
+    #[cfg(test)]
     pub fn len(&self) -> usize {
         self.len
     }
@@ -273,6 +275,7 @@ impl ReplayBuffer {
     }
 
     /// Sampling probability of `slot` (1/N under uniform sampling).
+    #[cfg(test)]
     pub fn probability(&self, slot: usize) -> f64 {
         match &self.priorities {
             None => 1.0 / self.len as f64,
