@@ -4,7 +4,7 @@
 use plotters::prelude::*;
 
 use super::curves::compact_number;
-use super::{category_label, colour, plot_error, PlotError, FONT};
+use super::{category_label, colour, house_style, plot_error, svg_figure, PlotError};
 
 /// One variant's speed.
 #[derive(Debug, Clone)]
@@ -19,29 +19,18 @@ pub fn cost(speeds: &[Speed]) -> Result<String, PlotError> {
     let count = speeds.len().max(1) as f64;
     let fastest = speeds.iter().map(|speed| speed.steps_per_sec).fold(1.0, f64::max) * 1.1;
     let longest_name = speeds.iter().map(|speed| speed.name.chars().count()).max().unwrap_or(0);
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (760, 60 + 30 * speeds.len().max(1) as u32)).into_drawing_area();
-        root.fill(&WHITE).map_err(&error)?;
-        let mut chart = ChartBuilder::on(&root)
-            .margin(12)
-            .x_label_area_size(40)
-            .y_label_area_size((longest_name as u32 * 7 + 16).clamp(60, 240))
-            .build_cartesian_2d(0.0..fastest, 0.0..count)
-            .map_err(&error)?;
+    let size = (760, 60 + 30 * speeds.len().max(1) as u32);
+    let label_width = (longest_name as u32 * 7 + 16).clamp(60, 240);
+    svg_figure("cost", size, label_width, (0.0..fastest, 0.0..count), |chart| {
         let names: Vec<&str> = speeds.iter().map(|speed| speed.name.as_str()).collect();
         let name_at = |y: &f64| category_label(&names, *y, true);
-        chart
-            .configure_mesh()
+        house_style(&mut chart.configure_mesh())
             .disable_y_mesh()
             .y_labels(speeds.len().max(1) * 2 + 1)
             .y_label_formatter(&name_at)
             .x_desc("env steps per second (median over runs, one core each)")
             .x_labels(6)
             .x_label_formatter(&|x| compact_number(*x))
-            .light_line_style(WHITE.mix(0.0))
-            .label_style((FONT, 13))
-            .axis_desc_style((FONT, 14))
             .draw()
             .map_err(&error)?;
         let bars = speeds.iter().enumerate().map(|(index, speed)| {
@@ -52,7 +41,6 @@ pub fn cost(speeds: &[Speed]) -> Result<String, PlotError> {
             )
         });
         chart.draw_series(bars).map_err(&error)?;
-        root.present().map_err(&error)?;
-    }
-    Ok(svg)
+        Ok(())
+    })
 }

@@ -3,7 +3,7 @@
 
 use plotters::prelude::*;
 
-use super::{colour, draw_legend, padded_range, plot_error, PlotError, FONT};
+use super::{colour, draw_legend, house_style, padded_range, plot_error, svg_figure, PlotError};
 use crate::stats::estimate::Estimate;
 
 /// A value along the x axis: its estimate and interval.
@@ -40,27 +40,14 @@ pub fn band_chart(
     let (y_low, y_high) =
         y_range.unwrap_or_else(|| padded_range(points().flat_map(|point| [point.value.low, point.value.high])));
 
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (760, 360)).into_drawing_area();
-        root.fill(&WHITE).map_err(&error)?;
-        let mut chart = ChartBuilder::on(&root)
-            .margin(12)
-            .x_label_area_size(40)
-            .y_label_area_size(64)
-            .build_cartesian_2d(x_low..x_high, y_low..y_high)
-            .map_err(&error)?;
-        chart
-            .configure_mesh()
+    svg_figure(figure, (760, 360), 64, (x_low..x_high, y_low..y_high), |chart| {
+        house_style(&mut chart.configure_mesh())
             .x_desc(x_label)
             .y_desc(y_label)
             .x_labels(8)
             .y_labels(6)
             .x_label_formatter(&|x| compact_number(*x))
             .y_label_formatter(&|y| compact_number(*y))
-            .label_style((FONT, 13))
-            .axis_desc_style((FONT, 14))
-            .light_line_style(WHITE.mix(0.0))
             .draw()
             .map_err(&error)?;
         for band in bands {
@@ -83,10 +70,9 @@ pub fn band_chart(
                 .label(band.name.clone())
                 .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], line_colour.stroke_width(3)));
         }
-        draw_legend(&mut chart, figure)?;
-        root.present().map_err(&error)?;
-    }
-    Ok(svg)
+        draw_legend(chart, figure)?;
+        Ok(())
+    })
 }
 
 /// Learning curves over env steps.

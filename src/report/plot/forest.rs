@@ -4,7 +4,7 @@
 use plotters::prelude::*;
 
 use super::curves::compact_number;
-use super::{category_label, colour, padded_range, plot_error, PlotError, FONT};
+use super::{category_label, colour, house_style, padded_range, plot_error, svg_figure, PlotError};
 use crate::stats::estimate::Estimate;
 
 /// One row of the forest plot.
@@ -28,61 +28,53 @@ pub fn forest_plot(rows: &[ForestRow], x_label: &str) -> Result<String, PlotErro
     );
     let row_count = rows.len().max(1) as f64;
 
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (760, height)).into_drawing_area();
-        root.fill(&WHITE).map_err(&error)?;
-        let mut chart = ChartBuilder::on(&root)
-            .margin(12)
-            .x_label_area_size(40)
-            .y_label_area_size(label_width)
-            .build_cartesian_2d(x_low..x_high, 0.0..row_count)
-            .map_err(&error)?;
-        let labels: Vec<&str> = rows.iter().map(|row| row.label.as_str()).collect();
-        let label_of = |position: &f64| category_label(&labels, *position, true);
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .y_labels(rows.len().max(1) * 2 + 1)
-            .y_label_formatter(&label_of)
-            .x_desc(x_label)
-            .x_labels(8)
-            .x_label_formatter(&|x| compact_number(*x))
-            .light_line_style(WHITE.mix(0.0))
-            .label_style((FONT, 13))
-            .axis_desc_style((FONT, 14))
-            .draw()
-            .map_err(&error)?;
-        chart
-            .draw_series(DashedLineSeries::new(
-                [(0.0, 0.0), (0.0, row_count)],
-                6,
-                4,
-                ShapeStyle {
-                    color: BLACK.mix(0.6),
-                    filled: false,
-                    stroke_width: 1,
-                },
-            ))
-            .map_err(&error)?;
-        for (index, row) in rows.iter().enumerate() {
-            let y = row_count - index as f64 - 0.5;
-            let style = ShapeStyle {
-                color: colour(row.colour_index).to_rgba(),
-                filled: true,
-                stroke_width: 2,
-            };
-            let Estimate { estimate, low, high } = row.difference;
-            chart
-                .draw_series(LineSeries::new([(low, y), (high, y)], style))
+    svg_figure(
+        "forest",
+        (760, height),
+        label_width,
+        (x_low..x_high, 0.0..row_count),
+        |chart| {
+            let labels: Vec<&str> = rows.iter().map(|row| row.label.as_str()).collect();
+            let label_of = |position: &f64| category_label(&labels, *position, true);
+            house_style(&mut chart.configure_mesh())
+                .disable_y_mesh()
+                .y_labels(rows.len().max(1) * 2 + 1)
+                .y_label_formatter(&label_of)
+                .x_desc(x_label)
+                .x_labels(8)
+                .x_label_formatter(&|x| compact_number(*x))
+                .draw()
                 .map_err(&error)?;
             chart
-                .draw_series([Circle::new((estimate, y), 5, style)])
+                .draw_series(DashedLineSeries::new(
+                    [(0.0, 0.0), (0.0, row_count)],
+                    6,
+                    4,
+                    ShapeStyle {
+                        color: BLACK.mix(0.6),
+                        filled: false,
+                        stroke_width: 1,
+                    },
+                ))
                 .map_err(&error)?;
-        }
-        root.present().map_err(&error)?;
-    }
-    Ok(svg)
+            for (index, row) in rows.iter().enumerate() {
+                let y = row_count - index as f64 - 0.5;
+                let style = ShapeStyle {
+                    color: colour(row.colour_index).to_rgba(),
+                    filled: true,
+                    stroke_width: 2,
+                };
+                let Estimate { estimate, low, high } = row.difference;
+                chart
+                    .draw_series(LineSeries::new([(low, y), (high, y)], style))
+                    .map_err(&error)?;
+                chart
+                    .draw_series([Circle::new((estimate, y), 5, style)])
+                    .map_err(&error)?;
+            }
+            Ok(())
+        },
+    )
 }
 
 #[cfg(test)]

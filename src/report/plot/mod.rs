@@ -102,8 +102,58 @@ pub(crate) type Chart<'a, 'b> = plotters::chart::ChartContext<
     >,
 >;
 
+/// The house style of a chart's axes: no light grid lines, the report's font for labels and axis descriptions.
+/// Each figure adds its own labels and formatters, then draws.
+pub(crate) fn house_style<'m, 'a, 'b, 'c>(
+    mesh: &'m mut plotters::chart::MeshStyle<
+        'a,
+        'b,
+        plotters::coord::types::RangedCoordf64,
+        plotters::coord::types::RangedCoordf64,
+        plotters::backend::SVGBackend<'c>,
+    >,
+) -> &'m mut plotters::chart::MeshStyle<
+    'a,
+    'b,
+    plotters::coord::types::RangedCoordf64,
+    plotters::coord::types::RangedCoordf64,
+    plotters::backend::SVGBackend<'c>,
+> {
+    use plotters::style::{Color, WHITE};
+    mesh.light_line_style(WHITE.mix(0.0))
+        .label_style((FONT, 13))
+        .axis_desc_style((FONT, 14))
+}
+
+/// One figure as an SVG string: a white canvas of `size`, a chart over `x_range` × `y_range` with the house
+/// margins and `y_label_width` pixels for the y labels, drawn by `draw`. The scaffolding every figure shares.
+pub(crate) fn svg_figure(
+    figure: &'static str,
+    size: (u32, u32),
+    y_label_width: u32,
+    (x_range, y_range): (std::ops::Range<f64>, std::ops::Range<f64>),
+    draw: impl for<'b> FnOnce(&mut Chart<'b, 'b>) -> Result<(), PlotError>,
+) -> Result<String, PlotError> {
+    use plotters::prelude::*;
+    let error = plot_error(figure);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+        root.fill(&WHITE).map_err(&error)?;
+        let mut chart = ChartBuilder::on(&root)
+            .margin(12)
+            .x_label_area_size(40)
+            .y_label_area_size(y_label_width)
+            .build_cartesian_2d(x_range, y_range)
+            .map_err(&error)?;
+        draw(&mut chart)?;
+        root.present().map_err(&error)?;
+    }
+    Ok(svg)
+}
+
 /// Draws the legend of the labelled series, in the lower right corner on a translucent white box.
-pub(crate) fn draw_legend<'b>(chart: &mut Chart<'b, 'b>, figure: &'static str) -> Result<(), PlotError> {
+pub(crate) fn draw_legend<'a, 'b: 'a>(chart: &mut Chart<'a, 'b>, figure: &'static str) -> Result<(), PlotError> {
     use plotters::prelude::*;
     chart
         .configure_series_labels()

@@ -4,7 +4,7 @@
 use plotters::prelude::*;
 
 use super::curves::compact_number;
-use super::{colour, draw_legend, padded_range, plot_error, PlotError, FONT};
+use super::{colour, draw_legend, house_style, padded_range, plot_error, svg_figure, PlotError};
 
 /// One variant's two curves over env steps: (step, mean across seeds).
 #[derive(Debug, Clone)]
@@ -26,52 +26,44 @@ pub fn overestimation(curves: &[ValueCurves]) -> Result<String, PlotError> {
         points().map(|point| point.0).fold(1.0, f64::max),
         padded_range(points().map(|point| point.1)),
     );
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (760, 360)).into_drawing_area();
-        root.fill(&WHITE).map_err(&error)?;
-        let mut chart = ChartBuilder::on(&root)
-            .margin(12)
-            .x_label_area_size(40)
-            .y_label_area_size(64)
-            .build_cartesian_2d(0.0..x_high, y_low..y_high)
-            .map_err(&error)?;
-        chart
-            .configure_mesh()
-            .x_desc("env steps")
-            .y_desc("value of the start state (discounted)")
-            .x_labels(8)
-            .y_labels(6)
-            .x_label_formatter(&|x| compact_number(*x))
-            .y_label_formatter(&|y| compact_number(*y))
-            .label_style((FONT, 13))
-            .axis_desc_style((FONT, 14))
-            .light_line_style(WHITE.mix(0.0))
-            .draw()
-            .map_err(&error)?;
-        for curve in curves {
-            let line_colour = colour(curve.colour_index);
-            chart
-                .draw_series(LineSeries::new(
-                    curve.q_estimate.iter().copied(),
-                    line_colour.stroke_width(2),
-                ))
-                .map_err(&error)?
-                .label(format!("{}: Q estimate", curve.name))
-                .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], line_colour.stroke_width(3)));
-            chart
-                .draw_series(DashedLineSeries::new(
-                    curve.discounted_return.iter().copied(),
-                    5,
-                    4,
-                    line_colour.stroke_width(2),
-                ))
-                .map_err(&error)?
-                .label(format!("{}: true discounted return", curve.name))
-                .legend(move |(x, y)| PathElement::new([(x, y), (x + 6, y)], line_colour.stroke_width(3)));
-        }
-        draw_legend(&mut chart, "overestimation")?;
-        root.present().map_err(&error)?;
-    }
-    Ok(svg)
+    svg_figure(
+        "overestimation",
+        (760, 360),
+        64,
+        (0.0..x_high, y_low..y_high),
+        |chart| {
+            house_style(&mut chart.configure_mesh())
+                .x_desc("env steps")
+                .y_desc("value of the start state (discounted)")
+                .x_labels(8)
+                .y_labels(6)
+                .x_label_formatter(&|x| compact_number(*x))
+                .y_label_formatter(&|y| compact_number(*y))
+                .draw()
+                .map_err(&error)?;
+            for curve in curves {
+                let line_colour = colour(curve.colour_index);
+                chart
+                    .draw_series(LineSeries::new(
+                        curve.q_estimate.iter().copied(),
+                        line_colour.stroke_width(2),
+                    ))
+                    .map_err(&error)?
+                    .label(format!("{}: Q estimate", curve.name))
+                    .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], line_colour.stroke_width(3)));
+                chart
+                    .draw_series(DashedLineSeries::new(
+                        curve.discounted_return.iter().copied(),
+                        5,
+                        4,
+                        line_colour.stroke_width(2),
+                    ))
+                    .map_err(&error)?
+                    .label(format!("{}: true discounted return", curve.name))
+                    .legend(move |(x, y)| PathElement::new([(x, y), (x + 6, y)], line_colour.stroke_width(3)));
+            }
+            draw_legend(chart, "overestimation")?;
+            Ok(())
+        },
+    )
 }

@@ -4,7 +4,7 @@
 use plotters::prelude::*;
 
 use super::curves::compact_number;
-use super::{category_label, colour, padded_range, plot_error, PlotError, FONT};
+use super::{category_label, colour, house_style, padded_range, plot_error, svg_figure, PlotError};
 use crate::stats::estimate::Estimate;
 
 /// One variant's final scores.
@@ -25,29 +25,16 @@ pub fn seed_scores(groups: &[SeedScores], y_label: &str) -> Result<String, PlotE
             .iter()
             .flat_map(|group| group.scores.iter().copied().chain([group.iqm.low, group.iqm.high])),
     );
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (760, 340)).into_drawing_area();
-        root.fill(&WHITE).map_err(&error)?;
-        let mut chart = ChartBuilder::on(&root)
-            .margin(12)
-            .x_label_area_size(40)
-            .y_label_area_size(64)
-            .build_cartesian_2d(0.0..count, y_low..y_high)
-            .map_err(&error)?;
+    svg_figure("final scores", (760, 340), 64, (0.0..count, y_low..y_high), |chart| {
         let names: Vec<&str> = groups.iter().map(|group| group.name.as_str()).collect();
         let name_at = |x: &f64| category_label(&names, *x, false);
-        chart
-            .configure_mesh()
+        house_style(&mut chart.configure_mesh())
             .disable_x_mesh()
             .x_labels(groups.len().max(1) * 2 + 1)
             .x_label_formatter(&name_at)
             .y_desc(y_label)
             .y_labels(6)
             .y_label_formatter(&|y| compact_number(*y))
-            .light_line_style(WHITE.mix(0.0))
-            .label_style((FONT, 13))
-            .axis_desc_style((FONT, 14))
             .draw()
             .map_err(&error)?;
         for (index, group) in groups.iter().enumerate() {
@@ -76,9 +63,8 @@ pub fn seed_scores(groups: &[SeedScores], y_label: &str) -> Result<String, PlotE
                 .draw_series(LineSeries::new([(centre + 0.32, low), (centre + 0.32, high)], bar))
                 .map_err(&error)?;
         }
-        root.present().map_err(&error)?;
-    }
-    Ok(svg)
+        Ok(())
+    })
 }
 
 #[cfg(test)]
