@@ -1,7 +1,7 @@
 //! The HTML page: turns an [`Analysis`] into the template's context (figures as inline SVG, numbers formatted)
 //! and renders `templates/report.html` with minijinja. Nothing here computes a statistic.
 
-use minijinja::{context, Environment};
+use minijinja::{context, Environment, Value};
 use serde::Serialize;
 
 use super::plot::cost::{cost, Speed};
@@ -11,7 +11,7 @@ use super::plot::overestimation::{overestimation, ValueCurves};
 use super::plot::profile::performance_profile;
 use super::plot::seeds::{seed_scores, SeedScores};
 use super::plot::{css_colour, PlotError};
-use super::questions::questions;
+use super::questions::{questions, Question};
 use crate::analysis::{Analysis, Cell, ComparisonRow};
 use crate::check::score_word;
 use crate::check::CheckReport;
@@ -52,18 +52,66 @@ impl From<&ComparisonRow> for Finding {
     }
 }
 
-/// Renders the whole page.
+/// Renders the whole page: one context per section, each from its own function; the template lays them out.
 pub fn render(results: &StoredResults, analysis: &Analysis, check: Option<&CheckReport>) -> Result<String, PageError> {
-    let colour_of = |variant: &str| {
-        analysis
-            .variants
-            .iter()
-            .find(|summary| summary.name == variant)
-            .map_or(0, |v| v.index)
-    };
-    let reference = analysis.reference.clone().unwrap_or_default();
+    let mut environment = Environment::new();
+    environment.add_template("report.html", TEMPLATE)?;
+    let page = environment.get_template("report.html")?.render(context! {
+        ..header(results, analysis),
+        ..context! {
+            answer => answer(analysis)?,
+            aggregate_rows => aggregate_rows(analysis),
+            game_rows => game_rows(analysis),
+            questions => question_sections(results, analysis)?,
+            across => across_envs(analysis)?,
+            cost => cost_section(analysis)?,
+            appendix => appendix(results, analysis),
+            check => check.map(check_section),
+        }
+    })?;
+    Ok(page)
+}
 
-    // The answer: every comparison, env by env, largest improvement first.
+/// The colour index of `variant` (its place in the spec).
+fn colour_of(analysis: &Analysis, variant: &str) -> usize {
+    analysis
+        .variants
+        .iter()
+        .find(|summary| summary.name == variant)
+        .map_or(0, |summary| summary.index)
+}
+
+/// The title block: what was run, when, where, and how to run it again; the failed and missing runs; the legend.
+fn header(results: &StoredResults, analysis: &Analysis) -> Value {
+    let date = results
+        .runs
+        .iter()
+        .map(|run| run.manifest.finished_at.as_str())
+        .max()
+        .unwrap_or("")
+        .to_string();
+    let seeds: Vec<String> = analysis.seeds.iter().map(u64::to_string).collect();
+    context! {
+        experiment => analysis.experiment,
+        date => if date.is_empty() { "unknown".to_string() } else { date },
+        git_commit => analysis.git_commits.join(", "),
+        cores => results.runs.first().map_or(0, |run| run.manifest.cores),
+        runs => analysis.runs,
+        env_count => analysis.envs.len(),
+        variant_count => analysis.variants.len(),
+        seed_count => analysis.seeds.len(),
+        seeds => seeds.join(", "),
+        total_wall => duration(analysis.total_wall_secs),
+        failed => analysis.failed,
+        missing => analysis.missing,
+        command => format!("knowhow run {dir}/spec.ron --out {dir}", dir = results.root.display()),
+        legend => analysis.variants.iter().map(|variant| context! { name => variant.name, colour => css_colour(variant.index) }).collect::<Vec<_>>(),
+    }
+}
+
+/// The answer: every comparison with the reference, env by env, largest improvement first, as a forest plot and
+/// findings.
+fn answer(analysis: &Analysis) -> Result<Value, PageError> {
     let mut sorted: Vec<&ComparisonRow> = analysis.comparisons.iter().collect();
     sorted.sort_by(|a, b| {
         let env_order = |row: &ComparisonRow| analysis.envs.iter().position(|env| *env == row.env);
@@ -73,19 +121,22 @@ pub fn render(results: &StoredResults, analysis: &Analysis, check: Option<&Check
         .iter()
         .map(|row| ForestRow {
             label: format!("{} · {}", row.env, row.variant),
-            colour_index: colour_of(&row.variant),
+            colour_index: colour_of(analysis, &row.variant),
             difference: row.difference(),
         })
         .collect();
-    let answer = context! {
+    Ok(context! {
         has_reference => !analysis.comparisons.is_empty(),
         names_reference => analysis.reference.is_some(),
-        reference => reference,
+        reference => analysis.reference.clone().unwrap_or_default(),
         forest_svg => if forest_rows.is_empty() { String::new() } else { forest_plot(&forest_rows, "IQM difference in final return (env units)")? },
         findings => sorted.iter().map(|row| Finding::from(*row)).collect::<Vec<_>>(),
-    };
+    })
+}
 
-    let aggregate_rows: Vec<_> = analysis
+/// The aggregate table: one row per env × variant.
+fn aggregate_rows(analysis: &Analysis) -> Vec<Value> {
+    analysis
         .cells
         .iter()
         .filter_map(|cell| cell.aggregate.as_ref())
@@ -95,9 +146,12 @@ pub fn render(results: &StoredResults, analysis: &Analysis, check: Option<&Check
                 high => number(row.iqm_high), mean => number(row.mean), median => number(row.median), std => number(row.std),
             }
         })
-        .collect();
+        .collect()
+}
 
-    let game_rows: Vec<_> = analysis
+/// The games' won, drawn and lost rates behind their scores.
+fn game_rows(analysis: &Analysis) -> Vec<Value> {
+    analysis
         .cells
         .iter()
         .filter_map(|cell| {
@@ -108,90 +162,109 @@ pub fn render(results: &StoredResults, analysis: &Analysis, check: Option<&Check
                 draws => percent(outcomes.draws), losses => percent(outcomes.losses),
             })
         })
-        .collect();
+        .collect()
+}
 
-    let mut question_contexts = Vec::new();
+/// One section per question: on each env, the learning curves, every seed's score, the overestimation plot where
+/// the question asks for it, and the findings.
+fn question_sections(results: &StoredResults, analysis: &Analysis) -> Result<Vec<Value>, PageError> {
+    let reference = analysis.reference.clone().unwrap_or_default();
+    let mut sections = Vec::new();
     for question in questions(&results.spec.questions, &analysis.variants, &reference) {
         let mut shown: Vec<String> = vec![reference.clone()];
         shown.extend(question.variants.iter().cloned());
         let mut env_blocks = Vec::new();
         for env in &analysis.envs {
             let cells: Vec<&Cell> = shown.iter().filter_map(|variant| analysis.cell(env, variant)).collect();
-            let bands: Vec<Band> = cells.iter().map(|cell| band(cell, colour_of(&cell.variant))).collect();
-            let groups: Vec<SeedScores> = cells
-                .iter()
-                .filter_map(|cell| {
-                    let aggregate = cell.aggregate_of(question.metric)?;
-                    Some(SeedScores {
-                        name: cell.variant.clone(),
-                        colour_index: colour_of(&cell.variant),
-                        scores: cell.values_of(question.metric).to_vec(),
-                        iqm: Estimate {
-                            estimate: aggregate.iqm,
-                            low: aggregate.iqm_low,
-                            high: aggregate.iqm_high,
-                        },
-                    })
-                })
-                .collect();
-            // The overestimation plot goes with double DQN, wherever a question shows it.
-            let shows_double = analysis.variants.iter().any(|variant| {
-                question.variants.contains(&variant.name) && variant.changes.iter().any(|field| field == "double")
-            });
-            let overestimation_svg = if shows_double {
-                let curves: Vec<ValueCurves> = cells
-                    .iter()
-                    .map(|cell| {
-                        let steps = cell.values.steps.iter().map(|step| *step as f64);
-                        ValueCurves {
-                            name: cell.variant.clone(),
-                            colour_index: colour_of(&cell.variant),
-                            q_estimate: steps.clone().zip(cell.values.q_estimate.iter().copied()).collect(),
-                            discounted_return: steps.zip(cell.values.discounted_return.iter().copied()).collect(),
-                        }
-                    })
-                    .collect();
-                overestimation(&curves)?
-            } else {
-                String::new()
-            };
-            let findings: Vec<Finding> = analysis
-                .comparisons_on(question.metric)
-                .iter()
-                .filter(|row| row.env == *env && question.variants.contains(&row.variant))
-                .map(Finding::from)
-                .collect();
-            if groups.is_empty() {
-                continue;
+            if let Some(block) = question_on_env(analysis, &question, env, &cells)? {
+                env_blocks.push(block);
             }
-            env_blocks.push(context! {
-                env => env,
-                curves_svg => learning_curves(&bands, "greedy eval return")?,
-                seeds_svg => seed_scores(&groups, match question.metric {
-                    Metric::FinalScore => "final score (eval return)",
-                    Metric::Auc => "area under the eval curve (mean eval return)",
-                })?,
-                metric => match question.metric {
-                    Metric::FinalScore => "Final score",
-                    Metric::Auc => "Area under the evaluation curve",
-                },
-                overestimation_svg => overestimation_svg,
-                findings => findings,
-            });
         }
-        question_contexts.push(context! { title => question.title, text => question.text, envs => env_blocks });
+        sections.push(context! { title => question.title, text => question.text, envs => env_blocks });
     }
+    Ok(sections)
+}
 
+/// A question's block on one env, or `None` when no variant it shows has complete runs there.
+fn question_on_env(
+    analysis: &Analysis,
+    question: &Question,
+    env: &str,
+    cells: &[&Cell],
+) -> Result<Option<Value>, PageError> {
+    let groups: Vec<SeedScores> = cells
+        .iter()
+        .filter_map(|cell| {
+            let aggregate = cell.aggregate_of(question.metric)?;
+            Some(SeedScores {
+                name: cell.variant.clone(),
+                colour_index: colour_of(analysis, &cell.variant),
+                scores: cell.values_of(question.metric).to_vec(),
+                iqm: Estimate {
+                    estimate: aggregate.iqm,
+                    low: aggregate.iqm_low,
+                    high: aggregate.iqm_high,
+                },
+            })
+        })
+        .collect();
+    if groups.is_empty() {
+        return Ok(None);
+    }
+    let bands: Vec<Band> = cells
+        .iter()
+        .map(|cell| band(cell, colour_of(analysis, &cell.variant)))
+        .collect();
+    let overestimation_svg = if question.shows_overestimation {
+        let curves: Vec<ValueCurves> = cells
+            .iter()
+            .map(|cell| {
+                let steps = cell.values.steps.iter().map(|step| *step as f64);
+                ValueCurves {
+                    name: cell.variant.clone(),
+                    colour_index: colour_of(analysis, &cell.variant),
+                    q_estimate: steps.clone().zip(cell.values.q_estimate.iter().copied()).collect(),
+                    discounted_return: steps.zip(cell.values.discounted_return.iter().copied()).collect(),
+                }
+            })
+            .collect();
+        overestimation(&curves)?
+    } else {
+        String::new()
+    };
+    let findings: Vec<Finding> = analysis
+        .comparisons_on(question.metric)
+        .iter()
+        .filter(|row| row.env == env && question.variants.contains(&row.variant))
+        .map(Finding::from)
+        .collect();
+    Ok(Some(context! {
+        env => env,
+        curves_svg => learning_curves(&bands, "greedy eval return")?,
+        seeds_svg => seed_scores(&groups, match question.metric {
+            Metric::FinalScore => "final score (eval return)",
+            Metric::Auc => "area under the eval curve (mean eval return)",
+        })?,
+        metric => match question.metric {
+            Metric::FinalScore => "Final score",
+            Metric::Auc => "Area under the evaluation curve",
+        },
+        overestimation_svg => overestimation_svg,
+        findings => findings,
+    }))
+}
+
+/// Across envs: the IQM of normalised scores per variant and the performance profiles.
+fn across_envs(analysis: &Analysis) -> Result<Value, PageError> {
     let has_scores = analysis.variants.iter().any(|variant| variant.normalised_iqm.is_some());
     let normalised_rows: Vec<ForestRow> = analysis
         .variants
         .iter()
         .filter_map(|variant| {
-            let estimate = variant.normalised_iqm?;
             Some(ForestRow {
                 label: variant.name.clone(),
                 colour_index: variant.index,
-                difference: estimate,
+                difference: variant.normalised_iqm?,
             })
         })
         .collect();
@@ -212,15 +285,18 @@ pub fn render(results: &StoredResults, analysis: &Analysis, check: Option<&Check
                 .collect(),
         })
         .collect();
-    let across = context! {
+    Ok(context! {
         has_scores => has_scores,
         anchors => analysis.anchors.iter().map(|(env, (random, reference))| {
             context! { env => env, random => format!("{random}"), reference => format!("{reference}") }
         }).collect::<Vec<_>>(),
         iqm_svg => if has_scores { forest_plot(&normalised_rows, "IQM of normalised final score (0 = random, 1 = reference)")? } else { String::new() },
         profile_svg => if has_scores { performance_profile(&profile_bands)? } else { String::new() },
-    };
+    })
+}
 
+/// What each variant costs: its median speed as bars, and a table with the wall time.
+fn cost_section(analysis: &Analysis) -> Result<Value, PageError> {
     let speeds: Vec<Speed> = analysis
         .variants
         .iter()
@@ -234,14 +310,17 @@ pub fn render(results: &StoredResults, analysis: &Analysis, check: Option<&Check
             },
         })
         .collect();
-    let cost_context = context! {
+    Ok(context! {
         svg => cost(&speeds)?,
         rows => analysis.variants.iter().map(|variant| context! {
             name => variant.name, speed => format!("{:.0}", variant.median_steps_per_sec), wall => duration(variant.wall_secs),
         }).collect::<Vec<_>>(),
-    };
+    })
+}
 
-    let appendix = context! {
+/// Every variant's resolved config on each env, and the spec as run.
+fn appendix(results: &StoredResults, analysis: &Analysis) -> Value {
+    context! {
         configs => analysis.variants.iter().map(|variant| context! {
             name => variant.name,
             changes => variant.changes.join(", "),
@@ -251,56 +330,24 @@ pub fn render(results: &StoredResults, analysis: &Analysis, check: Option<&Check
             }).collect::<Vec<_>>(),
         }).collect::<Vec<_>>(),
         spec => results.spec_source,
-    };
+    }
+}
 
-    let first_manifest = results.runs.first().map(|run| &run.manifest);
-    let date = results
-        .runs
-        .iter()
-        .map(|run| run.manifest.finished_at.as_str())
-        .max()
-        .unwrap_or("")
-        .to_string();
-    let seeds: Vec<String> = analysis.seeds.iter().map(u64::to_string).collect();
-    let mut environment = Environment::new();
-    environment.add_template("report.html", TEMPLATE)?;
-    let page = environment.get_template("report.html")?.render(context! {
-        experiment => analysis.experiment,
-        date => if date.is_empty() { "unknown".to_string() } else { date },
-        git_commit => analysis.git_commits.join(", "),
-        cores => first_manifest.map_or(0, |manifest| manifest.cores),
-        runs => analysis.runs,
-        env_count => analysis.envs.len(),
-        variant_count => analysis.variants.len(),
-        seed_count => analysis.seeds.len(),
-        seeds => seeds.join(", "),
-        total_wall => duration(analysis.total_wall_secs),
-        failed => analysis.failed,
-        missing => analysis.missing,
-        command => format!("knowhow run {dir}/spec.ron --out {dir}", dir = results.root.display()),
-        legend => analysis.variants.iter().map(|variant| context! { name => variant.name, colour => css_colour(variant.index) }).collect::<Vec<_>>(),
-        answer => answer,
-        aggregate_rows => aggregate_rows,
-        game_rows => game_rows,
-        questions => question_contexts,
-        across => across,
-        cost => cost_context,
-        appendix => appendix,
-        check => check.map(|report| context! {
-            baseline => report.baseline,
-            noise => report.settings.noise,
-            failed => report.failed(),
-            scores => report.scores.iter().map(|row| context! {
-                env => row.env, variant => row.variant, n => format!("{}/{}", row.n_new, row.n_baseline),
-                iqm_new => format!("{:.3}", row.iqm_new), iqm_baseline => format!("{:.3}", row.iqm_baseline),
-                difference => format!("{:+.3} [{:+.3}, {:+.3}]", row.difference.estimate, row.difference.low, row.difference.high),
-                verdict => score_word(row.verdict),
-            }).collect::<Vec<_>>(),
-            unfinished => report.unfinished_new.iter().map(|run| context! { id => run.id, problem => run.problem }).collect::<Vec<_>>(),
-            config_differences => report.config_differences,
-        }),
-    })?;
-    Ok(page)
+/// The regression check against a baseline, when the page is rendered with one.
+fn check_section(report: &CheckReport) -> Value {
+    context! {
+        baseline => report.baseline,
+        noise => report.settings.noise,
+        failed => report.failed(),
+        scores => report.scores.iter().map(|row| context! {
+            env => row.env, variant => row.variant, n => format!("{}/{}", row.n_new, row.n_baseline),
+            iqm_new => format!("{:.3}", row.iqm_new), iqm_baseline => format!("{:.3}", row.iqm_baseline),
+            difference => format!("{:+.3} [{:+.3}, {:+.3}]", row.difference.estimate, row.difference.low, row.difference.high),
+            verdict => score_word(row.verdict),
+        }).collect::<Vec<_>>(),
+        unfinished => report.unfinished_new.iter().map(|run| context! { id => run.id, problem => run.problem }).collect::<Vec<_>>(),
+        config_differences => report.config_differences,
+    }
 }
 
 fn band(cell: &Cell, colour_index: usize) -> Band {

@@ -12,6 +12,9 @@ pub struct Question {
     pub text: String,
     pub variants: Vec<String>,
     pub metric: Metric,
+    /// Whether its figures include the overestimation plot: when one of its variants switches double DQN on, the
+    /// trick that is about overestimation.
+    pub shows_overestimation: bool,
 }
 
 impl From<&DeclaredQuestion> for Question {
@@ -21,6 +24,7 @@ impl From<&DeclaredQuestion> for Question {
             text: question.text.clone(),
             variants: question.variants.clone(),
             metric: question.metric,
+            shows_overestimation: false,
         }
     }
 }
@@ -88,11 +92,17 @@ const QUESTIONS: &[(&str, &str, &str)] = &[
 
 /// The spec's own questions when it declares any, else the default ones its variants answer.
 pub fn questions(declared: &[DeclaredQuestion], variants: &[VariantSummary], reference: &str) -> Vec<Question> {
-    if declared.is_empty() {
+    let mut questions = if declared.is_empty() {
         default_questions(variants, reference)
     } else {
         declared.iter().map(Question::from).collect()
+    };
+    for question in &mut questions {
+        question.shows_overestimation = variants.iter().any(|variant| {
+            question.variants.contains(&variant.name) && variant.changes.iter().any(|field| field == "double")
+        });
     }
+    questions
 }
 
 /// The default questions this experiment's variants answer, in the order of `QUESTIONS`; `reference` is never one
@@ -111,6 +121,7 @@ pub fn default_questions(variants: &[VariantSummary], reference: &str) -> Vec<Qu
                 text: text.to_string(),
                 variants: answering,
                 metric: Metric::FinalScore,
+                shows_overestimation: false,
             })
         })
         .collect()
@@ -131,6 +142,33 @@ mod tests {
             median_steps_per_sec: 0.0,
             wall_secs: 0.0,
         }
+    }
+
+    #[test]
+    fn only_questions_that_show_double_dqn_get_the_overestimation_plot() {
+        let variants = [
+            variant("vanilla", &[]),
+            variant("double", &["double"]),
+            variant("dueling", &["dueling"]),
+            variant("all", &["double", "dueling"]),
+        ];
+        let asked = questions(&[], &variants, "vanilla");
+        let shown: Vec<(String, bool)> = asked
+            .iter()
+            .map(|question| (question.variants.join(","), question.shows_overestimation))
+            .collect();
+        assert!(shown.contains(&("double".to_string(), true)), "{shown:?}");
+        assert!(shown.contains(&("dueling".to_string(), false)), "{shown:?}");
+        let declared = DeclaredQuestion {
+            title: "Everything at once?".into(),
+            text: String::new(),
+            variants: vec!["all".into()],
+            metric: Metric::FinalScore,
+        };
+        assert!(
+            questions(&[declared], &variants, "vanilla")[0].shows_overestimation,
+            "a combination with double"
+        );
     }
 
     #[test]
