@@ -1,4 +1,5 @@
-//! The agent configuration: one serde struct, a doc line per field, every default in one place.
+//! The agent configuration: one serde struct, a doc line per field, every default in one place, and each field's
+//! rule beside it (`AgentConfig::check`; the spec's validation says where a broken one is written).
 //!
 //! This is what a spec's `agent: (...)` block deserialises into and what is saved, resolved, next to every run.
 
@@ -207,6 +208,210 @@ impl AgentConfig {
         }
         let progress = (step as f64 / decay_steps).min(1.0);
         self.epsilon_start + progress * (self.epsilon_end - self.epsilon_start)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The rules of each field that its type cannot say; the spec's validation points at where a broken one is written.
+
+/// An agent field that breaks its rule: which field, what was wrong, what was expected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldProblem {
+    /// The field, e.g. `"batch_size"`.
+    pub field: &'static str,
+    /// Inside it, when the problem is there: a list's element (`hidden[1]`) or a trick's setting (`replay.alpha`).
+    pub inner: Option<Inner>,
+    pub problem: String,
+    pub expected: String,
+    /// Point at the value, not at the field's name.
+    pub at_value: bool,
+    /// Another field the problem is as much about (pointed at when `field` is left to its default).
+    pub also: Option<&'static str>,
+}
+
+/// A place inside a field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Inner {
+    Element(usize),
+    Setting(&'static str),
+}
+
+impl FieldProblem {
+    fn new(field: &'static str, problem: impl Into<String>, expected: impl Into<String>) -> Self {
+        FieldProblem {
+            field,
+            inner: None,
+            problem: problem.into(),
+            expected: expected.into(),
+            at_value: false,
+            also: None,
+        }
+    }
+
+    fn inside(self, inner: Inner) -> Self {
+        FieldProblem {
+            inner: Some(inner),
+            ..self
+        }
+    }
+}
+
+/// A count that must be at least 1 (`meaning` says what it counts).
+pub fn positive_count(field: &'static str, value: usize, meaning: &str) -> Result<(), FieldProblem> {
+    if value == 0 {
+        return Err(FieldProblem::new(field, "got 0", format!("an integer > 0 ({meaning})")));
+    }
+    Ok(())
+}
+
+fn positive_number(field: &'static str, value: f64) -> Result<(), FieldProblem> {
+    if !(value.is_finite() && value > 0.0) {
+        return Err(FieldProblem::new(
+            field,
+            format!("got {value:?}"),
+            "a finite number > 0",
+        ));
+    }
+    Ok(())
+}
+
+/// A number the f32 update can hold: f32 rounds anything else to 0 or to infinity, which is not the number written
+/// (an ε of 1e-300 is 0 there and divides 0 by 0 on the first update).
+fn positive_float32(field: &'static str, value: f64) -> Result<(), FieldProblem> {
+    positive_number(field, value)?;
+    let (smallest, largest) = (f64::from(f32::MIN_POSITIVE), f64::from(f32::MAX));
+    if !(smallest..=largest).contains(&value) {
+        return Err(FieldProblem::new(
+            field,
+            format!("got {value:?}"),
+            format!("a number in [{smallest:e}, {largest:e}] (the update computes in f32)"),
+        ));
+    }
+    Ok(())
+}
+
+fn unit_interval(field: &'static str, value: f64) -> Result<(), FieldProblem> {
+    if !(0.0..=1.0).contains(&value) {
+        return Err(FieldProblem::new(field, format!("got {value:?}"), "a number in [0, 1]"));
+    }
+    Ok(())
+}
+
+impl AgentConfig {
+    /// Checks every field against its rule, in field order, and returns the first one broken.
+    pub fn check(&self) -> Result<(), FieldProblem> {
+        if self.hidden.is_empty() {
+            return Err(FieldProblem::new(
+                "hidden",
+                "no hidden layers",
+                "at least one layer width, e.g. [120, 84]",
+            ));
+        }
+        if let Some(index) = self.hidden.iter().position(|&width| width == 0) {
+            return Err(FieldProblem {
+                at_value: true,
+                ..FieldProblem::new("hidden", "got 0", "a layer width > 0").inside(Inner::Element(index))
+            });
+        }
+        positive_float32("learning_rate", self.learning_rate)?;
+        positive_float32("adam_epsilon", self.adam_epsilon)?;
+        unit_interval("gamma", self.gamma)?;
+        positive_count("batch_size", self.batch_size, "transitions per gradient step")?;
+        positive_count("buffer_size", self.buffer_size, "replay capacity")?;
+        if self.batch_size > self.buffer_size {
+            return Err(FieldProblem {
+                also: Some("buffer_size"),
+                ..FieldProblem::new(
+                    "batch_size",
+                    format!(
+                        "batch_size {} is larger than buffer_size {}",
+                        self.batch_size, self.buffer_size
+                    ),
+                    "batch_size <= buffer_size (a batch is sampled from the buffer)",
+                )
+            });
+        }
+        positive_count("train_every", self.train_every, "env steps between two training calls")?;
+        positive_count(
+            "gradient_steps",
+            self.gradient_steps,
+            "gradient steps per training call",
+        )?;
+        match self.target {
+            Target::Hard(every) => positive_count("target", every, "env steps between two target-network copies")?,
+            Target::Soft(tau) => {
+                if !(tau > 0.0 && tau <= 1.0) {
+                    return Err(FieldProblem::new(
+                        "target",
+                        format!("got Soft({tau:?})"),
+                        "Soft(tau) with tau in (0, 1]",
+                    ));
+                }
+            }
+            Target::None => {}
+        }
+        unit_interval("epsilon_start", self.epsilon_start)?;
+        unit_interval("epsilon_end", self.epsilon_end)?;
+        unit_interval("exploration_fraction", self.exploration_fraction)?;
+        if let Exploration::Noisy(sigma0) = self.exploration {
+            if !(sigma0.is_finite() && sigma0 > 0.0) {
+                return Err(FieldProblem::new(
+                    "exploration",
+                    format!("got Noisy({sigma0:?})"),
+                    "Noisy(sigma0) with a finite sigma0 > 0 (Fortunato et al.: 0.5)",
+                ));
+            }
+        }
+        if let Replay::Prioritized {
+            alpha,
+            beta_start,
+            epsilon,
+        } = self.replay
+        {
+            let setting = |name: &'static str, rule: Result<(), FieldProblem>| {
+                rule.map_err(|broken| {
+                    FieldProblem {
+                        field: "replay",
+                        ..broken
+                    }
+                    .inside(Inner::Setting(name))
+                })
+            };
+            if !(alpha.is_finite() && alpha >= 0.0) {
+                return Err(
+                    FieldProblem::new("replay", format!("got {alpha:?}"), "a finite number >= 0")
+                        .inside(Inner::Setting("alpha")),
+                );
+            }
+            setting("beta_start", unit_interval("beta_start", beta_start))?;
+            setting("epsilon", positive_number("epsilon", epsilon))?;
+        }
+        positive_count(
+            "n_step",
+            self.n_step,
+            "rewards summed before bootstrapping; 1 is plain DQN",
+        )?;
+        if self.learning_starts < self.n_step - 1 {
+            return Err(FieldProblem {
+                also: Some("n_step"),
+                ..FieldProblem::new(
+                    "learning_starts",
+                    format!(
+                        "learning_starts {} with n_step {}: the first update would find the replay buffer empty",
+                        self.learning_starts, self.n_step
+                    ),
+                    "learning_starts >= n_step - 1 (the first n-step transition is stored after n env steps)",
+                )
+            });
+        }
+        if let Some(max_norm) = self.max_grad_norm {
+            positive_number("max_grad_norm", max_norm)?;
+        }
+        positive_count(
+            "history",
+            self.history,
+            "observations stacked as the network input; 1 is none",
+        )
     }
 }
 

@@ -6,7 +6,7 @@ use std::fmt;
 
 use super::source::{FieldPath, SourceMap};
 use super::{default_eval_episodes, default_eval_every, EnvSpec, Seeds, Spec, Variant, BASE_VARIANT};
-use crate::agent::config::{AgentConfig, AgentOverrides, Exploration, Network, Replay, Target};
+use crate::agent::config::{positive_count, AgentConfig, AgentOverrides, FieldProblem, Inner, Network};
 
 pub const MAX_RUNS: u64 = 1_000_000;
 
@@ -438,7 +438,7 @@ fn validate_envs(envs: &[EnvSpec]) -> Result<(), Violation> {
             ("final_evals", env.final_evals, "evaluations averaged into the score"),
         ];
         for (name, value, meaning) in counts {
-            positive_count(env_field.clone().field(name), value, meaning)?;
+            positive_count(name, value, meaning).map_err(|broken| violation_at(&env_field, broken))?;
         }
         for (name, value) in [
             ("random_score", env.random_score),
@@ -470,123 +470,29 @@ fn validate_envs(envs: &[EnvSpec]) -> Result<(), Violation> {
     Ok(())
 }
 
-/// Checks a (resolved) agent config; `agent_field` is where its fields are written (`agent`, `envs[0].agent`,
-/// `variants[2].agent`), the place an error points at.
+/// Checks a (resolved) agent config against the rules beside its fields (`AgentConfig::check`); `agent_field` is
+/// where its fields are written (`agent`, `envs[0].agent`, `variants[2].agent`), the place an error points at.
 fn validate_agent(agent: &AgentConfig, agent_field: &FieldPath) -> Result<(), Violation> {
-    let field = |name: &str| agent_field.clone().field(name);
+    agent.check().map_err(|broken| violation_at(agent_field, broken))
+}
 
-    if agent.hidden.is_empty() {
-        return Err(Violation::at_key(
-            field("hidden"),
-            "no hidden layers",
-            "at least one layer width, e.g. [120, 84]",
-        ));
+/// A field's broken rule as a violation at its place under `block` (an agent block, or an env entry).
+fn violation_at(block: &FieldPath, broken: FieldProblem) -> Violation {
+    let mut field = block.clone().field(broken.field);
+    match broken.inner {
+        Some(Inner::Element(index)) => field = field.index(index),
+        Some(Inner::Setting(name)) => field = field.field(name),
+        None => {}
     }
-    if let Some(index) = agent.hidden.iter().position(|&width| width == 0) {
-        return Err(Violation::at_value(
-            field("hidden").index(index),
-            "got 0",
-            "a layer width > 0",
-        ));
+    let violation = if broken.at_value {
+        Violation::at_value(field, broken.problem, broken.expected)
+    } else {
+        Violation::at_key(field, broken.problem, broken.expected)
+    };
+    Violation {
+        also: broken.also.map(|also| block.clone().field(also)),
+        ..violation
     }
-    // The update runs in f32: a value f32 rounds to 0 or to infinity is not the number written (an ε of 1e-300 is
-    // 0 there and divides 0 by 0 on the first update).
-    positive_float32(field("learning_rate"), agent.learning_rate)?;
-    positive_float32(field("adam_epsilon"), agent.adam_epsilon)?;
-    unit_interval(field("gamma"), agent.gamma)?;
-    positive_count(field("batch_size"), agent.batch_size, "transitions per gradient step")?;
-    positive_count(field("buffer_size"), agent.buffer_size, "replay capacity")?;
-    if agent.batch_size > agent.buffer_size {
-        return Err(Violation {
-            also: Some(field("buffer_size")),
-            ..Violation::at_key(
-                field("batch_size"),
-                format!(
-                    "batch_size {} is larger than buffer_size {}",
-                    agent.batch_size, agent.buffer_size
-                ),
-                "batch_size <= buffer_size (a batch is sampled from the buffer)",
-            )
-        });
-    }
-    positive_count(
-        field("train_every"),
-        agent.train_every,
-        "env steps between two training calls",
-    )?;
-    positive_count(
-        field("gradient_steps"),
-        agent.gradient_steps,
-        "gradient steps per training call",
-    )?;
-    match agent.target {
-        Target::Hard(every) => positive_count(field("target"), every, "env steps between two target-network copies")?,
-        Target::Soft(tau) => {
-            if !(tau > 0.0 && tau <= 1.0) {
-                return Err(Violation::at_key(
-                    field("target"),
-                    format!("got Soft({tau:?})"),
-                    "Soft(tau) with tau in (0, 1]",
-                ));
-            }
-        }
-        Target::None => {}
-    }
-    unit_interval(field("epsilon_start"), agent.epsilon_start)?;
-    unit_interval(field("epsilon_end"), agent.epsilon_end)?;
-    unit_interval(field("exploration_fraction"), agent.exploration_fraction)?;
-    if let Exploration::Noisy(sigma0) = agent.exploration {
-        if !(sigma0.is_finite() && sigma0 > 0.0) {
-            return Err(Violation::at_key(
-                field("exploration"),
-                format!("got Noisy({sigma0:?})"),
-                "Noisy(sigma0) with a finite sigma0 > 0 (Fortunato et al.: 0.5)",
-            ));
-        }
-    }
-    if let Replay::Prioritized {
-        alpha,
-        beta_start,
-        epsilon,
-    } = agent.replay
-    {
-        let replay = field("replay");
-        if !(alpha.is_finite() && alpha >= 0.0) {
-            return Err(Violation::at_key(
-                replay.clone().field("alpha"),
-                format!("got {alpha:?}"),
-                "a finite number >= 0",
-            ));
-        }
-        unit_interval(replay.clone().field("beta_start"), beta_start)?;
-        positive_number(replay.field("epsilon"), epsilon)?;
-    }
-    positive_count(
-        field("n_step"),
-        agent.n_step,
-        "rewards summed before bootstrapping; 1 is plain DQN",
-    )?;
-    if agent.learning_starts < agent.n_step - 1 {
-        return Err(Violation {
-            also: Some(field("n_step")),
-            ..Violation::at_key(
-                field("learning_starts"),
-                format!(
-                    "learning_starts {} with n_step {}: the first update would find the replay buffer empty",
-                    agent.learning_starts, agent.n_step
-                ),
-                "learning_starts >= n_step - 1 (the first n-step transition is stored after n env steps)",
-            )
-        });
-    }
-    if let Some(max_norm) = agent.max_grad_norm {
-        positive_number(field("max_grad_norm"), max_norm)?;
-    }
-    positive_count(
-        field("history"),
-        agent.history,
-        "observations stacked as the network input; 1 is none",
-    )
 }
 
 /// Seeds: at least one, each once, and a plan of at most [`MAX_RUNS`] runs. `Count(n)` is checked without listing
@@ -629,44 +535,6 @@ fn validate_seeds(spec: &Spec) -> Result<(), Violation> {
                 ));
             }
         }
-    }
-    Ok(())
-}
-
-fn positive_count(field: FieldPath, value: usize, meaning: &str) -> Result<(), Violation> {
-    if value == 0 {
-        return Err(Violation::at_key(field, "got 0", format!("an integer > 0 ({meaning})")));
-    }
-    Ok(())
-}
-
-fn positive_number(field: FieldPath, value: f64) -> Result<(), Violation> {
-    if !(value.is_finite() && value > 0.0) {
-        return Err(Violation::at_key(
-            field,
-            format!("got {value:?}"),
-            "a finite number > 0",
-        ));
-    }
-    Ok(())
-}
-
-fn positive_float32(field: FieldPath, value: f64) -> Result<(), Violation> {
-    positive_number(field.clone(), value)?;
-    let (smallest, largest) = (f64::from(f32::MIN_POSITIVE), f64::from(f32::MAX));
-    if !(smallest..=largest).contains(&value) {
-        return Err(Violation::at_key(
-            field,
-            format!("got {value:?}"),
-            format!("a number in [{smallest:e}, {largest:e}] (the update computes in f32)"),
-        ));
-    }
-    Ok(())
-}
-
-fn unit_interval(field: FieldPath, value: f64) -> Result<(), Violation> {
-    if !(0.0..=1.0).contains(&value) {
-        return Err(Violation::at_key(field, format!("got {value:?}"), "a number in [0, 1]"));
     }
     Ok(())
 }
