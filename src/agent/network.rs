@@ -1188,6 +1188,44 @@ mod tests {
     }
 
     #[test]
+    fn the_learner_takes_a_categorical_loss_over_atoms_with_per_sample_values() {
+        // What categorical Q-learning (C51) needs of the interface: outputs read as logits over atoms, a
+        // cross-entropy with a target distribution, the per-sample losses (priorities) beside the mean that is
+        // learnt. One input, 3 atoms, a fixed target distribution: the softmax of the outputs must approach it.
+        let device = Cpu::default();
+        let mut rng = Pcg64::seed_from_u64(3);
+        let network = QNetwork::new(&device, 1, &plain(&[]), 3, &mut rng);
+        let mut learner = Learner::new(network, 0.05, 1e-8);
+        let target = [0.2_f32, 0.5, 0.3];
+        let mut per_sample = Vec::new();
+        for _ in 0..400 {
+            let (logits, pass) = learner.forward_traced(device.tensor_from_vec(vec![1.0, 1.0], (2, 1)), Noise::Off);
+            let targets = device.tensor_from_vec([target, target].concat(), (2, 3));
+            let losses = (logits.log_softmax::<Axis<1>>() * targets)
+                .sum::<(usize,), Axis<1>>()
+                .negate();
+            per_sample = contiguous_values(&losses);
+            learner.step(pass, losses.mean(), None);
+        }
+        let logits = contiguous_values(
+            &learner
+                .network()
+                .forward(device.tensor_from_vec(vec![1.0], (1, 1)), Noise::Off),
+        );
+        let total: f32 = logits.iter().map(|logit| logit.exp()).sum();
+        for (logit, wanted) in logits.iter().zip(target) {
+            assert!((logit.exp() / total - wanted).abs() < 1e-2, "{logits:?}");
+        }
+        // The cross-entropy of a distribution with itself is its entropy; each sample's loss is there.
+        let entropy: f32 = -target.iter().map(|p| p * p.ln()).sum::<f32>();
+        assert_eq!(per_sample.len(), 2);
+        assert!(
+            per_sample.iter().all(|loss| (loss - entropy).abs() < 1e-3),
+            "{per_sample:?} vs {entropy}"
+        );
+    }
+
+    #[test]
     fn three_learner_steps_match_adam_by_hand() {
         // Through the learning interface, as the agent uses it: traced outputs, a squared-error loss built from
         // them, `step`.
