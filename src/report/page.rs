@@ -1,7 +1,7 @@
 //! The HTML page: turns an [`Analysis`] into the template's context (figures as inline SVG, numbers formatted)
 //! and renders `templates/report.html` with minijinja. Nothing here computes a statistic.
 
-use minijinja::{context, Environment, Value};
+use minijinja::Environment;
 use serde::Serialize;
 
 use super::plot::cost::{cost, Speed};
@@ -12,9 +12,9 @@ use super::plot::profile::performance_profile;
 use super::plot::seeds::{seed_scores, SeedScores};
 use super::plot::{css_colour, PlotError};
 use super::questions::{questions, Question};
-use crate::analysis::{Analysis, Cell, ComparisonRow};
+use crate::analysis::{Analysis, Cell, ComparisonRow, FailedRun};
 use crate::check::score_word;
-use crate::check::CheckReport;
+use crate::check::{CheckReport, UnfinishedRun};
 use crate::spec::Metric;
 use crate::stats::estimate::Estimate;
 use crate::stats::verdict::Verdict;
@@ -52,24 +52,38 @@ impl From<&ComparisonRow> for Finding {
     }
 }
 
-/// Renders the whole page: one context per section, each from its own function; the template lays them out.
+/// The page's context: one typed section each, made by its own function; the template lays them out and computes
+/// nothing (criterion's `html` contexts).
+#[derive(Serialize)]
+struct Page {
+    #[serde(flatten)]
+    header: Header,
+    answer: Answer,
+    aggregate_rows: Vec<AggregateLine>,
+    game_rows: Vec<GameLine>,
+    questions: Vec<QuestionSection>,
+    across: Across,
+    cost: CostSection,
+    appendix: Appendix,
+    check: Option<CheckSection>,
+}
+
+/// Renders the whole page.
 pub fn render(results: &StoredResults, analysis: &Analysis, check: Option<&CheckReport>) -> Result<String, PageError> {
+    let page = Page {
+        header: header(results, analysis),
+        answer: answer(analysis)?,
+        aggregate_rows: aggregate_rows(analysis),
+        game_rows: game_rows(analysis),
+        questions: question_sections(results, analysis)?,
+        across: across_envs(analysis)?,
+        cost: cost_section(analysis)?,
+        appendix: appendix(results, analysis),
+        check: check.map(check_section),
+    };
     let mut environment = Environment::new();
     environment.add_template("report.html", TEMPLATE)?;
-    let page = environment.get_template("report.html")?.render(context! {
-        ..header(results, analysis),
-        ..context! {
-            answer => answer(analysis)?,
-            aggregate_rows => aggregate_rows(analysis),
-            game_rows => game_rows(analysis),
-            questions => question_sections(results, analysis)?,
-            across => across_envs(analysis)?,
-            cost => cost_section(analysis)?,
-            appendix => appendix(results, analysis),
-            check => check.map(check_section),
-        }
-    })?;
-    Ok(page)
+    Ok(environment.get_template("report.html")?.render(page)?)
 }
 
 /// The colour index of `variant` (its place in the spec).
@@ -82,7 +96,31 @@ fn colour_of(analysis: &Analysis, variant: &str) -> usize {
 }
 
 /// The title block: what was run, when, where, and how to run it again; the failed and missing runs; the legend.
-fn header(results: &StoredResults, analysis: &Analysis) -> Value {
+#[derive(Serialize)]
+struct Header {
+    experiment: String,
+    date: String,
+    git_commit: String,
+    cores: usize,
+    runs: usize,
+    env_count: usize,
+    variant_count: usize,
+    seed_count: usize,
+    seeds: String,
+    total_wall: String,
+    failed: Vec<FailedRun>,
+    missing: Vec<String>,
+    command: String,
+    legend: Vec<LegendEntry>,
+}
+
+#[derive(Serialize)]
+struct LegendEntry {
+    name: String,
+    colour: String,
+}
+
+fn header(results: &StoredResults, analysis: &Analysis) -> Header {
     let date = results
         .runs
         .iter()
@@ -91,27 +129,43 @@ fn header(results: &StoredResults, analysis: &Analysis) -> Value {
         .unwrap_or("")
         .to_string();
     let seeds: Vec<String> = analysis.seeds.iter().map(u64::to_string).collect();
-    context! {
-        experiment => analysis.experiment,
-        date => if date.is_empty() { "unknown".to_string() } else { date },
-        git_commit => analysis.git_commits.join(", "),
-        cores => results.runs.first().map_or(0, |run| run.manifest.cores),
-        runs => analysis.runs,
-        env_count => analysis.envs.len(),
-        variant_count => analysis.variants.len(),
-        seed_count => analysis.seeds.len(),
-        seeds => seeds.join(", "),
-        total_wall => duration(analysis.total_wall_secs),
-        failed => analysis.failed,
-        missing => analysis.missing,
-        command => format!("knowhow run {dir}/spec.ron --out {dir}", dir = results.root.display()),
-        legend => analysis.variants.iter().map(|variant| context! { name => variant.name, colour => css_colour(variant.index) }).collect::<Vec<_>>(),
+    Header {
+        experiment: analysis.experiment.clone(),
+        date: if date.is_empty() { "unknown".to_string() } else { date },
+        git_commit: analysis.git_commits.join(", "),
+        cores: results.runs.first().map_or(0, |run| run.manifest.cores),
+        runs: analysis.runs,
+        env_count: analysis.envs.len(),
+        variant_count: analysis.variants.len(),
+        seed_count: analysis.seeds.len(),
+        seeds: seeds.join(", "),
+        total_wall: duration(analysis.total_wall_secs),
+        failed: analysis.failed.clone(),
+        missing: analysis.missing.clone(),
+        command: format!("knowhow run {dir}/spec.ron --out {dir}", dir = results.root.display()),
+        legend: analysis
+            .variants
+            .iter()
+            .map(|variant| LegendEntry {
+                name: variant.name.clone(),
+                colour: css_colour(variant.index),
+            })
+            .collect(),
     }
 }
 
 /// The answer: every comparison with the reference, env by env, largest improvement first, as a forest plot and
 /// findings.
-fn answer(analysis: &Analysis) -> Result<Value, PageError> {
+#[derive(Serialize)]
+struct Answer {
+    has_reference: bool,
+    names_reference: bool,
+    reference: String,
+    forest_svg: String,
+    findings: Vec<Finding>,
+}
+
+fn answer(analysis: &Analysis) -> Result<Answer, PageError> {
     let mut sorted: Vec<&ComparisonRow> = analysis.comparisons.iter().collect();
     sorted.sort_by(|a, b| {
         let env_order = |row: &ComparisonRow| analysis.envs.iter().position(|env| *env == row.env);
@@ -125,41 +179,77 @@ fn answer(analysis: &Analysis) -> Result<Value, PageError> {
             difference: row.difference(),
         })
         .collect();
-    Ok(context! {
-        has_reference => !analysis.comparisons.is_empty(),
-        names_reference => analysis.reference.is_some(),
-        reference => analysis.reference.clone().unwrap_or_default(),
-        forest_svg => if forest_rows.is_empty() { String::new() } else { forest_plot(&forest_rows, "IQM difference in final return (env units)")? },
-        findings => sorted.iter().map(|row| Finding::from(*row)).collect::<Vec<_>>(),
+    Ok(Answer {
+        has_reference: !analysis.comparisons.is_empty(),
+        names_reference: analysis.reference.is_some(),
+        reference: analysis.reference.clone().unwrap_or_default(),
+        forest_svg: if forest_rows.is_empty() {
+            String::new()
+        } else {
+            forest_plot(&forest_rows, "IQM difference in final return (env units)")?
+        },
+        findings: sorted.iter().map(|row| Finding::from(*row)).collect(),
     })
 }
 
-/// The aggregate table: one row per env × variant.
-fn aggregate_rows(analysis: &Analysis) -> Vec<Value> {
+/// A line of the aggregate table: one env × variant, numbers formatted.
+#[derive(Serialize)]
+struct AggregateLine {
+    env: String,
+    variant: String,
+    n: usize,
+    iqm: String,
+    low: String,
+    high: String,
+    mean: String,
+    median: String,
+    std: String,
+}
+
+fn aggregate_rows(analysis: &Analysis) -> Vec<AggregateLine> {
     analysis
         .cells
         .iter()
         .filter_map(|cell| cell.aggregate.as_ref())
-        .map(|row| {
-            context! {
-                env => row.env, variant => row.variant, n => row.n, iqm => number(row.iqm), low => number(row.iqm_low),
-                high => number(row.iqm_high), mean => number(row.mean), median => number(row.median), std => number(row.std),
-            }
+        .map(|row| AggregateLine {
+            env: row.env.clone(),
+            variant: row.variant.clone(),
+            n: row.n,
+            iqm: number(row.iqm),
+            low: number(row.iqm_low),
+            high: number(row.iqm_high),
+            mean: number(row.mean),
+            median: number(row.median),
+            std: number(row.std),
         })
         .collect()
 }
 
-/// The games' won, drawn and lost rates behind their scores.
-fn game_rows(analysis: &Analysis) -> Vec<Value> {
+/// A game's won, drawn and lost rates behind its scores.
+#[derive(Serialize)]
+struct GameLine {
+    env: String,
+    variant: String,
+    n: usize,
+    wins: String,
+    draws: String,
+    losses: String,
+}
+
+fn game_rows(analysis: &Analysis) -> Vec<GameLine> {
     analysis
         .cells
         .iter()
         .filter_map(|cell| {
             let outcomes = cell.outcomes?;
             let percent = |rate: f64| format!("{:.1}%", 100.0 * rate);
-            Some(context! {
-                env => cell.env, variant => cell.variant, n => cell.scores.len(), wins => percent(outcomes.wins),
-                draws => percent(outcomes.draws), losses => percent(outcomes.losses),
+            Some(GameLine {
+                env: cell.env.clone(),
+                variant: cell.variant.clone(),
+                n: cell.scores.len(),
+                wins: percent(outcomes.wins),
+                draws: percent(outcomes.draws),
+                losses: percent(outcomes.losses),
             })
         })
         .collect()
@@ -167,7 +257,25 @@ fn game_rows(analysis: &Analysis) -> Vec<Value> {
 
 /// One section per question: on each env, the learning curves, every seed's score, the overestimation plot where
 /// the question asks for it, and the findings.
-fn question_sections(results: &StoredResults, analysis: &Analysis) -> Result<Vec<Value>, PageError> {
+#[derive(Serialize)]
+struct QuestionSection {
+    title: String,
+    text: String,
+    envs: Vec<QuestionBlock>,
+}
+
+/// A question on one env.
+#[derive(Serialize)]
+struct QuestionBlock {
+    env: String,
+    curves_svg: String,
+    seeds_svg: String,
+    metric: &'static str,
+    overestimation_svg: String,
+    findings: Vec<Finding>,
+}
+
+fn question_sections(results: &StoredResults, analysis: &Analysis) -> Result<Vec<QuestionSection>, PageError> {
     let reference = analysis.reference.clone().unwrap_or_default();
     let mut sections = Vec::new();
     for question in questions(&results.spec.questions, &analysis.variants, &reference) {
@@ -180,7 +288,11 @@ fn question_sections(results: &StoredResults, analysis: &Analysis) -> Result<Vec
                 env_blocks.push(block);
             }
         }
-        sections.push(context! { title => question.title, text => question.text, envs => env_blocks });
+        sections.push(QuestionSection {
+            title: question.title,
+            text: question.text,
+            envs: env_blocks,
+        });
     }
     Ok(sections)
 }
@@ -191,7 +303,7 @@ fn question_on_env(
     question: &Question,
     env: &str,
     cells: &[&Cell],
-) -> Result<Option<Value>, PageError> {
+) -> Result<Option<QuestionBlock>, PageError> {
     let groups: Vec<SeedScores> = cells
         .iter()
         .filter_map(|cell| {
@@ -238,24 +350,40 @@ fn question_on_env(
         .filter(|row| row.env == env && question.variants.contains(&row.variant))
         .map(Finding::from)
         .collect();
-    Ok(Some(context! {
-        env => env,
-        curves_svg => learning_curves(&bands, "greedy eval return")?,
-        seeds_svg => seed_scores(&groups, match question.metric {
-            Metric::FinalScore => "final score (eval return)",
-            Metric::Auc => "area under the eval curve (mean eval return)",
-        })?,
-        metric => match question.metric {
+    let seeds_label = match question.metric {
+        Metric::FinalScore => "final score (eval return)",
+        Metric::Auc => "area under the eval curve (mean eval return)",
+    };
+    Ok(Some(QuestionBlock {
+        env: env.to_string(),
+        curves_svg: learning_curves(&bands, "greedy eval return")?,
+        seeds_svg: seed_scores(&groups, seeds_label)?,
+        metric: match question.metric {
             Metric::FinalScore => "Final score",
             Metric::Auc => "Area under the evaluation curve",
         },
-        overestimation_svg => overestimation_svg,
-        findings => findings,
+        overestimation_svg,
+        findings,
     }))
 }
 
 /// Across envs: the IQM of normalised scores per variant and the performance profiles.
-fn across_envs(analysis: &Analysis) -> Result<Value, PageError> {
+#[derive(Serialize)]
+struct Across {
+    has_scores: bool,
+    anchors: Vec<AnchorLine>,
+    iqm_svg: String,
+    profile_svg: String,
+}
+
+#[derive(Serialize)]
+struct AnchorLine {
+    env: String,
+    random: String,
+    reference: String,
+}
+
+fn across_envs(analysis: &Analysis) -> Result<Across, PageError> {
     let has_scores = analysis.variants.iter().any(|variant| variant.normalised_iqm.is_some());
     let normalised_rows: Vec<ForestRow> = analysis
         .variants
@@ -285,18 +413,48 @@ fn across_envs(analysis: &Analysis) -> Result<Value, PageError> {
                 .collect(),
         })
         .collect();
-    Ok(context! {
-        has_scores => has_scores,
-        anchors => analysis.anchors.iter().map(|(env, (random, reference))| {
-            context! { env => env, random => format!("{random}"), reference => format!("{reference}") }
-        }).collect::<Vec<_>>(),
-        iqm_svg => if has_scores { forest_plot(&normalised_rows, "IQM of normalised final score (0 = random, 1 = reference)")? } else { String::new() },
-        profile_svg => if has_scores { performance_profile(&profile_bands)? } else { String::new() },
+    Ok(Across {
+        has_scores,
+        anchors: analysis
+            .anchors
+            .iter()
+            .map(|(env, (random, reference))| AnchorLine {
+                env: env.clone(),
+                random: format!("{random}"),
+                reference: format!("{reference}"),
+            })
+            .collect(),
+        iqm_svg: if has_scores {
+            forest_plot(
+                &normalised_rows,
+                "IQM of normalised final score (0 = random, 1 = reference)",
+            )?
+        } else {
+            String::new()
+        },
+        profile_svg: if has_scores {
+            performance_profile(&profile_bands)?
+        } else {
+            String::new()
+        },
     })
 }
 
 /// What each variant costs: its median speed as bars, and a table with the wall time.
-fn cost_section(analysis: &Analysis) -> Result<Value, PageError> {
+#[derive(Serialize)]
+struct CostSection {
+    svg: String,
+    rows: Vec<CostLine>,
+}
+
+#[derive(Serialize)]
+struct CostLine {
+    name: String,
+    speed: String,
+    wall: String,
+}
+
+fn cost_section(analysis: &Analysis) -> Result<CostSection, PageError> {
     let speeds: Vec<Speed> = analysis
         .variants
         .iter()
@@ -310,43 +468,107 @@ fn cost_section(analysis: &Analysis) -> Result<Value, PageError> {
             },
         })
         .collect();
-    Ok(context! {
-        svg => cost(&speeds)?,
-        rows => analysis.variants.iter().map(|variant| context! {
-            name => variant.name, speed => format!("{:.0}", variant.median_steps_per_sec), wall => duration(variant.wall_secs),
-        }).collect::<Vec<_>>(),
+    Ok(CostSection {
+        svg: cost(&speeds)?,
+        rows: analysis
+            .variants
+            .iter()
+            .map(|variant| CostLine {
+                name: variant.name.clone(),
+                speed: format!("{:.0}", variant.median_steps_per_sec),
+                wall: duration(variant.wall_secs),
+            })
+            .collect(),
     })
 }
 
 /// Every variant's resolved config on each env, and the spec as run.
-fn appendix(results: &StoredResults, analysis: &Analysis) -> Value {
-    context! {
-        configs => analysis.variants.iter().map(|variant| context! {
-            name => variant.name,
-            changes => variant.changes.join(", "),
-            envs => variant.configs.iter().map(|(env, config)| context! {
-                env => env,
-                text => ron::ser::to_string_pretty(config, ron::ser::PrettyConfig::default()).unwrap_or_default(),
-            }).collect::<Vec<_>>(),
-        }).collect::<Vec<_>>(),
-        spec => results.spec_source,
+#[derive(Serialize)]
+struct Appendix {
+    configs: Vec<VariantConfigs>,
+    spec: String,
+}
+
+#[derive(Serialize)]
+struct VariantConfigs {
+    name: String,
+    changes: String,
+    envs: Vec<EnvConfig>,
+}
+
+#[derive(Serialize)]
+struct EnvConfig {
+    env: String,
+    text: String,
+}
+
+fn appendix(results: &StoredResults, analysis: &Analysis) -> Appendix {
+    Appendix {
+        configs: analysis
+            .variants
+            .iter()
+            .map(|variant| VariantConfigs {
+                name: variant.name.clone(),
+                changes: variant.changes.join(", "),
+                envs: variant
+                    .configs
+                    .iter()
+                    .map(|(env, config)| EnvConfig {
+                        env: env.clone(),
+                        text: ron::ser::to_string_pretty(config, ron::ser::PrettyConfig::default()).unwrap_or_default(),
+                    })
+                    .collect(),
+            })
+            .collect(),
+        spec: results.spec_source.clone(),
     }
 }
 
 /// The regression check against a baseline, when the page is rendered with one.
-fn check_section(report: &CheckReport) -> Value {
-    context! {
-        baseline => report.baseline,
-        noise => report.settings.noise,
-        failed => report.failed(),
-        scores => report.scores.iter().map(|row| context! {
-            env => row.env, variant => row.variant, n => format!("{}/{}", row.n_new, row.n_baseline),
-            iqm_new => format!("{:.3}", row.iqm_new), iqm_baseline => format!("{:.3}", row.iqm_baseline),
-            difference => format!("{:+.3} [{:+.3}, {:+.3}]", row.difference.estimate, row.difference.low, row.difference.high),
-            verdict => score_word(row.verdict),
-        }).collect::<Vec<_>>(),
-        unfinished => report.unfinished_new.iter().map(|run| context! { id => run.id, problem => run.problem }).collect::<Vec<_>>(),
-        config_differences => report.config_differences,
+#[derive(Serialize)]
+struct CheckSection {
+    baseline: String,
+    noise: f64,
+    failed: bool,
+    scores: Vec<CheckLine>,
+    unfinished: Vec<UnfinishedRun>,
+    config_differences: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct CheckLine {
+    env: String,
+    variant: String,
+    n: String,
+    iqm_new: String,
+    iqm_baseline: String,
+    difference: String,
+    verdict: &'static str,
+}
+
+fn check_section(report: &CheckReport) -> CheckSection {
+    CheckSection {
+        baseline: report.baseline.clone(),
+        noise: report.settings.noise,
+        failed: report.failed(),
+        scores: report
+            .scores
+            .iter()
+            .map(|row| CheckLine {
+                env: row.env.clone(),
+                variant: row.variant.clone(),
+                n: format!("{}/{}", row.n_new, row.n_baseline),
+                iqm_new: format!("{:.3}", row.iqm_new),
+                iqm_baseline: format!("{:.3}", row.iqm_baseline),
+                difference: format!(
+                    "{:+.3} [{:+.3}, {:+.3}]",
+                    row.difference.estimate, row.difference.low, row.difference.high
+                ),
+                verdict: score_word(row.verdict),
+            })
+            .collect(),
+        unfinished: report.unfinished_new.clone(),
+        config_differences: report.config_differences.clone(),
     }
 }
 
