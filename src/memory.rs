@@ -69,7 +69,7 @@ pub fn estimate_run(env: &EnvSpec, agent: &AgentConfig) -> Option<MemoryEstimate
     let pending = window * (2.0 * observation * FLOAT + actions + 32.0);
     let replay = frames + capacity * per_transition + priorities + pending;
 
-    // Networks: layer widths from the input through `hidden` to the actions (twice with dueling's two heads).
+    // Networks: layer widths from the input through `hidden` to the actions (dueling adds a one-output value head).
     // A convolution (3×3, stride 1, no padding) adds its weights, and per sample its unfolded patches and outputs;
     // the first hidden layer then reads every position's filters.
     let (input, convolution_parameters, convolution_activations) = match (agent.network, info.image_shape) {
@@ -86,13 +86,13 @@ pub fn estimate_run(env: &EnvSpec, agent: &AgentConfig) -> Option<MemoryEstimate
     };
     let mut widths = vec![input];
     widths.extend(agent.hidden.iter().map(|width| *width as f64));
-    let heads = if agent.dueling { 2.0 } else { 1.0 };
+    let value_outputs = if agent.dueling { 1.0 } else { 0.0 };
     let mut parameters = 0.0;
     for pair in widths.windows(2) {
         parameters += (pair[0] + 1.0) * pair[1];
     }
     let last = widths.last().copied().unwrap_or(input);
-    parameters += heads * (last + 1.0) * actions;
+    parameters += (last + 1.0) * (actions + value_outputs);
     parameters += convolution_parameters;
     let noisy = match agent.exploration {
         Exploration::Noisy(_) => 3.0,
@@ -104,7 +104,7 @@ pub fn estimate_run(env: &EnvSpec, agent: &AgentConfig) -> Option<MemoryEstimate
     // Batches: the sampled observations and next observations, and every layer's activations for the online
     // forward and backward passes and two target-side forwards (double DQN), at f32.
     let batch = agent.batch_size as f64;
-    let activations: f64 = widths.iter().sum::<f64>() + convolution_activations + heads * actions;
+    let activations: f64 = widths.iter().sum::<f64>() + convolution_activations + actions + value_outputs;
     let batches = batch * (2.0 * observation * FLOAT + 4.0 * activations * FLOAT + actions);
 
     // Records: every evaluation's returns (as text and as numbers) until the run is written.
@@ -216,15 +216,45 @@ mod tests {
         };
         let estimate = estimate_run(&env("CartPole-v1"), &config).unwrap();
         assert_eq!(estimate.networks, 58.0 * 6.0 * 4.0);
-        // Dueling adds a second head: (8+1)·2 more.
+        // Dueling adds a value head of one output: (8+1)·1 more, 67.
         let dueling = AgentConfig {
             dueling: true,
             ..config
         };
         assert_eq!(
             estimate_run(&env("CartPole-v1"), &dueling).unwrap().networks,
-            76.0 * 24.0
+            67.0 * 24.0
         );
+    }
+
+    #[test]
+    fn the_parameter_count_is_the_networks_own() {
+        // Against the network the agent builds, for every head and a MinAtar convolution.
+        for (id, config) in [
+            ("CartPole-v1", AgentConfig::default()),
+            (
+                "CartPole-v1",
+                AgentConfig {
+                    dueling: true,
+                    ..AgentConfig::default()
+                },
+            ),
+            (
+                "MinAtar/Breakout-v0",
+                AgentConfig {
+                    network: Network::MinAtarConv { filters: 16 },
+                    hidden: vec![128],
+                    dueling: true,
+                    ..AgentConfig::default()
+                },
+            ),
+        ] {
+            let made = make_env(id).unwrap();
+            let agent = Dqn::new(&config, &ObservationSpace::of(made.as_ref()), made.action_count(), 0).unwrap();
+            let counted: usize = agent.network().parameter_values().iter().map(Vec::len).sum();
+            let estimated = estimate_run(&env(id), &config).unwrap().networks / 24.0;
+            assert_eq!(estimated, counted as f64, "{id} {config:?}");
+        }
     }
 
     #[test]
