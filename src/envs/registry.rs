@@ -64,21 +64,36 @@ fn minatar_breakout(options: &EnvOptions, minimal: bool) -> Result<Box<dyn Env>,
 const REGISTRY: &[Registration] = &[
     Registration {
         id: cartpole::ID,
-        make: |options| Ok(Box::new(TimeLimit::new(CartPole::new(), time_limit(options, 500)?))),
+        make: |options| {
+            Ok(Box::new(TimeLimit::new(
+                CartPole::new(),
+                time_limit(options, cartpole::MAX_EPISODE_STEPS)?,
+            )))
+        },
         info: EnvInfo::vector(CartPole::OBSERVATION_SIZE, CartPole::ACTION_COUNT),
         // A uniformly random policy's mean return, and the most a policy can get.
         score_anchors: Some((22.0, 500.0)),
     },
     Registration {
         id: acrobot::ID,
-        make: |options| Ok(Box::new(TimeLimit::new(Acrobot::new(), time_limit(options, 500)?))),
+        make: |options| {
+            Ok(Box::new(TimeLimit::new(
+                Acrobot::new(),
+                time_limit(options, acrobot::MAX_EPISODE_STEPS)?,
+            )))
+        },
         info: EnvInfo::vector(Acrobot::OBSERVATION_SIZE, Acrobot::ACTION_COUNT),
         // Random; the usual "solved" level.
         score_anchors: Some((-500.0, -60.0)),
     },
     Registration {
         id: mountain_car::ID,
-        make: |options| Ok(Box::new(TimeLimit::new(MountainCar::new(), time_limit(options, 200)?))),
+        make: |options| {
+            Ok(Box::new(TimeLimit::new(
+                MountainCar::new(),
+                time_limit(options, mountain_car::MAX_EPISODE_STEPS)?,
+            )))
+        },
         info: EnvInfo::vector(MountainCar::OBSERVATION_SIZE, MountainCar::ACTION_COUNT),
         score_anchors: Some((-200.0, -110.0)),
     },
@@ -208,7 +223,12 @@ mod tests {
 
     fn test_registration(id: &'static str) -> Registration {
         Registration {
-            make: |options| Ok(Box::new(TimeLimit::new(CartPole::new(), time_limit(options, 500)?))),
+            make: |options| {
+                Ok(Box::new(TimeLimit::new(
+                    CartPole::new(),
+                    time_limit(options, cartpole::MAX_EPISODE_STEPS)?,
+                )))
+            },
             id,
             ..registration("CartPole-v1").unwrap()
         }
