@@ -17,16 +17,11 @@ use crate::train::train_run;
 /// learning starts 10,000, network 120-84, MSE, ε 1 → 0.05 over half the run, γ 0.99, 100,000 steps.
 pub fn cleanrl_cartpole() -> (EnvSpec, AgentConfig) {
     let env = EnvSpec {
-        id: "CartPole-v1".to_string(),
-        steps: 100_000,
         // CleanRL evaluates only after training; one eval every 50,000 steps keeps ours a small share of the time.
         eval_every: 50_000,
         eval_episodes: 10,
         final_evals: 1,
-        options: Default::default(),
-        agent: Default::default(),
-        random_score: None,
-        reference_score: None,
+        ..EnvSpec::new("CartPole-v1", 100_000)
     };
     let agent = AgentConfig {
         hidden: vec![120, 84],
@@ -534,15 +529,10 @@ pub fn rooflines(cases: &[UpdateCase], updates: &[Measurement], repetitions: usi
 /// 6,000): the update-heavy counterpart of the CleanRL run for the scaling measurement.
 pub fn minatar_short() -> (EnvSpec, AgentConfig) {
     let env = EnvSpec {
-        id: "MinAtar/Breakout-v0".to_string(),
-        steps: 6_000,
         eval_every: 6_000,
         eval_episodes: 1,
         final_evals: 1,
-        options: Default::default(),
-        agent: Default::default(),
-        random_score: None,
-        reference_score: None,
+        ..EnvSpec::new("MinAtar/Breakout-v0", 6_000)
     };
     let agent = AgentConfig {
         network: Network::MinAtarConv { filters: 16 },

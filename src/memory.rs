@@ -174,15 +174,8 @@ mod tests {
 
     fn env(id: &str) -> EnvSpec {
         EnvSpec {
-            id: id.to_string(),
-            steps: 10_000,
             eval_every: 1_000,
-            eval_episodes: 10,
-            final_evals: 3,
-            options: Default::default(),
-            agent: Default::default(),
-            random_score: None,
-            reference_score: None,
+            ..EnvSpec::new(id, 10_000)
         }
     }
 

@@ -110,15 +110,10 @@ mod tests {
 
     fn env(id: &str) -> EnvSpec {
         EnvSpec {
-            id: id.into(),
-            steps: 1000,
             eval_every: 500,
             eval_episodes: 2,
             final_evals: 1,
-            options: Default::default(),
-            agent: AgentOverrides::default(),
-            random_score: None,
-            reference_score: None,
+            ..EnvSpec::new(id, 1000)
         }
     }
 

@@ -403,15 +403,10 @@ mod tests {
     fn a_replay_buffer_the_system_will_not_give_is_an_error_of_the_run_not_an_abort() {
         // Regression (issue 12): `buffer_size: 1e12` aborted the whole process (exit 134) on allocation.
         let env = EnvSpec {
-            id: "CartPole-v1".into(),
-            steps: 10,
             eval_every: 10,
             eval_episodes: 1,
             final_evals: 1,
-            options: Default::default(),
-            agent: Default::default(),
-            random_score: None,
-            reference_score: None,
+            ..EnvSpec::new("CartPole-v1", 10)
         };
         let config = AgentConfig {
             buffer_size: usize::MAX / 64,

@@ -23,7 +23,7 @@ const SLOW_SPEC: &str = r#"(
     seeds: Count(4),
 )"#;
 
-fn knowhow_in(dir: &Path, args: &[&str]) -> Output {
+fn knowhow_in(dir: &Path, args: &[impl AsRef<std::ffi::OsStr>]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_knowhow"))
         .current_dir(dir)
         .args(args)
@@ -45,6 +45,19 @@ fn workspace() -> (tempfile::TempDir, PathBuf) {
     let spec = dir.path().join("tiny.ron");
     fs::write(&spec, TINY_SPEC).unwrap();
     (dir, spec)
+}
+
+/// `run SPEC --out OUT` from `dir`, which must succeed; returns those arguments, to run the same command again.
+fn run_tiny(dir: &Path, spec: &Path, out: &Path) -> Vec<String> {
+    let args = vec![
+        "run".to_string(),
+        spec.display().to_string(),
+        "--out".into(),
+        out.display().to_string(),
+    ];
+    let first = knowhow_in(dir, &args);
+    assert!(first.status.success(), "{}", text(&first));
+    args
 }
 
 /// Every file under `root` (but the lock, which records who last took it) with its bytes, for "nothing changed"
@@ -146,8 +159,7 @@ fn a_different_spec_is_refused_in_a_folder_that_holds_another_experiment() {
     let (dir, spec) = workspace();
     let out = dir.path().join("out");
     let out_arg = out.to_str().unwrap();
-    let first = knowhow_in(dir.path(), &["run", spec.to_str().unwrap(), "--out", out_arg]);
-    assert!(first.status.success(), "{}", text(&first));
+    run_tiny(dir.path(), &spec, &out);
     let before = snapshot(&out);
 
     let changed = dir.path().join("changed.ron");
@@ -185,8 +197,7 @@ fn a_different_spec_is_refused_in_a_folder_that_holds_another_experiment() {
 fn a_run_whose_evals_are_corrupt_is_trained_again_not_reused_forever() {
     let (dir, spec) = workspace();
     let out = dir.path().join("out");
-    let args = ["run", spec.to_str().unwrap(), "--out", out.to_str().unwrap()];
-    assert!(knowhow_in(dir.path(), &args).status.success());
+    let args = run_tiny(dir.path(), &spec, &out);
     let evals = out.join("runs/CartPole-v1/base/seed-0/evals.csv");
     let whole = fs::read(&evals).unwrap();
     fs::write(&evals, &whole[..whole.len() / 2]).unwrap();
@@ -202,8 +213,7 @@ fn a_report_that_cannot_be_written_fails_the_run_and_sets_the_old_page_aside() {
     // `run` exited 0 and left the previous index.html in place when the report could not be written.
     let (dir, spec) = workspace();
     let out = dir.path().join("out");
-    let args = ["run", spec.to_str().unwrap(), "--out", out.to_str().unwrap()];
-    assert!(knowhow_in(dir.path(), &args).status.success());
+    let args = run_tiny(dir.path(), &spec, &out);
     fs::remove_file(out.join("aggregate.csv")).unwrap();
     fs::create_dir_all(out.join("aggregate.csv/blocked")).unwrap();
     let failed = knowhow_in(dir.path(), &args);
@@ -283,8 +293,7 @@ fn a_batch_that_cannot_store_its_runs_stops_early_and_says_so() {
 fn temporary_files_an_interrupted_run_left_are_removed_by_the_next() {
     let (dir, spec) = workspace();
     let out = dir.path().join("out");
-    let args = ["run", spec.to_str().unwrap(), "--out", out.to_str().unwrap()];
-    assert!(knowhow_in(dir.path(), &args).status.success());
+    let args = run_tiny(dir.path(), &spec, &out);
     let run = out.join("runs/CartPole-v1/base/seed-0");
     fs::write(run.join(".evals.csv.tmp-99999"), "half").unwrap();
     fs::write(out.join(".summary.csv.tmp-12"), "half").unwrap();

@@ -179,6 +179,22 @@ pub struct EnvSpec {
 }
 
 impl EnvSpec {
+    /// `id` trained for `steps` env steps, every other setting at its default (no options, no agent changes, the
+    /// env's own score anchors).
+    pub fn new(id: &str, steps: usize) -> Self {
+        EnvSpec {
+            id: id.to_string(),
+            steps,
+            eval_every: default_eval_every(),
+            eval_episodes: default_eval_episodes(),
+            final_evals: default_final_evals(),
+            options: EnvOptions::none(),
+            agent: AgentOverrides::default(),
+            random_score: None,
+            reference_score: None,
+        }
+    }
+
     /// (random, reference) scores for normalising this env's returns: the declared ones, else the env's defaults.
     pub fn score_anchors(&self) -> Option<(f64, f64)> {
         let defaults = crate::envs::default_score_anchors(&self.id);
