@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 
-use crate::agent::config::{AgentConfig, Network, Replay, Target};
+use crate::agent::config::{AgentConfig, Network, Replay};
 use crate::agent::dqn::{Dqn, ObservationSpace, UpdateStats};
 use crate::agent::n_step::EnvStep;
 use crate::envs::{make_env_with, Env, History};
@@ -171,33 +171,29 @@ pub fn train_run(
             std::mem::swap(&mut legal, &mut next_legal);
         }
 
-        // Learn: after `learning_starts`, `gradient_steps` updates every `train_every` steps.
-        if step >= config.learning_starts {
-            if step.is_multiple_of(config.train_every) {
-                // trick: prioritized replay — β anneals linearly from `beta_start` to 1 over the run.
-                let beta = match config.replay {
-                    Replay::Prioritized { beta_start, .. } => {
-                        beta_start + (1.0 - beta_start) * step as f64 / total_steps as f64
-                    }
-                    Replay::Uniform => 1.0,
-                };
-                for _ in 0..config.gradient_steps {
-                    let stats = agent.update(beta);
-                    if !stats.loss.is_finite() {
-                        return Err(TrainError::NonFiniteLoss {
-                            step: step + 1,
-                            loss: stats.loss,
-                        });
-                    }
-                    window.add(stats);
+        // Learn: past `learning_starts`, `gradient_steps` updates every `train_every` steps.
+        if config.updates_at(step) {
+            // trick: prioritized replay — β anneals linearly from `beta_start` to 1 over the run.
+            let beta = match config.replay {
+                Replay::Prioritized { beta_start, .. } => {
+                    beta_start + (1.0 - beta_start) * step as f64 / total_steps as f64
                 }
-            }
-            // trick: target network — a hard copy every `every` env steps (`Soft` blends inside each update).
-            if let Target::Hard(every) = config.target {
-                if step.is_multiple_of(every) {
-                    agent.sync_target();
+                Replay::Uniform => 1.0,
+            };
+            for _ in 0..config.gradient_steps {
+                let stats = agent.update(beta);
+                if !stats.loss.is_finite() {
+                    return Err(TrainError::NonFiniteLoss {
+                        step: step + 1,
+                        loss: stats.loss,
+                    });
                 }
+                window.add(stats);
             }
+        }
+        // trick: target network — a hard copy every `every` env steps (`Soft` blends inside each update).
+        if config.copies_target_at(step) {
+            agent.sync_target();
         }
 
         let steps_done = step + 1;

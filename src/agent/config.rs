@@ -162,7 +162,7 @@ agent_config! {
     batch_size: usize = 128,
     /// Capacity of the replay buffer (a ring: the oldest transition is overwritten).
     buffer_size: usize = 10_000,
-    /// Env steps taken with random actions before the first gradient step.
+    /// The first gradient step is at the first multiple of `train_every` past this env step (CleanRL's rule).
     learning_starts: usize = 10_000,
     /// Env steps between two training calls.
     train_every: usize = 10,
@@ -208,6 +208,23 @@ impl AgentConfig {
         }
         let progress = (step as f64 / decay_steps).min(1.0);
         self.epsilon_start + progress * (self.epsilon_end - self.epsilon_start)
+    }
+
+    /// Whether the agent makes its `gradient_steps` updates at env step `step` (counted from 0, after that step's
+    /// transition is stored): every `train_every` steps once `step` is past `learning_starts`. "Past", not "at": as
+    /// CleanRL's `global_step > learning_starts`, so with the defaults the first update is at step 10,010.
+    pub fn updates_at(&self, step: usize) -> bool {
+        step > self.learning_starts && step.is_multiple_of(self.train_every)
+    }
+
+    /// Whether a hard target copy is made at env step `step`: every `every` steps once `step` is past
+    /// `learning_starts` (CleanRL's rule: with the defaults the first copy is at step 10,500). Never with a soft
+    /// target (which blends inside each update) or without a target network.
+    pub fn copies_target_at(&self, step: usize) -> bool {
+        match self.target {
+            Target::Hard(every) => step > self.learning_starts && step.is_multiple_of(every),
+            Target::Soft(_) | Target::None => false,
+        }
     }
 }
 
@@ -418,6 +435,30 @@ impl AgentConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn updates_and_target_copies_follow_cleanrl_dqn_schedule() {
+        // CleanRL's dqn.py at its defaults over 500,000 steps (global_step 0..499,999): it trains when
+        // `global_step > 10_000 and global_step % 10 == 0` and copies when `global_step % 500 == 0` under the same
+        // first test. Counted by hand: updates at 10,010, 10,020, ..., 499,990: (499,990 − 10,010) / 10 + 1 = 48,999;
+        // copies at 10,500, ..., 499,500: (499,500 − 10,500) / 500 + 1 = 979.
+        let config = AgentConfig::default();
+        let updates: Vec<usize> = (0..500_000).filter(|&step| config.updates_at(step)).collect();
+        let copies: Vec<usize> = (0..500_000).filter(|&step| config.copies_target_at(step)).collect();
+        assert_eq!(
+            (updates.len(), updates[0], *updates.last().unwrap()),
+            (48_999, 10_010, 499_990)
+        );
+        assert_eq!(
+            (copies.len(), copies[0], *copies.last().unwrap()),
+            (979, 10_500, 499_500)
+        );
+        let soft = AgentConfig {
+            target: Target::Soft(0.005),
+            ..AgentConfig::default()
+        };
+        assert!((0..20_000).all(|step| !soft.copies_target_at(step)));
+    }
 
     #[test]
     fn epsilon_decays_linearly_then_stays() {

@@ -30,7 +30,7 @@
 //!         gamma: 0.99,                 // discount, in [0, 1]
 //!         batch_size: 128,             // > 0 and <= buffer_size
 //!         buffer_size: 10000,          // replay capacity, > 0
-//!         learning_starts: 10000,      // random steps before the first gradient step
+//!         learning_starts: 10000,      // the first gradient step is past this env step
 //!         train_every: 10,             // env steps between two training calls, > 0
 //!         gradient_steps: 1,           // gradient steps per training call, > 0
 //!         target: Hard(500),           // Hard(every env steps > 0), Soft(tau in (0, 1]) or None
