@@ -8,6 +8,7 @@
 use serde::Serialize;
 
 use crate::agent::config::AgentConfig;
+use crate::scores::{Measure, ScoredRun};
 use crate::seeding::{analysis_rng, AnalysisStream};
 use crate::spec::Metric;
 use crate::stats::aggregate::{aggregate_iqm, mean, median, standard_deviation};
@@ -15,6 +16,7 @@ use crate::stats::bootstrap::{
     difference_interval, stratified_bootstrap_interval, two_sample_interval, BootstrapSettings,
 };
 use crate::stats::comparison::{normalise_scores, probability_of_improvement};
+use crate::stats::detectable::minimum_detectable_difference;
 use crate::stats::estimate::Estimate;
 use crate::stats::profile::{performance_profile_with_bands, ProfileKind};
 use crate::stats::run_scores::final_score;
@@ -89,6 +91,9 @@ pub struct ComparisonRow {
     /// Seeds of the variant and of the reference.
     pub n: usize,
     pub n_reference: usize,
+    /// The smallest difference these seeds would detect 4 times in 5 (`stats::detectable`), from the interval's
+    /// width.
+    pub detectable: f64,
     /// What was compared.
     pub metric: Metric,
 }
@@ -138,8 +143,12 @@ impl ComparisonRow {
                 plain(-self.iqm_diff)
             ),
             Verdict::WithinNoise | Verdict::NoDetectableDifference => format!(
-                "{} shows no detectable difference in {what} from {} on {} with these seeds ({numbers}).",
-                self.variant, self.reference, self.env
+                "{} shows no detectable difference in {what} from {} on {} with these seeds ({numbers}); \
+                 this many seeds would detect a difference of about {} or more 4 times in 5.",
+                self.variant,
+                self.reference,
+                self.env,
+                plain(self.detectable)
             ),
         }
     }
@@ -206,8 +215,10 @@ pub struct VariantSummary {
     pub index: usize,
     /// The fields it changes on the base agent.
     pub changes: Vec<String>,
-    /// Its resolved config on each env, in env order.
+    /// Its resolved config on each env, in env order (none for an imported variant).
     pub configs: Vec<(String, AgentConfig)>,
+    /// Where an imported variant's runs came from; `None` for the spec's own.
+    pub origin: Option<String>,
     /// IQM of the normalised final scores across the envs that have anchors, with its CI.
     pub normalised_iqm: Option<Estimate>,
     /// Performance profile: (τ, fraction of runs with normalised score > τ and its CI band).
@@ -239,6 +250,8 @@ pub struct Analysis {
     pub auc_comparisons: Vec<ComparisonRow>,
     /// Envs whose scores are normalised (those with anchors), with their (random, reference) scores.
     pub anchors: Vec<(String, (f64, f64))>,
+    /// Each env's measure, in env order: training episodes where imported runs are.
+    pub measures: Vec<(String, Measure)>,
     pub runs: usize,
     pub failed: Vec<FailedRun>,
     pub missing: Vec<String>,
@@ -295,51 +308,60 @@ pub fn analyse(results: &StoredResults, settings: &AnalysisSettings) -> Analysis
         confidence: settings.confidence,
     };
 
+    let variant_names = results.variant_names();
     let mut cells = Vec::new();
     for (env_index, (env, env_spec)) in envs.iter().zip(&spec.envs).enumerate() {
-        for (variant_index, variant) in variant_list.iter().enumerate() {
-            let runs = results.complete_runs(env, &variant.name);
-            let scores: Vec<f64> = runs.iter().filter_map(|run| run.manifest.final_score).collect();
-            let aucs: Vec<f64> = runs.iter().filter_map(|run| run.manifest.auc).collect();
+        for (variant_index, variant) in variant_names.iter().enumerate() {
+            let scored = results.scored_runs(env_spec, variant);
+            let runs = results.complete_runs(env, variant);
+            let scores: Vec<f64> = scored.iter().map(|run| run.final_score).collect();
+            let aucs: Vec<f64> = scored.iter().map(|run| run.auc).collect();
             let mut rng = analysis_rng(pair_seed(env_index, variant_index, 0), AnalysisStream::Report);
-            let aggregate = aggregate_row(env, &variant.name, &scores, score_settings, &mut rng);
-            let auc_aggregate = aggregate_row(env, &variant.name, &aucs, score_settings, &mut rng);
-            let curve = learning_curve(&runs, curve_settings, &mut rng);
-            let all_runs: Vec<&StoredRun> = results
+            let aggregate = aggregate_row(env, variant, &scores, score_settings, &mut rng);
+            let auc_aggregate = aggregate_row(env, variant, &aucs, score_settings, &mut rng);
+            let curve = learning_curve(&scored, curve_settings, &mut rng);
+            let own_wall: f64 = results
                 .runs
                 .iter()
-                .filter(|run| run.manifest.env == *env && run.manifest.variant == variant.name)
-                .collect();
+                .filter(|run| run.manifest.env == *env && run.manifest.variant == *variant)
+                .map(|run| run.manifest.wall_secs)
+                .sum();
+            let imported_wall: f64 = results
+                .imported
+                .iter()
+                .filter(|run| run.manifest.env == *env && run.manifest.variant == *variant)
+                .filter_map(|run| run.manifest.wall_secs)
+                .sum();
             cells.push(Cell {
                 env: env.clone(),
-                variant: variant.name.clone(),
-                seeds: runs.iter().map(|run| run.manifest.seed).collect(),
+                variant: variant.clone(),
+                seeds: scored.iter().map(|run| run.seed).collect(),
                 scores,
                 aucs,
                 aggregate,
                 auc_aggregate,
                 curve,
                 values: value_curve(&runs),
-                median_steps_per_sec: median_of(runs.iter().map(|run| run.manifest.steps_per_sec)),
-                wall_secs: all_runs.iter().map(|run| run.manifest.wall_secs).sum(),
+                median_steps_per_sec: median_of(scored.iter().filter_map(|run| run.steps_per_sec)),
+                wall_secs: own_wall + imported_wall,
                 outcomes: game_outcomes(&runs, env_spec.final_evals),
             });
         }
     }
 
-    let comparisons = compare_with_reference(spec, &cells, Metric::FinalScore, score_settings);
-    let auc_comparisons = compare_with_reference(spec, &cells, Metric::Auc, score_settings);
+    let comparisons = compare_with_reference(spec, &variant_names, &cells, Metric::FinalScore, score_settings);
+    let auc_comparisons = compare_with_reference(spec, &variant_names, &cells, Metric::Auc, score_settings);
 
     let anchors: Vec<(String, (f64, f64))> = spec
         .envs
         .iter()
         .filter_map(|env| Some((env.id.clone(), env.score_anchors()?)))
         .collect();
-    let variants = variant_list
+    let variants = variant_names
         .iter()
         .enumerate()
-        .map(|(index, variant)| {
-            let variant_cells: Vec<&Cell> = cells.iter().filter(|cell| cell.variant == variant.name).collect();
+        .map(|(index, name)| {
+            let variant_cells: Vec<&Cell> = cells.iter().filter(|cell| cell.variant == *name).collect();
             let normalised = normalised_matrix(&variant_cells, &anchors);
             let mut rng = analysis_rng(pair_seed(usize::MAX, index, 2), AnalysisStream::Report);
             let normalised_iqm = normalised
@@ -348,20 +370,25 @@ pub fn analyse(results: &StoredResults, settings: &AnalysisSettings) -> Analysis
             let profile = normalised
                 .as_ref()
                 .map_or_else(Vec::new, |matrix| profile(matrix, curve_settings, &mut rng));
+            let own = variant_list.iter().find(|variant| variant.name == *name);
             VariantSummary {
-                name: variant.name.clone(),
+                name: name.clone(),
                 index,
-                changes: variant
-                    .agent
-                    .written_fields()
-                    .iter()
-                    .map(|field| field.to_string())
-                    .collect(),
-                configs: spec
-                    .envs
-                    .iter()
-                    .map(|env| (env.id.clone(), spec.resolve_agent(env, variant)))
-                    .collect(),
+                changes: own.map_or_else(Vec::new, |variant| {
+                    variant
+                        .agent
+                        .written_fields()
+                        .iter()
+                        .map(|field| field.to_string())
+                        .collect()
+                }),
+                configs: own.map_or_else(Vec::new, |variant| {
+                    spec.envs
+                        .iter()
+                        .map(|env| (env.id.clone(), spec.resolve_agent(env, variant)))
+                        .collect()
+                }),
+                origin: results.origin_of(name),
                 normalised_iqm,
                 profile,
                 median_steps_per_sec: median_of(variant_cells.iter().map(|cell| cell.median_steps_per_sec)),
@@ -394,6 +421,11 @@ pub fn analyse(results: &StoredResults, settings: &AnalysisSettings) -> Analysis
         comparisons,
         auc_comparisons,
         anchors,
+        measures: spec
+            .envs
+            .iter()
+            .map(|env| (env.id.clone(), results.measure(&env.id)))
+            .collect(),
         runs: results.runs.len(),
         failed,
         missing: results.missing.clone(),
@@ -405,6 +437,7 @@ pub fn analyse(results: &StoredResults, settings: &AnalysisSettings) -> Analysis
 /// Every variant but the reference against it on each env, on `metric` (empty without a reference).
 fn compare_with_reference(
     spec: &crate::spec::Spec,
+    variant_names: &[String],
     cells: &[Cell],
     metric: Metric,
     settings: BootstrapSettings,
@@ -418,8 +451,8 @@ fn compare_with_reference(
         let Some(reference_cell) = find(reference) else {
             continue;
         };
-        for (variant_index, variant) in spec.variant_list().iter().enumerate() {
-            let Some(cell) = find(&variant.name).filter(|_| variant.name != *reference) else {
+        for (variant_index, variant) in variant_names.iter().enumerate() {
+            let Some(cell) = find(variant).filter(|_| variant != reference) else {
                 continue;
             };
             let purpose = 1 + metric as usize;
@@ -427,7 +460,7 @@ fn compare_with_reference(
             let (values, reference_values) = (cell.values_of(metric), reference_cell.values_of(metric));
             if let Some(row) = compare(
                 &env.id,
-                &variant.name,
+                variant,
                 reference,
                 values,
                 reference_values,
@@ -503,22 +536,25 @@ fn compare(
         verdict,
         n: scores.len(),
         n_reference: reference_scores.len(),
+        detectable: minimum_detectable_difference(difference.low, difference.high, settings.confidence)
+            .unwrap_or(f64::NAN),
         metric: Metric::FinalScore,
     })
 }
 
-/// The IQM across runs of the eval return at each evaluation step that every run has.
-fn learning_curve(runs: &[&StoredRun], settings: BootstrapSettings, rng: &mut rand_pcg::Pcg64) -> Vec<CurvePoint> {
+/// The IQM across runs of the return at each step of the curve that every run has.
+fn learning_curve(runs: &[ScoredRun], settings: BootstrapSettings, rng: &mut rand_pcg::Pcg64) -> Vec<CurvePoint> {
     let Some(first) = runs.first() else { return Vec::new() };
-    let points = runs.iter().map(|run| run.evals.len()).min().unwrap_or(0);
-    (0..points)
-        .filter_map(|index| {
-            let returns: Vec<f64> = runs.iter().map(|run| run.evals[index].mean_return).collect();
+    first
+        .curve
+        .iter()
+        .filter_map(|&(step, _)| {
+            let returns: Vec<f64> = runs
+                .iter()
+                .map(|run| Some(run.curve.iter().find(|point| point.0 == step)?.1))
+                .collect::<Option<Vec<f64>>>()?;
             let interval = stratified_bootstrap_interval(&column(&returns), aggregate_iqm, settings, rng)?;
-            Some(CurvePoint {
-                step: first.evals[index].step,
-                iqm: interval,
-            })
+            Some(CurvePoint { step, iqm: interval })
         })
         .collect()
 }
@@ -605,6 +641,7 @@ mod tests {
             verdict,
             n: 10,
             n_reference: 10,
+            detectable: minimum_detectable_difference(difference.1, difference.2, 0.95).unwrap(),
             metric: Metric::FinalScore,
         }
     }
@@ -620,6 +657,11 @@ mod tests {
         let none = row("noisy", Verdict::NoDetectableDifference, (30.0, -10.0, 70.0)).sentence();
         assert!(
             none.starts_with("noisy shows no detectable difference in the final score from vanilla on CartPole-v1"),
+            "{none}"
+        );
+        // The interval [−10, +70] is 80 wide: (1.96 + 0.84) / (2 · 1.96) · 80 = 57.2.
+        assert!(
+            none.ends_with("would detect a difference of about 57.2 or more 4 times in 5."),
             "{none}"
         );
         let worse = row("no-target", Verdict::Lower, (-200.0, -300.0, -100.0)).sentence();

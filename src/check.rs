@@ -10,6 +10,7 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
+use crate::scores::Measure;
 use crate::seeding::{analysis_rng, AnalysisStream};
 use crate::stats::aggregate::{aggregate_iqm, median};
 use crate::stats::bootstrap::{difference_interval, two_sample_interval, BootstrapSettings};
@@ -192,12 +193,17 @@ pub fn check(
         confidence: settings.confidence,
     };
     let pairs = |results: &StoredResults| -> BTreeSet<(String, String)> {
-        results
+        let own = results
             .runs
             .iter()
             .filter(|run| run.manifest.status == RunStatus::Complete)
-            .map(|run| (run.manifest.env.clone(), run.manifest.variant.clone()))
-            .collect()
+            .map(|run| &run.manifest)
+            .map(|manifest| (manifest.env.clone(), manifest.variant.clone()));
+        let imported = results
+            .imported
+            .iter()
+            .map(|run| (run.manifest.env.clone(), run.manifest.variant.clone()));
+        own.chain(imported).collect()
     };
     let (new_pairs, baseline_pairs) = (pairs(new), pairs(baseline));
     let mut scores = Vec::new();
@@ -237,6 +243,14 @@ pub fn check(
             verdict: decide(difference, settings.noise),
         });
 
+        // An imported run's log may not say how long it took: no speed check then.
+        if !new_runs
+            .iter()
+            .chain(&baseline_runs)
+            .all(|(_, speed)| speed.is_finite())
+        {
+            continue;
+        }
         let speed = |runs: &[(f64, f64)]| -> Vec<Vec<f64>> { runs.iter().map(|(_, speed)| vec![*speed]).collect() };
         let (x, y) = (speed(&new_runs), speed(&baseline_runs));
         let relative = |x: &[Vec<f64>], y: &[Vec<f64>]| Some(column_median(x)? / column_median(y)? - 1.0);
@@ -329,10 +343,15 @@ fn column_median(sample: &[Vec<f64>]) -> Option<f64> {
 
 /// (final score, steps/s) of the complete runs of one env × variant.
 fn complete_runs(results: &StoredResults, env: &str, variant: &str) -> Vec<(f64, f64)> {
+    // Each variant against itself: the spec's own runs on their greedy evaluations, imported runs on their
+    // training episodes (the only measure they have), whatever else the two folders hold.
+    let Some(env_spec) = results.spec.envs.iter().find(|spec| spec.id == env) else {
+        return Vec::new();
+    };
     results
-        .complete_runs(env, variant)
-        .iter()
-        .filter_map(|run| Some((run.manifest.final_score?, run.manifest.steps_per_sec)))
+        .scored_runs_on(env_spec, variant, Measure::GreedyEvaluations)
+        .into_iter()
+        .map(|run| (run.final_score, run.steps_per_sec.unwrap_or(f64::NAN)))
         .collect()
 }
 

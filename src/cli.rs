@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand};
 
 use crate::analysis::AnalysisSettings;
 use crate::check::{check, CheckReport, CheckSettings};
+use crate::import::{import, Format, ImportRequest};
 use crate::memory::{available_bytes, estimate_run, format_bytes, runs_that_fit};
 use crate::plan::{plan, shard_runs, PlannedRun, Shard};
 use crate::report::{write_report, ReportError};
@@ -88,6 +89,33 @@ pub enum Command {
         /// Also show the regression check against this baseline (a results folder or a saved baseline's name).
         #[arg(long)]
         baseline: Option<String>,
+    },
+    /// Bring another framework's runs (its logs of training episodes) into a results folder as a variant of their
+    /// own; `report` then compares every variant of that env on training-episode returns.
+    Import {
+        /// The results folder (written by `run`).
+        dir: PathBuf,
+        /// The name the runs appear under (not one of the spec's variants).
+        #[arg(long)]
+        variant: String,
+        /// What the files are.
+        #[arg(long, value_enum)]
+        format: Format,
+        /// The program that trained them, e.g. cleanrl or stable-baselines3.
+        #[arg(long)]
+        framework: String,
+        /// Its version.
+        #[arg(long, default_value = "unknown")]
+        framework_version: String,
+        /// The env they trained on [default: the spec's only env].
+        #[arg(long)]
+        env: Option<String>,
+        /// The files' seeds, in order, comma-separated [default: read from each file's name, e.g. seed-3.log].
+        #[arg(long, value_delimiter = ',')]
+        seeds: Option<Vec<u64>>,
+        /// One log per run.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
     },
     /// Check a spec without running it: exit 0 if it is valid, 2 with the first error if not.
     Validate {
@@ -197,6 +225,25 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Report { dir, baseline } => report_command(&dir, baseline.as_deref()),
+        Command::Import {
+            dir,
+            variant,
+            format,
+            framework,
+            framework_version,
+            env,
+            seeds,
+            files,
+        } => import_command(&ImportRequest {
+            folder: dir,
+            env,
+            variant,
+            format,
+            framework,
+            framework_version,
+            seeds,
+            files,
+        }),
         Command::Validate { spec } => {
             let (LoadedSpec { spec: parsed, .. }, runs) = planned(&spec, None)?;
             let variants = parsed.variant_list().len();
@@ -211,6 +258,28 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
         }
         Command::Bench { repetitions, only, out } => bench_command(repetitions, &only, &out),
     }
+}
+
+/// Imports the files (all or none) and says what each became.
+fn import_command(request: &ImportRequest) -> Result<ExitCode, Failure> {
+    let imported = import(request).map_err(Failure::bad_input)?;
+    let written = imported.iter().filter(|run| run.written).count();
+    if let Some(first) = imported.first() {
+        println!(
+            "{} runs of {} ({} {}) in {}/imported/{}/{}: {written} imported, {} already there; `knowhow report {}` \
+             compares them",
+            imported.len(),
+            first.manifest.variant,
+            first.manifest.framework,
+            first.manifest.framework_version,
+            request.folder.display(),
+            first.manifest.env,
+            first.manifest.variant,
+            imported.len() - written,
+            request.folder.display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The exit code of work that ran: 1 if some of it failed, else 0.

@@ -22,6 +22,8 @@ pub use agent::config;
 mod analysis;
 mod bench;
 mod check;
+mod import;
 mod memory;
 mod report;
+mod scores;
 mod seeding;

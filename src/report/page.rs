@@ -15,6 +15,7 @@ use super::questions::{questions, Question};
 use crate::analysis::{Analysis, Cell, ComparisonRow, FailedRun};
 use crate::check::score_word;
 use crate::check::{CheckReport, UnfinishedRun};
+use crate::scores::Measure;
 use crate::spec::Metric;
 use crate::stats::estimate::Estimate;
 use crate::stats::verdict::Verdict;
@@ -106,6 +107,9 @@ struct Header {
     env_count: usize,
     variant_count: usize,
     seed_count: usize,
+    /// Runs imported from other frameworks, and what they are.
+    imported_runs: usize,
+    imported_variants: String,
     seeds: String,
     total_wall: String,
     failed: Vec<FailedRun>,
@@ -136,8 +140,15 @@ fn header(results: &StoredResults, analysis: &Analysis) -> Header {
         cores: results.runs.first().map_or(0, |run| run.manifest.cores),
         runs: analysis.runs,
         env_count: analysis.envs.len(),
-        variant_count: analysis.variants.len(),
+        variant_count: results.spec.variant_list().len(),
         seed_count: analysis.seeds.len(),
+        imported_runs: results.imported.len(),
+        imported_variants: analysis
+            .variants
+            .iter()
+            .filter_map(|variant| Some(format!("{} ({})", variant.name, variant.origin.as_ref()?)))
+            .collect::<Vec<_>>()
+            .join(", "),
         seeds: seeds.join(", "),
         total_wall: duration(analysis.total_wall_secs),
         failed: analysis.failed.clone(),
@@ -163,6 +174,10 @@ struct Answer {
     reference: String,
     forest_svg: String,
     findings: Vec<Finding>,
+    /// The envs whose scores are training-episode returns (those with imported runs), joined for the sentence.
+    training_measure_envs: String,
+    /// Whether that is every env.
+    all_on_training_measure: bool,
 }
 
 fn answer(analysis: &Analysis) -> Result<Answer, PageError> {
@@ -189,6 +204,17 @@ fn answer(analysis: &Analysis) -> Result<Answer, PageError> {
             forest_plot(&forest_rows, "IQM difference in final return (env units)")?
         },
         findings: sorted.iter().map(|row| Finding::from(*row)).collect(),
+        training_measure_envs: analysis
+            .measures
+            .iter()
+            .filter(|(_, measure)| *measure == Measure::TrainingEpisodes)
+            .map(|(env, _)| env.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+        all_on_training_measure: analysis
+            .measures
+            .iter()
+            .all(|(_, measure)| *measure == Measure::TrainingEpisodes),
     })
 }
 
@@ -475,8 +501,16 @@ fn cost_section(analysis: &Analysis) -> Result<CostSection, PageError> {
             .iter()
             .map(|variant| CostLine {
                 name: variant.name.clone(),
-                speed: format!("{:.0}", variant.median_steps_per_sec),
-                wall: duration(variant.wall_secs),
+                speed: if variant.median_steps_per_sec.is_finite() {
+                    format!("{:.0}", variant.median_steps_per_sec)
+                } else {
+                    "not logged".to_string()
+                },
+                wall: if variant.origin.is_some() && variant.wall_secs <= 0.0 {
+                    "not logged".to_string()
+                } else {
+                    duration(variant.wall_secs)
+                },
             })
             .collect(),
     })
@@ -493,6 +527,8 @@ struct Appendix {
 struct VariantConfigs {
     name: String,
     changes: String,
+    /// Where an imported variant came from.
+    origin: Option<String>,
     envs: Vec<EnvConfig>,
 }
 
@@ -510,6 +546,7 @@ fn appendix(results: &StoredResults, analysis: &Analysis) -> Appendix {
             .map(|variant| VariantConfigs {
                 name: variant.name.clone(),
                 changes: variant.changes.join(", "),
+                origin: variant.origin.clone(),
                 envs: variant
                     .configs
                     .iter()

@@ -137,6 +137,7 @@ mod tests {
             index: 0,
             changes: changes.iter().map(|change| change.to_string()).collect(),
             configs: vec![],
+            origin: None,
             normalised_iqm: None,
             profile: vec![],
             median_steps_per_sec: 0.0,

@@ -3,6 +3,7 @@
 pub mod aggregate;
 pub mod bootstrap;
 pub mod comparison;
+pub mod detectable;
 pub mod estimate;
 pub mod profile;
 pub mod run_scores;

@@ -4,6 +4,7 @@
 //! <out>/spec.ron                              the spec exactly as run
 //! <out>/runs/<env>/<variant>/seed-<k>/        manifest.json, episodes.csv, evals.csv, train.csv
 //! <out>/summary.csv                           one row per run
+//! <out>/imported/<env>/<variant>/seed-<k>/    import.json, episodes.csv: another framework's run (`import`)
 //! ```
 //! Every file is written to a temporary name in the same folder and renamed into place, so an interrupted write
 //! never leaves a half file under the real name. A run's manifest is written last: a manifest with status
@@ -18,7 +19,10 @@ use crate::agent::config::AgentConfig;
 use crate::plan::{PlannedRun, Shard};
 use crate::spec::{EnvSpec, Spec};
 use crate::stats::run_scores::{area_under_curve, final_score};
-use crate::train::{EvalRecord, RunRecords};
+use crate::train::{EpisodeRecord, EvalRecord, RunRecords};
+
+mod imported;
+pub use imported::{ImportManifest, ImportedRun};
 
 /// The names of a results folder's files: the one place that decides them (criterion's `fs` idea).
 pub mod layout {
@@ -44,6 +48,9 @@ pub mod layout {
     pub const CHECK_MARKDOWN: &str = "check.md";
     /// Held while a `run` writes into the folder.
     pub const LOCK: &str = ".knowhow.lock";
+    /// The folder of other frameworks' runs, `imported/<env>/<variant>/seed-<k>/`, and each one's manifest.
+    pub const IMPORTED: &str = "imported";
+    pub const IMPORT_MANIFEST: &str = "import.json";
 }
 
 /// Why a results folder could not be read or written, with the path it concerns. (The underlying errors are part
@@ -199,6 +206,7 @@ impl ResultsDir {
             return Ok(StoredRun {
                 manifest: manifest.clone(),
                 evals: Vec::new(),
+                episodes: Vec::new(),
             });
         }
         let evals: Vec<EvalRecord> = read_csv(&dir.join(layout::EVALS)).map_err(|error| error.to_string())?;
@@ -217,6 +225,7 @@ impl ResultsDir {
         Ok(StoredRun {
             manifest: manifest.clone(),
             evals,
+            episodes: Vec::new(),
         })
     }
 
@@ -333,6 +342,8 @@ pub struct StoredRun {
     pub manifest: Manifest,
     /// Empty for a failed run.
     pub evals: Vec<EvalRecord>,
+    /// Its training episodes, read only in the envs that have imported runs (which compare on them); else empty.
+    pub episodes: Vec<EpisodeRecord>,
 }
 
 /// A results folder read back: the spec as run and every run of its plan that has a manifest, in plan order.
@@ -344,6 +355,8 @@ pub struct StoredResults {
     pub runs: Vec<StoredRun>,
     /// Ids of planned runs with no manifest (not trained yet, or in a shard not merged here).
     pub missing: Vec<String>,
+    /// Other frameworks' runs brought in by `import`, in id order.
+    pub imported: Vec<ImportedRun>,
 }
 
 impl ResultsDir {
@@ -374,6 +387,41 @@ impl ResultsDir {
                 Err(problem) => unusable.push(problem),
             }
         }
+        let (imported, problems) = self.read_imported()?;
+        unusable.extend(problems);
+        for run in &imported {
+            let manifest = &run.manifest;
+            if !spec.envs.iter().any(|env| env.id == manifest.env) {
+                unusable.push(format!(
+                    "imported/{}: env {} is not in spec.ron",
+                    manifest.id, manifest.env
+                ));
+            } else if spec
+                .variant_list()
+                .iter()
+                .any(|variant| variant.name == manifest.variant)
+            {
+                unusable.push(format!(
+                    "imported/{}: variant {} is also one of spec.ron's",
+                    manifest.id, manifest.variant
+                ));
+            }
+        }
+        // Where other frameworks' runs are, every run compares on its training episodes: read them.
+        for run in runs.iter_mut() {
+            let env = &run.manifest.env;
+            if run.manifest.status == RunStatus::Complete && imported.iter().any(|other| other.manifest.env == *env) {
+                let path = self
+                    .root
+                    .join(layout::RUNS)
+                    .join(&run.manifest.id)
+                    .join(layout::EPISODES);
+                match read_csv(&path) {
+                    Ok(episodes) => run.episodes = episodes,
+                    Err(error) => unusable.push(error.to_string()),
+                }
+            }
+        }
         if !unusable.is_empty() {
             return Err(StoreError::UnusableRuns {
                 path: self.root.clone(),
@@ -386,6 +434,7 @@ impl ResultsDir {
             spec,
             runs,
             missing,
+            imported,
         })
     }
 }
@@ -419,8 +468,8 @@ pub fn baseline_dir(name: &str) -> Result<PathBuf, StoreError> {
 }
 
 impl ResultsDir {
-    /// Copies what a later `check` or `report` needs — `spec.ron`, `summary.csv`, and each run's `manifest.json` and
-    /// `evals.csv` — into `target`, replacing the baseline there. The copy is assembled beside `target` and swapped
+    /// Copies what a later `check` or `report` needs — `spec.ron`, `summary.csv`, each run's `manifest.json` and
+    /// `evals.csv`, and imported runs with the `episodes.csv` of the runs they compare against — into `target`, replacing the baseline there. The copy is assembled beside `target` and swapped
     /// in with one atomic exchange of the two folders (on Linux), so an interrupted save leaves the old baseline or
     /// the new one, whole; only then is the old one removed. A `target` that is not a results folder is refused
     /// rather than replaced; leftovers of an interrupted save of the same name are removed first.
@@ -466,6 +515,14 @@ impl ResultsDir {
             if run.manifest.status == RunStatus::Complete {
                 copy(&folder.join(layout::EVALS))?;
             }
+            if !run.episodes.is_empty() {
+                copy(&folder.join(layout::EPISODES))?;
+            }
+        }
+        for run in &results.imported {
+            let folder = Path::new(layout::IMPORTED).join(&run.manifest.id);
+            copy(&folder.join(layout::EPISODES))?;
+            copy(&folder.join(layout::IMPORT_MANIFEST))?;
         }
         if !target.exists() {
             return fs::rename(&staging, target).map_err(io_error(target));
