@@ -82,6 +82,25 @@ impl EnvOptions {
         }
     }
 
+    /// A number strictly between the ends of `range`, or `default` when not written.
+    pub fn number_between(&self, name: &str, default: f64, range: (f64, f64)) -> Result<f64, OptionError> {
+        let expected = || format!("a number in ({}, {}), ends excluded", range.0, range.1);
+        match self.0.get(name) {
+            None => Ok(default),
+            Some(OptionValue::Number(value)) if range.0 < *value && *value < range.1 => Ok(*value),
+            Some(other) => Err(self.refusal(name, other, expected())),
+        }
+    }
+
+    /// `true` or `false`, or `default` when not written.
+    pub fn flag(&self, name: &str, default: bool) -> Result<bool, OptionError> {
+        match self.0.get(name) {
+            None => Ok(default),
+            Some(OptionValue::Flag(flag)) => Ok(*flag),
+            Some(other) => Err(self.refusal(name, other, "true or false".to_string())),
+        }
+    }
+
     /// A whole number ≥ 1 (a count of steps, say), or `default` when not written.
     pub fn count(&self, name: &str, default: usize) -> Result<usize, OptionError> {
         match self.0.get(name) {

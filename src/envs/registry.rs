@@ -2,10 +2,11 @@
 //! validation need not build one), and the scores that anchor its normalised scale. Built-in envs are listed here;
 //! a program that uses knowhow as a library adds its own with [`register`].
 
+use super::lunar_lander::LanderSettings;
 use super::minatar_breakout::{BreakoutConfig, DEFAULT_STICKY_ACTION_PROBABILITY};
 use super::{
-    acrobot, cartpole, connect_four, minatar_breakout, mountain_car, Acrobot, CartPole, ConnectFour, Env, EnvInfo,
-    EnvOptions, MinAtarBreakout, MountainCar, Opponent, OptionError, TimeLimit,
+    acrobot, cartpole, connect_four, lunar_lander, minatar_breakout, mountain_car, Acrobot, CartPole, ConnectFour, Env,
+    EnvInfo, EnvOptions, LunarLander, MinAtarBreakout, MountainCar, Opponent, OptionError, TimeLimit,
 };
 
 /// Builds an env from its options (refusing options it does not take).
@@ -60,6 +61,40 @@ fn minatar_breakout(options: &EnvOptions, minimal: bool) -> Result<Box<dyn Env>,
     )))
 }
 
+/// LunarLander-v3 with gymnasium's options: `gravity` in (−12, 0), `enable_wind`, `wind_power`, `turbulence_power`,
+/// and `max_steps` (1,000). `continuous: true` is refused: knowhow's agents choose among discrete actions.
+fn lunar_lander(options: &EnvOptions) -> Result<Box<dyn Env>, OptionError> {
+    options.only(&[
+        "gravity",
+        "enable_wind",
+        "wind_power",
+        "turbulence_power",
+        "continuous",
+        "max_steps",
+    ])?;
+    if options.flag("continuous", false)? {
+        return Err(OptionError {
+            option: "continuous".to_string(),
+            problem: "got true: knowhow's agents choose among discrete actions".to_string(),
+            expected: "false (the discrete lander: noop, left engine, main engine, right engine)".to_string(),
+        });
+    }
+    let defaults = LanderSettings::default();
+    let any = (f64::MIN, f64::MAX);
+    let settings = LanderSettings {
+        gravity: options.number_between("gravity", defaults.gravity, (-12.0, 0.0))?,
+        enable_wind: options.flag("enable_wind", defaults.enable_wind)?,
+        // gymnasium only warns outside [0, 20] and [0, 2]; so does nothing here, but a number it must be.
+        wind_power: options.number("wind_power", defaults.wind_power, any)?,
+        turbulence_power: options.number("turbulence_power", defaults.turbulence_power, any)?,
+    };
+    let max_steps = options.count("max_steps", lunar_lander::MAX_EPISODE_STEPS)?;
+    Ok(Box::new(TimeLimit::new(LunarLander::new(settings), max_steps)))
+}
+
+/// LunarLander-v3's uniformly random policy: the mean return of 10,000 episodes (−182.65, standard error 1.1).
+const RANDOM_LANDER: f64 = -182.65;
+
 /// Every built-in environment. Adding an env to knowhow is one entry here.
 const REGISTRY: &[Registration] = &[
     Registration {
@@ -96,6 +131,13 @@ const REGISTRY: &[Registration] = &[
         },
         info: EnvInfo::vector(MountainCar::OBSERVATION_SIZE, MountainCar::ACTION_COUNT),
         score_anchors: Some((-200.0, -110.0)),
+    },
+    Registration {
+        id: lunar_lander::ID,
+        make: lunar_lander,
+        info: EnvInfo::vector(LunarLander::OBSERVATION_SIZE, LunarLander::ACTION_COUNT),
+        // A uniformly random policy's mean return, and gymnasium's "solved".
+        score_anchors: Some((RANDOM_LANDER, 200.0)),
     },
     Registration {
         id: connect_four::ID,
@@ -204,8 +246,8 @@ mod tests {
                 "CartPole-v1",
                 "Acrobot-v1",
                 "MountainCar-v0",
+                "LunarLander-v3",
                 "ConnectFour-v0",
-                "ConnectFour-Lookahead-v0"
             ]
         );
         for id in env_ids() {
@@ -289,6 +331,43 @@ mod tests {
             make_env_with("Pong-v5", &short).err(),
             Some(EnvError::Unknown("Pong-v5".into()))
         );
+    }
+
+    #[test]
+    fn lunar_lander_takes_gymnasiums_options_and_refuses_the_continuous_version() {
+        let option = |name: &str, value: OptionValue| EnvOptions::from_pairs([(name, value)]);
+        let refusal = |options: &EnvOptions| make_env_with("LunarLander-v3", options).err().unwrap().to_string();
+        // Gravity in (−12, 0) as gymnasium asserts; the ends themselves are refused.
+        for gravity in [-12.0, 0.0, 3.0] {
+            assert!(
+                refusal(&option("gravity", OptionValue::Number(gravity))).contains("expected a number in (-12, 0)"),
+                "{gravity}"
+            );
+        }
+        assert!(refusal(&option("continuous", OptionValue::Flag(true))).contains("discrete actions"));
+        assert!(refusal(&option("enable_wind", OptionValue::Number(1.0))).contains("expected true or false"));
+        let windy = EnvOptions::from_pairs([
+            ("gravity", OptionValue::Number(-5.0)),
+            ("enable_wind", OptionValue::Flag(true)),
+            ("wind_power", OptionValue::Number(20.0)),
+            ("continuous", OptionValue::Flag(false)),
+        ]);
+        // Weaker gravity and wind change the flight: the same seed and actions end elsewhere.
+        let flight = |options: &EnvOptions| {
+            let mut env = make_env_with("LunarLander-v3", options).unwrap();
+            let mut observation = vec![0.0; 8];
+            env.reset(Some(3), &mut observation);
+            for _ in 0..30 {
+                env.step(0, &mut observation);
+            }
+            observation
+        };
+        let (calm, stormy) = (flight(&EnvOptions::none()), flight(&windy));
+        assert!(
+            stormy[1] > calm[1],
+            "falls more slowly at gravity −5: {stormy:?} vs {calm:?}"
+        );
+        assert_ne!(stormy[0], calm[0], "the wind pushes it sideways");
     }
 
     #[test]
