@@ -3,6 +3,7 @@
 #
 #   scripts/peer-cleanrl.sh            # 60 seeds (0-59), 100,000 steps, 2 lanes: about 25 min on 2 cores
 #   SEEDS=6 JOBS=1 scripts/peer-cleanrl.sh
+#   WORK=target/peer-quiet SEEDS=4 scripts/peer-cleanrl.sh   # another results folder (the same CleanRL install)
 #
 # 1. Installs CleanRL into target/peer-cleanrl/venv (once; several GB: torch comes with its CUDA libraries from PyPI).
 #    cleanrl 1.2.0's wheel declares Python < 3.11, so the wheel is downloaded for 3.10 without its dependencies and
@@ -20,20 +21,22 @@ cd "$(dirname "$0")/.."
 seeds=${SEEDS:-60}
 jobs=${JOBS:-2}
 steps=100000
-work=target/peer-cleanrl
-venv=$work/venv
-mkdir -p "$work"
+root=target/peer-cleanrl
+work=${WORK:-$root}
+venv=$root/venv
+mkdir -p "$root" "$work"
 
 # --- 1. CleanRL ---------------------------------------------------------------------------------------------------
 if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import torch, gymnasium, stable_baselines3, tensorboard' 2>/dev/null; then
     python3 -m venv "$venv"
     "$venv/bin/pip" install -q torch "gymnasium==0.29.1" "numpy<2" stable-baselines3 tensorboard
 fi
-if [ ! -f "$work/cleanrl/cleanrl/dqn.py" ]; then
-    "$venv/bin/pip" download -q cleanrl==1.2.0 --python-version 3.10 --only-binary=:all: --no-deps -d "$work/wheel"
-    "$venv/bin/python" -m zipfile -e "$work"/wheel/cleanrl-1.2.0-py3-none-any.whl "$work/cleanrl"
+if [ ! -f "$root/cleanrl/cleanrl/dqn.py" ]; then
+    "$venv/bin/pip" download -q cleanrl==1.2.0 --python-version 3.10 --only-binary=:all: --no-deps -d "$root/wheel"
+    "$venv/bin/python" -m zipfile -e "$root"/wheel/cleanrl-1.2.0-py3-none-any.whl "$root/cleanrl"
 fi
-cleanrl_dqn=$(realpath "$work/cleanrl/cleanrl/dqn.py")
+cleanrl_dqn=$(realpath "$root/cleanrl/cleanrl/dqn.py")
+python="$(cd "$venv/bin" && pwd)/python"  # not resolved: the venv is found from this path
 
 # --- knowhow ------------------------------------------------------------------------------------------------------
 cargo build --release --locked -q
@@ -53,7 +56,7 @@ lane() {
         log="$work/logs/seed-$seed.log"
         if [ ! -s "$log.done" ]; then
             start=$(date +%s.%N)
-            if (cd "$work/logs" && OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 ../venv/bin/python "$cleanrl_dqn" \
+            if (cd "$work/logs" && OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 "$python" "$cleanrl_dqn" \
                 --seed "$seed" --total-timesteps "$steps" --cuda False --exp-name "cleanrl-dqn-seed-$seed" \
                 > "seed-$seed.log.partial" 2>&1); then
                 mv "$log.partial" "$log"

@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize};
 use crate::agent::config::{AgentConfig, Network, Replay};
 use crate::agent::dqn::{Dqn, ObservationSpace, UpdateStats};
 use crate::agent::n_step::EnvStep;
-use crate::envs::{make_env_with, Env, History};
+use crate::envs::lunar_lander::{self, Flight, LunarLander};
+use crate::envs::{lunar_lander_settings, make_env_with, Env, EnvError, History};
 use crate::seeding::{stream_seed, Stream};
 use crate::spec::EnvSpec;
 
@@ -73,6 +74,8 @@ pub struct RunRecords {
     /// Env steps taken.
     pub steps: usize,
     pub wall_secs: f64,
+    /// LunarLander only: one greedy flight after training, for the report's picture of a landing.
+    pub landing: Option<Flight>,
 }
 
 /// Why a run stopped before its budget.
@@ -211,6 +214,20 @@ pub fn train_run(
             });
             records.evals.push(eval);
         }
+    }
+    // A picture of a landing: one more greedy flight, recorded (the network must see the env's own observation).
+    if env_spec.id == lunar_lander::ID && config.history == 1 {
+        let (settings, max_steps) = lunar_lander_settings(&env_spec.options).map_err(|error| {
+            TrainError::Env(EnvError::Option {
+                id: env_spec.id.clone(),
+                error,
+            })
+        })?;
+        let all_legal = [true; LunarLander::ACTION_COUNT];
+        let seed = stream_seed(seed, Stream::EvalEnv).wrapping_add(1);
+        records.landing = Some(lunar_lander::fly(settings, seed, max_steps, |observation| {
+            agent.greedy_action(observation, &all_legal)
+        }));
     }
     records.steps = total_steps;
     records.wall_secs = started.elapsed().as_secs_f64();

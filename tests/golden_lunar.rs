@@ -133,3 +133,33 @@ fn lunar_lander_matches_gymnasium_bit_for_bit() {
     // seed 0 (66 rows), seed 1 (110), the multi-episode file (1,013), the heuristic landing (154); minus headers.
     assert_eq!(rows, 65 + 109 + 1012 + 153);
 }
+
+/// Two landers stepped on two threads at once give exactly what each gives alone: Box2D's shared state (statistics
+/// counters, lookup tables) cannot race (`run --jobs 2` does this all the time).
+#[test]
+fn landers_on_two_threads_at_once_match_a_lander_alone() {
+    use knowhow::envs::Env;
+    fn flight(seed: u64) -> Vec<u32> {
+        let mut env = LunarLander::new(Default::default());
+        let mut observation = [0.0f32; 8];
+        let mut trace = Vec::new();
+        for episode in 0..20 {
+            env.reset(Some(seed * 100 + episode), &mut observation);
+            for step in 0..400 {
+                let outcome = env.step((step * 7 + episode as usize) % 4, &mut observation);
+                trace.extend(observation.iter().map(|value| value.to_bits()));
+                trace.push(outcome.reward.to_bits() as u32);
+                if outcome.terminated {
+                    break;
+                }
+            }
+        }
+        trace
+    }
+    let alone: Vec<Vec<u32>> = (0..4).map(flight).collect();
+    let together: Vec<Vec<u32>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..4).map(|seed| scope.spawn(move || flight(seed))).collect();
+        handles.into_iter().map(|handle| handle.join().unwrap()).collect()
+    });
+    assert_eq!(alone, together);
+}

@@ -10,6 +10,7 @@
 use box2d::{BodyId, BodyKind, BodyState, ContactEvent, Material, RevoluteJoint, World};
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64;
+use serde::{Deserialize, Serialize};
 
 use super::{Env, EnvInfo, StepOutcome};
 
@@ -87,7 +88,7 @@ pub struct ResetDraws {
 }
 
 /// The ground of an episode, in metres: what a picture of a landing draws.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Terrain {
     /// The surface's points (x, y), left to right.
     pub surface: [(f64, f64); CHUNKS],
@@ -412,6 +413,64 @@ impl LunarLander {
 
     fn draw_dispersion(&mut self) -> [f64; 2] {
         [self.rng.gen_range(-1.0..1.0), self.rng.gen_range(-1.0..1.0)]
+    }
+}
+
+/// One greedy flight, recorded for a picture of a landing: the ground, and the lander at every step.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Flight {
+    pub terrain: Terrain,
+    pub frames: Vec<Frame>,
+    pub episode_return: f64,
+    /// Ended at rest (+100), not crashed, flown off or cut by the time limit.
+    pub landed: bool,
+}
+
+/// The lander after a step, and the action that led there (`None` for the reset).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Frame {
+    pub x: f32,
+    pub y: f32,
+    pub angle: f32,
+    pub action: Option<usize>,
+}
+
+/// The lander's outline (gymnasium's polygon) in metres, in its own frame: a picture turns and moves it.
+pub fn outline() -> Vec<(f64, f64)> {
+    LANDER_POLY.iter().map(|&(x, y)| (x / SCALE, y / SCALE)).collect()
+}
+
+/// Flies one episode with `settings` from `seed`, choosing each action with `policy`, for at most `max_steps`.
+pub fn fly(settings: LanderSettings, seed: u64, max_steps: usize, mut policy: impl FnMut(&[f32]) -> usize) -> Flight {
+    let mut env = LunarLander::new(settings);
+    let mut observation = [0.0f32; 8];
+    env.reset(Some(seed), &mut observation);
+    let frame = |env: &LunarLander, action| {
+        let body = env.bodies().expect("reset")[0];
+        Frame {
+            x: body.x,
+            y: body.y,
+            angle: body.angle,
+            action,
+        }
+    };
+    let mut frames = vec![frame(&env, None)];
+    let (mut episode_return, mut landed) = (0.0, false);
+    for _ in 0..max_steps {
+        let action = policy(&observation);
+        let outcome = env.step(action, &mut observation);
+        episode_return += outcome.reward;
+        frames.push(frame(&env, Some(action)));
+        if outcome.terminated {
+            landed = outcome.reward == 100.0 && !env.game_over();
+            break;
+        }
+    }
+    Flight {
+        terrain: env.terrain().expect("reset"),
+        frames,
+        episode_return,
+        landed,
     }
 }
 

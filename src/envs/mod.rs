@@ -101,7 +101,7 @@ pub use minatar_breakout::MinAtarBreakout;
 pub use mountain_car::MountainCar;
 pub use options::{EnvOptions, OptionError, OptionValue};
 pub use registry::{
-    default_score_anchors, env_ids, make_env, make_env_with, register, registration, AlreadyRegistered, EnvError,
-    Registration,
+    default_score_anchors, env_ids, lunar_lander_settings, make_env, make_env_with, register, registration,
+    AlreadyRegistered, EnvError, Registration,
 };
 pub use time_limit::TimeLimit;

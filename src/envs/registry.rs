@@ -61,9 +61,10 @@ fn minatar_breakout(options: &EnvOptions, minimal: bool) -> Result<Box<dyn Env>,
     )))
 }
 
-/// LunarLander-v3 with gymnasium's options: `gravity` in (−12, 0), `enable_wind`, `wind_power`, `turbulence_power`,
-/// and `max_steps` (1,000). `continuous: true` is refused: knowhow's agents choose among discrete actions.
-fn lunar_lander(options: &EnvOptions) -> Result<Box<dyn Env>, OptionError> {
+/// LunarLander-v3's settings and time limit from gymnasium's options: `gravity` in (−12, 0), `enable_wind`,
+/// `wind_power`, `turbulence_power`, and `max_steps` (1,000). `continuous: true` is refused: knowhow's agents choose
+/// among discrete actions.
+pub fn lunar_lander_settings(options: &EnvOptions) -> Result<(LanderSettings, usize), OptionError> {
     options.only(&[
         "gravity",
         "enable_wind",
@@ -88,7 +89,11 @@ fn lunar_lander(options: &EnvOptions) -> Result<Box<dyn Env>, OptionError> {
         wind_power: options.number("wind_power", defaults.wind_power, any)?,
         turbulence_power: options.number("turbulence_power", defaults.turbulence_power, any)?,
     };
-    let max_steps = options.count("max_steps", lunar_lander::MAX_EPISODE_STEPS)?;
+    Ok((settings, options.count("max_steps", lunar_lander::MAX_EPISODE_STEPS)?))
+}
+
+fn lunar_lander(options: &EnvOptions) -> Result<Box<dyn Env>, OptionError> {
+    let (settings, max_steps) = lunar_lander_settings(options)?;
     Ok(Box::new(TimeLimit::new(LunarLander::new(settings), max_steps)))
 }
 

@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::plot::cost::{cost, Speed};
 use super::plot::curves::{learning_curves, Band, BandPoint};
 use super::plot::forest::{forest_plot, ForestRow};
+use super::plot::landing::landing;
 use super::plot::overestimation::{overestimation, ValueCurves};
 use super::plot::profile::performance_profile;
 use super::plot::seeds::{seed_scores, SeedScores};
@@ -15,10 +16,12 @@ use super::questions::{questions, Question};
 use crate::analysis::{Analysis, Cell, ComparisonRow, FailedRun};
 use crate::check::score_word;
 use crate::check::{CheckReport, UnfinishedRun};
+use crate::envs::lunar_lander::Flight;
 use crate::scores::Measure;
 use crate::spec::Metric;
 use crate::stats::estimate::Estimate;
 use crate::stats::verdict::Verdict;
+use crate::store::layout;
 use crate::store::StoredResults;
 
 /// The page template, kept as a file and embedded at compile time.
@@ -60,6 +63,7 @@ struct Page {
     #[serde(flatten)]
     header: Header,
     answer: Answer,
+    landings: Vec<LandingFigure>,
     aggregate_rows: Vec<AggregateLine>,
     game_rows: Vec<GameLine>,
     questions: Vec<QuestionSection>,
@@ -74,6 +78,7 @@ pub fn render(results: &StoredResults, analysis: &Analysis, check: Option<&Check
     let page = Page {
         header: header(results, analysis),
         answer: answer(analysis)?,
+        landings: landings(results, analysis)?,
         aggregate_rows: aggregate_rows(analysis),
         game_rows: game_rows(analysis),
         questions: question_sections(results, analysis)?,
@@ -216,6 +221,59 @@ fn answer(analysis: &Analysis) -> Result<Answer, PageError> {
             .iter()
             .all(|(_, measure)| *measure == Measure::TrainingEpisodes),
     })
+}
+
+/// A picture of one landing: the flight of a variant's median run (LunarLander's `landing.json`).
+#[derive(Serialize)]
+struct LandingFigure {
+    svg: String,
+    caption: String,
+}
+
+/// Per env and variant whose runs recorded a flight: the flight of the run with the median final score.
+fn landings(results: &StoredResults, analysis: &Analysis) -> Result<Vec<LandingFigure>, PageError> {
+    let mut figures = Vec::new();
+    for env in &analysis.envs {
+        for variant in &analysis.variants {
+            let mut runs = results.complete_runs(env, &variant.name);
+            let score = |run: &&crate::store::StoredRun| run.manifest.final_score.unwrap_or(f64::NAN);
+            runs.sort_by(|a, b| score(a).total_cmp(&score(b)));
+            let Some(median) = runs.get(runs.len() / 2) else {
+                continue;
+            };
+            let path = results
+                .root
+                .join(layout::RUNS)
+                .join(&median.manifest.id)
+                .join(layout::LANDING);
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            let Ok(flight) = serde_json::from_str::<Flight>(&text) else {
+                continue;
+            };
+            let outcome = if flight.landed {
+                "came to rest on its legs"
+            } else {
+                "did not come to rest (it crashed, flew off or ran out of time)"
+            };
+            figures.push(LandingFigure {
+                svg: landing(&flight, variant.index)?,
+                caption: format!(
+                    "{} on {env}: seed {}, the median of its {} runs by final score ({:.1}). After training, this \
+                     greedy flight returned {:.1} in {} steps and {outcome}. The path of the lander, its outline \
+                     every few steps, and a dot wherever an engine fired.",
+                    variant.name,
+                    median.manifest.seed,
+                    runs.len(),
+                    median.manifest.final_score.unwrap_or(f64::NAN),
+                    flight.episode_return,
+                    flight.frames.len() - 1
+                ),
+            });
+        }
+    }
+    Ok(figures)
 }
 
 /// A line of the aggregate table: one env × variant, numbers formatted.

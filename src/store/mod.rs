@@ -50,6 +50,8 @@ pub mod layout {
     pub const LOCK: &str = ".knowhow.lock";
     /// The folder of other frameworks' runs, `imported/<env>/<variant>/seed-<k>/`, and each one's manifest.
     pub const IMPORTED: &str = "imported";
+    /// LunarLander runs: one greedy flight after training (the report's picture of a landing).
+    pub const LANDING: &str = "landing.json";
     pub const IMPORT_MANIFEST: &str = "import.json";
 }
 
@@ -236,6 +238,9 @@ impl ResultsDir {
         write_csv(&dir.join(layout::EPISODES), &records.episodes)?;
         write_csv(&dir.join(layout::EVALS), &records.evals)?;
         write_csv(&dir.join(layout::TRAIN), &records.train_log)?;
+        if let Some(landing) = &records.landing {
+            write_json(&dir.join(layout::LANDING), landing)?;
+        }
         let eval_returns: Vec<f64> = records.evals.iter().map(|eval| eval.mean_return).collect();
         let curve: Vec<(usize, f64)> = records.evals.iter().map(|eval| (eval.step, eval.mean_return)).collect();
         let manifest = Manifest {
