@@ -211,3 +211,53 @@ fn a_reference_whose_runs_all_failed_is_named_not_called_missing() {
         "the page explains why nothing is compared"
     );
 }
+
+/// A LunarLander experiment's report shows each variant's landing: the flight its median run made after training
+/// (stored as `landing.json`, the lander's position every step from the reset on), and a CartPole report shows none.
+#[test]
+fn a_lunar_lander_report_draws_a_landing_per_variant() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("lander.ron");
+    fs::write(
+        &spec,
+        r#"(
+            name: "lander",
+            envs: [(id: "LunarLander-v3", steps: 1200, eval_every: 600, eval_episodes: 1, final_evals: 1,
+                    options: {"max_steps": 300})],
+            agent: (hidden: [8], batch_size: 16, buffer_size: 1200, learning_starts: 100, train_every: 4),
+            variants: [(name: "vanilla"), (name: "double", agent: (double: true))],
+            reference: "vanilla",
+            seeds: Count(3),
+        )"#,
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let run = knowhow(&["run", spec.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let flight: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("runs/LunarLander-v3/vanilla/seed-0/landing.json")).unwrap())
+            .unwrap();
+    let frames = flight["frames"].as_array().unwrap();
+    assert!(
+        (2..=301).contains(&frames.len()),
+        "the reset and at most 300 steps: {}",
+        frames.len()
+    );
+    assert!(frames[0]["action"].is_null() && frames[1]["action"].as_u64().unwrap() < 4);
+    // Gymnasium's lander starts at the top middle of the viewport: (10, 13.33) before its first step.
+    assert!((frames[0]["x"].as_f64().unwrap() - 10.0).abs() < 0.1, "{}", frames[0]);
+    let page = fs::read_to_string(out.join("index.html")).unwrap();
+    let landings = page.split("id=\"landings\"").nth(1).expect("a Landings section");
+    let landings = landings.split("</section>").next().unwrap();
+    assert_eq!(landings.matches("<svg").count(), 2, "one picture per variant");
+    assert!(landings.contains("vanilla on LunarLander-v3: seed ") && landings.contains("the median of its 3 runs"));
+
+    let cartpole = dir.path().join("cartpole");
+    let spec = dir.path().join("report.ron");
+    fs::write(&spec, SPEC).unwrap();
+    let run = knowhow(&["run", spec.to_str().unwrap(), "--out", cartpole.to_str().unwrap()]);
+    assert!(run.status.success());
+    assert!(!fs::read_to_string(cartpole.join("index.html"))
+        .unwrap()
+        .contains("id=\"landings\""));
+}

@@ -22,9 +22,10 @@ fn place(point: (f64, f64), x: f64, y: f64, angle: f64) -> (f64, f64) {
 /// The picture of `flight`, in the colour of the variant with `colour_index`.
 pub fn landing(flight: &Flight, colour_index: usize) -> Result<String, PlotError> {
     let error = plot_error("landing");
-    let (width, height) = (20.0, 400.0 / 30.0);
+    // gymnasium's viewport, 20 m × 13.3 m, and a little more above it: the lander starts at its top edge.
+    let (width, height) = (20.0, 400.0 / 30.0 + 1.0);
     let ink = colour(colour_index);
-    svg_figure("landing", (560, 420), 40, (0.0..width, 0.0..height), |chart| {
+    svg_figure("landing", (560, 440), 40, (0.0..width, 0.0..height), |chart| {
         house_style(&mut chart.configure_mesh())
             .disable_mesh()
             .x_desc("metres")
