@@ -6,13 +6,12 @@
 //! the observation (f32, within 1 ulp), reward and flags (exact) and internal state (f64, relative error <= 1e-9) are
 //! compared. Run with `--nocapture` to see how many rows were compared and the largest differences.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use knowhow::envs::{Acrobot, CartPole, Env, MountainCar, TimeLimit};
 
 mod support;
-use support::{golden_dir, golden_files, Row};
+use support::{golden_dir, golden_files, Row, Trace};
 
 /// Largest allowed relative error of an internal state value.
 const STATE_RELATIVE_TOLERANCE: f64 = 1e-9;
@@ -178,30 +177,15 @@ fn check_state<E: Recorded>(row: &Row, state: &[f64], tally: &mut Tally, problem
 
 /// Replays one trace file; mismatches go into `tally.mismatches`.
 fn replay_file<E: Recorded>(path: &Path, tally: &mut Tally) {
-    let file = path.file_name().unwrap().to_string_lossy().into_owned();
-    let mut reader =
-        csv::Reader::from_path(path).unwrap_or_else(|error| panic!("cannot open {}: {error}", path.display()));
-    let columns: HashMap<String, usize> = reader
-        .headers()
-        .unwrap()
-        .iter()
-        .enumerate()
-        .map(|(index, name)| (name.to_string(), index))
-        .collect();
-    let multi_episode = columns.contains_key("kind");
+    let trace = Trace::read(path);
+    let file = &trace.file;
+    let multi_episode = trace.columns.contains_key("kind");
 
     let mut env = E::registered();
     let mut observation = vec![0.0f32; env.observation_size()];
     let mut file_problems = Vec::new();
     let mut started = false;
-    for (index, record) in reader.records().enumerate() {
-        let record = record.unwrap_or_else(|error| panic!("{file}: bad CSV record {index}: {error}"));
-        let row = Row {
-            file: &file,
-            line: index + 2,
-            columns: &columns,
-            record: &record,
-        };
+    for (index, row) in trace.rows() {
         let is_reset = if multi_episode {
             row.field("kind") == "reset"
         } else {

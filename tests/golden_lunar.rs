@@ -6,11 +6,10 @@
 
 mod support;
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use knowhow::envs::lunar_lander::{LunarLander, ResetDraws, Transition};
-use support::{golden_files, Row};
+use support::{golden_files, Row, Trace};
 
 const OBSERVATION: [&str; 8] = [
     "x",
@@ -65,26 +64,11 @@ fn compare(env: &LunarLander, observation: &[f32; 8], row: &Row, problems: &mut 
 
 /// Replays one file; returns the rows checked and the problems found.
 fn replay(path: &Path) -> (usize, Vec<String>) {
-    let name = path.file_name().unwrap().to_string_lossy().into_owned();
-    let mut reader = csv::Reader::from_path(path).unwrap();
-    let columns: HashMap<String, usize> = reader
-        .headers()
-        .unwrap()
-        .iter()
-        .enumerate()
-        .map(|(index, column)| (column.to_string(), index))
-        .collect();
-    let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let trace = Trace::read(path);
     let mut env = LunarLander::new(Default::default());
     let mut problems = Vec::new();
-    for (index, record) in records.iter().enumerate() {
-        let row = Row {
-            file: &name,
-            line: index + 2,
-            columns: &columns,
-            record,
-        };
-        let is_reset = match columns.get("kind") {
+    for (index, row) in trace.rows() {
+        let is_reset = match trace.columns.get("kind") {
             Some(_) => row.field("kind") == "reset",
             None => index == 0,
         };
@@ -117,7 +101,7 @@ fn replay(path: &Path) -> (usize, Vec<String>) {
             break;
         }
     }
-    (records.len(), problems)
+    (trace.records.len(), problems)
 }
 
 #[test]

@@ -7,7 +7,6 @@
 //! row's `effective_action` (the action applied after stickiness), comparing all 400 observation values, the reward,
 //! the terminal flag and every internal variable, exactly. Run with `--nocapture` for a summary per file.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use knowhow::envs::minatar_breakout::{
@@ -16,7 +15,7 @@ use knowhow::envs::minatar_breakout::{
 use knowhow::envs::Env;
 
 mod support;
-use support::{golden_dir, golden_files, Row};
+use support::{golden_dir, golden_files, Row, Trace};
 
 /// File name prefix of the Breakout traces.
 const TRACE_PREFIX: &str = "minatar_breakout_";
@@ -125,17 +124,9 @@ struct Tally {
 
 /// Replays one trace file.
 fn replay_file(path: &Path) -> Tally {
-    let file = path.file_name().unwrap().to_string_lossy().into_owned();
-    let sticky = sticky_probability(&file);
-    let mut reader =
-        csv::Reader::from_path(path).unwrap_or_else(|error| panic!("cannot open {}: {error}", path.display()));
-    let columns: HashMap<String, usize> = reader
-        .headers()
-        .unwrap()
-        .iter()
-        .enumerate()
-        .map(|(index, name)| (name.to_string(), index))
-        .collect();
+    let trace = Trace::read(path);
+    let file = &trace.file;
+    let sticky = sticky_probability(file);
 
     // The env under test, and one that draws starts to compare with the recorded ones.
     let mut env = MinAtarBreakout::with_config(BreakoutConfig {
@@ -148,14 +139,7 @@ fn replay_file(path: &Path) -> Tally {
     let mut tally = Tally::default();
     let mut started = false;
     let mut previous_applied = 0;
-    for (index, record) in reader.records().enumerate() {
-        let record = record.unwrap_or_else(|error| panic!("{file}: bad CSV record {index}: {error}"));
-        let row = Row {
-            file: &file,
-            line: index + 2,
-            columns: &columns,
-            record: &record,
-        };
+    for (_, row) in trace.rows() {
         let mut problems = Vec::new();
         match row.field("kind") {
             "reset" => {
@@ -279,28 +263,13 @@ fn without_sticky_actions_the_env_trait_replays_the_requested_actions() {
     else {
         panic!("no sticky-0 Breakout trace in {}", golden_dir().display());
     };
-    let mut reader = csv::Reader::from_path(&path).unwrap();
-    let columns: HashMap<String, usize> = reader
-        .headers()
-        .unwrap()
-        .iter()
-        .enumerate()
-        .map(|(index, name)| (name.to_string(), index))
-        .collect();
-    let file = path.file_name().unwrap().to_string_lossy().into_owned();
+    let trace = Trace::read(&path);
     let mut env = MinAtarBreakout::with_config(BreakoutConfig {
         sticky_action_probability: 0.0,
         ..BreakoutConfig::default()
     });
     let mut observation = vec![0.0f32; env.observation_size()];
-    for (index, record) in reader.records().enumerate() {
-        let record = record.unwrap();
-        let row = Row {
-            file: &file,
-            line: index + 2,
-            columns: &columns,
-            record: &record,
-        };
+    for (_, row) in trace.rows() {
         if row.field("kind") == "reset" {
             env.set_state(row.state());
             continue;

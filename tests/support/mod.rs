@@ -36,6 +36,50 @@ pub fn golden_files(prefix: &str) -> Vec<PathBuf> {
     files
 }
 
+/// A recorded trace read whole: its file name, its columns by name, and its records.
+pub struct Trace {
+    pub file: String,
+    pub columns: HashMap<String, usize>,
+    pub records: Vec<csv::StringRecord>,
+}
+
+impl Trace {
+    /// Reads `path`; panics naming the file (and the record) when it cannot.
+    pub fn read(path: &Path) -> Trace {
+        let file = path.file_name().unwrap().to_string_lossy().into_owned();
+        let mut reader =
+            csv::Reader::from_path(path).unwrap_or_else(|error| panic!("cannot open {}: {error}", path.display()));
+        let columns = reader
+            .headers()
+            .unwrap_or_else(|error| panic!("{file}: bad header: {error}"))
+            .iter()
+            .enumerate()
+            .map(|(index, name)| (name.to_string(), index))
+            .collect();
+        let records = reader
+            .records()
+            .enumerate()
+            .map(|(index, record)| record.unwrap_or_else(|error| panic!("{file}: bad CSV record {index}: {error}")))
+            .collect();
+        Trace { file, columns, records }
+    }
+
+    /// Each record as a row, with its index (0 is the first record after the header).
+    pub fn rows(&self) -> impl Iterator<Item = (usize, Row<'_>)> {
+        self.records.iter().enumerate().map(|(index, record)| {
+            (
+                index,
+                Row {
+                    file: &self.file,
+                    line: index + 2,
+                    columns: &self.columns,
+                    record,
+                },
+            )
+        })
+    }
+}
+
 /// One CSV row with its columns looked up by name.
 pub struct Row<'a> {
     pub file: &'a str,
