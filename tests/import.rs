@@ -4,7 +4,10 @@
 
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
+
+mod support;
+use support::{knowhow_in, text};
 
 /// 1,000 steps: the final training score is the mean return of the episodes ending at step ≥ 900.
 const SPEC: &str = r#"(
@@ -15,22 +18,6 @@ const SPEC: &str = r#"(
     reference: "dqn",
     seeds: List([0, 1, 2, 3]),
 )"#;
-
-fn knowhow_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_knowhow"))
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
 
 /// A folder with the spec trained into `results/`.
 fn trained() -> tempfile::TempDir {

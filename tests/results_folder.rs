@@ -4,8 +4,11 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
+mod support;
+use support::{knowhow_in, text};
 
 /// A spec that trains in well under a second per run.
 const TINY_SPEC: &str = r#"(
@@ -22,22 +25,6 @@ const SLOW_SPEC: &str = r#"(
     agent: (hidden: [64], batch_size: 64, buffer_size: 10000, learning_starts: 100, train_every: 1),
     seeds: Count(4),
 )"#;
-
-fn knowhow_in(dir: &Path, args: &[impl AsRef<std::ffi::OsStr>]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_knowhow"))
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
 
 /// A temporary working folder holding `tiny.ron`.
 fn workspace() -> (tempfile::TempDir, PathBuf) {

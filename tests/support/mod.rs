@@ -1,10 +1,31 @@
-//! What the golden-trace tests share: where the traces are (`GOLDEN_DIR`, default `../shared/golden`, else the
-//! repository's copy in `tests/golden`), which files a test replays, and a CSV row read by column name.
+//! What the integration tests share: for the golden-trace tests, where the traces are (`GOLDEN_DIR`, default
+//! `../shared/golden`, else the repository's copy in `tests/golden`), which files a test replays, and a trace read
+//! row by row with columns by name; for the end-to-end tests, the binary run in a folder and what it printed.
 
 #![allow(dead_code)] // each test crate uses its own part of this module
 
 use std::collections::HashMap;
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// Runs the knowhow binary with `args` in `dir`, to completion.
+pub fn knowhow_in(dir: &Path, args: &[impl AsRef<OsStr>]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_knowhow"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+/// What a finished command printed, stdout then stderr, for assertion messages.
+pub fn text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
 
 /// The folder of recorded traces: `GOLDEN_DIR` when set; else `../shared/golden` beside the repository; else, in a
 /// clone without that folder, the copy of the traces committed in `tests/golden`.
