@@ -55,18 +55,8 @@ pub struct Imported {
 pub fn import(request: &ImportRequest) -> Result<Vec<Imported>, ImportError> {
     let refused = |message: String| ImportError::Refused(message);
     let results = ResultsDir::new(&request.folder);
+    let (_, spec) = results.read_spec()?;
     let spec_path = request.folder.join(layout::SPEC);
-    if !spec_path.is_file() {
-        return Err(StoreError::NotAResultsDir {
-            path: request.folder.clone(),
-        }
-        .into());
-    }
-    let source = fs::read_to_string(&spec_path).map_err(|error| StoreError::Io {
-        path: spec_path.clone(),
-        error,
-    })?;
-    let spec = crate::spec::parse_spec(&source, &spec_path).map_err(StoreError::from)?;
     let env = chosen_env(&spec, request.env.as_deref()).map_err(refused)?;
     if let Some(problem) = folder_name_problem(&request.variant) {
         return Err(refused(format!("--variant {:?}: {problem}", request.variant)));

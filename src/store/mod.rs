@@ -365,16 +365,22 @@ pub struct StoredResults {
 }
 
 impl ResultsDir {
-    /// Reads the spec and every planned run's manifest and evaluations (what `report` and `check` start from).
-    pub fn load(&self) -> Result<StoredResults, StoreError> {
+    /// The folder's `spec.ron`, as text and parsed; a folder without one is not a results folder.
+    pub fn read_spec(&self) -> Result<(String, Spec), StoreError> {
         let spec_path = self.root.join(layout::SPEC);
         if !spec_path.is_file() {
             return Err(StoreError::NotAResultsDir {
                 path: self.root.clone(),
             });
         }
-        let spec_source = fs::read_to_string(&spec_path).map_err(io_error(&spec_path))?;
-        let spec = crate::spec::parse_spec(&spec_source, &spec_path)?;
+        let source = fs::read_to_string(&spec_path).map_err(io_error(&spec_path))?;
+        let spec = crate::spec::parse_spec(&source, &spec_path)?;
+        Ok((source, spec))
+    }
+
+    /// Reads the spec and every planned run's manifest and evaluations (what `report` and `check` start from).
+    pub fn load(&self) -> Result<StoredResults, StoreError> {
+        let (spec_source, spec) = self.read_spec()?;
         let mut runs = Vec::new();
         let mut missing = Vec::new();
         let mut unusable = Vec::new();
