@@ -66,6 +66,45 @@ pub enum Replay {
     },
 }
 
+/// What the network predicts of each action's return.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum Distributional {
+    /// Its expected value: one output per action, learnt by regression on the TD target (DQN).
+    None,
+    /// Its distribution over `atoms` evenly spaced returns from `v_min` to `v_max` (C51, Bellemare, Dabney & Munos
+    /// 2017): `atoms` outputs per action, softmax over them, Q = Σ z·p; learnt by the cross-entropy with the target
+    /// distribution r + γ^k z projected onto the same atoms.
+    C51 {
+        /// Returns in the support (51 in the paper, hence the name).
+        #[serde(default = "default_atoms")]
+        atoms: usize,
+        /// The smallest return the support holds; targets below it count as it.
+        v_min: f64,
+        /// The largest return the support holds; targets above it count as it.
+        v_max: f64,
+    },
+}
+
+fn default_atoms() -> usize {
+    51
+}
+
+impl Distributional {
+    /// Whether it is `None` (DQN's expected values).
+    pub fn is_none(&self) -> bool {
+        *self == Distributional::None
+    }
+
+    /// Outputs per action: the atoms of C51, 1 for an expected value.
+    pub fn atoms(&self) -> usize {
+        match self {
+            Distributional::None => 1,
+            Distributional::C51 { atoms, .. } => *atoms,
+        }
+    }
+}
+
 fn default_priority_exponent() -> f64 {
     0.6
 }
@@ -90,14 +129,17 @@ impl Replay {
 }
 
 /// Declares [`AgentConfig`] (every field with its type, default and doc line, in one table) and [`AgentOverrides`]
-/// (the same fields, each optional: what a variant or an env changes on top of a base config).
+/// (the same fields, each optional: what a variant or an env changes on top of a base config). A field's
+/// `#[serde(...)]` attributes apply to `AgentConfig` alone: fields added after results were stored are left out of
+/// its serialisation while they hold their default (`skip_serializing_if`), so that the config hash of a run that
+/// does not use them is the one it had, and stored results stay valid.
 macro_rules! agent_config {
-    ($($(#[doc = $doc:literal])* $field:ident: $type:ty = $default:expr,)*) => {
+    ($($(#[doc = $doc:literal])* $(#[serde($($serde:tt)*)])* $field:ident: $type:ty = $default:expr,)*) => {
         /// Everything that defines how a DQN agent learns. Fields left out of a spec take the defaults below.
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(default, deny_unknown_fields)]
         pub struct AgentConfig {
-            $($(#[doc = $doc])* pub $field: $type,)*
+            $($(#[doc = $doc])* $(#[serde($($serde)*)])* pub $field: $type,)*
         }
 
         impl Default for AgentConfig {
@@ -178,7 +220,7 @@ agent_config! {
     exploration_fraction: f64 = 0.5,
     /// trick: exploration — `EpsilonGreedy` or `Noisy(sigma0)`.
     exploration: Exploration = Exploration::EpsilonGreedy,
-    /// trick: the loss on the TD error — `Huber` (δ = 1) or `Mse`.
+    /// trick: the loss on the TD error — `Huber` (δ = 1) or `Mse` (unused with C51, which learns by cross-entropy).
     loss: Loss = Loss::Mse,
     /// trick: double DQN — the online network picks argmax a' at s', the target network evaluates it.
     double: bool = false,
@@ -186,6 +228,9 @@ agent_config! {
     dueling: bool = false,
     /// trick: replay sampling — `Uniform` or `Prioritized(alpha: 0.6, beta_start: 0.4, epsilon: 1e-6)`.
     replay: Replay = Replay::Uniform,
+    /// trick: distributional RL — `None` (expected values) or `C51(atoms: 51, v_min: -200.0, v_max: 200.0)`.
+    #[serde(skip_serializing_if = "Distributional::is_none")]
+    distributional: Distributional = Distributional::None,
     /// trick: n-step returns — rewards summed over this many steps before bootstrapping (1 is plain DQN).
     n_step: usize = 1,
     /// trick: gradient clipping — the global gradient norm is scaled down to this when larger; none when absent.
@@ -403,6 +448,30 @@ impl AgentConfig {
             setting("beta_start", unit_interval("beta_start", beta_start))?;
             setting("epsilon", positive_number("epsilon", epsilon))?;
         }
+        if let Distributional::C51 { atoms, v_min, v_max } = self.distributional {
+            let inside = |name: &'static str, problem: String, expected: &str| {
+                FieldProblem::new("distributional", problem, expected).inside(Inner::Setting(name))
+            };
+            if atoms < 2 {
+                return Err(inside(
+                    "atoms",
+                    format!("got {atoms}"),
+                    "at least 2 atoms (the support's ends)",
+                ));
+            }
+            for (name, value) in [("v_min", v_min), ("v_max", v_max)] {
+                if !value.is_finite() || value.abs() > f64::from(f32::MAX) {
+                    return Err(inside(name, format!("got {value:?}"), "a finite number (f32)"));
+                }
+            }
+            if v_min >= v_max {
+                return Err(inside(
+                    "v_max",
+                    format!("v_max {v_max:?} is not above v_min {v_min:?}"),
+                    "v_min < v_max",
+                ));
+            }
+        }
         positive_count(
             "n_step",
             self.n_step,
@@ -504,6 +573,26 @@ mod tests {
         let no_target: AgentConfig = ron::from_str("(target: None, replay: Prioritized())").unwrap();
         assert_eq!(no_target.target, Target::None);
         assert_eq!(no_target.replay, Replay::prioritized());
+    }
+
+    #[test]
+    fn a_field_added_later_leaves_the_config_of_runs_that_do_not_use_it_as_it_was() {
+        // The JSON the config hash is taken of, for the defaults: no `distributional` while it is `None` (stored
+        // results keep their hash), and there once it is set.
+        let json = serde_json::to_string(&AgentConfig::default()).unwrap();
+        assert!(!json.contains("distributional"), "{json}");
+        assert!(json.contains("\"n_step\":1"), "{json}");
+        let c51 = AgentConfig {
+            distributional: Distributional::C51 {
+                atoms: 51,
+                v_min: -10.0,
+                v_max: 10.0,
+            },
+            ..AgentConfig::default()
+        };
+        let json = serde_json::to_string(&c51).unwrap();
+        assert!(json.contains("\"distributional\":{\"C51\""), "{json}");
+        assert_eq!(serde_json::from_str::<AgentConfig>(&json).unwrap(), c51);
     }
 
     #[test]

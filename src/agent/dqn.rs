@@ -10,7 +10,8 @@ use rand::Rng;
 use rand_pcg::Pcg64;
 
 use crate::agent::allocation::AllocationError;
-use crate::agent::config::{AgentConfig, Exploration, Loss, Network, Replay, Target};
+use crate::agent::categorical::{cross_entropy, Support};
+use crate::agent::config::{AgentConfig, Distributional, Exploration, Loss, Network, Replay, Target};
 use crate::agent::frames::{Encoding, FrameId};
 use crate::agent::n_step::{EnvStep, NStepReturns};
 use crate::agent::network::{contiguous_values, Architecture, Convolution, Learner, Noise, QNetwork};
@@ -56,6 +57,8 @@ pub struct Dqn {
     /// The online network with the optimiser that alone changes it.
     online: Learner,
     target: QNetwork,
+    /// With C51, the returns its distributions are over.
+    support: Option<Support>,
     replay: ReplayBuffer,
     /// The frame of the current state, once stored (none at the start of an episode).
     current_frame: Option<FrameId>,
@@ -100,6 +103,7 @@ impl Dqn {
                 Exploration::Noisy(sigma0) => Some(sigma0),
                 Exploration::EpsilonGreedy => None,
             },
+            atoms: config.distributional.atoms(),
         };
         let mut init_rng = stream_rng(run_seed, Stream::NetworkInit);
         let mut noise_rng = stream_rng(run_seed, Stream::Noise);
@@ -131,6 +135,10 @@ impl Dqn {
             action_count,
             online,
             target,
+            support: match config.distributional {
+                Distributional::None => None,
+                Distributional::C51 { atoms, v_min, v_max } => Some(Support::new(atoms, v_min, v_max)),
+            },
             replay,
             current_frame: None,
             n_step_returns: NStepReturns::new(config.n_step, config.gamma),
@@ -146,7 +154,15 @@ impl Dqn {
         let input = self
             .device
             .tensor_from_vec(observation.to_vec(), (1, self.observation_size));
-        contiguous_values(&self.online.network().forward(input, Noise::Off))
+        self.q_values_of(contiguous_values(&self.online.network().forward(input, Noise::Off)))
+    }
+
+    /// Q-values from a network's outputs: the outputs themselves, or with C51 each action's expected return.
+    fn q_values_of(&self, outputs: Vec<f32>) -> Vec<f32> {
+        match &self.support {
+            None => outputs,
+            Some(support) => support.q_values(&outputs),
+        }
     }
 
     /// The legal action with the highest Q-value, noise off (the first one on ties, like numpy's argmax).
@@ -176,10 +192,8 @@ impl Dqn {
                 let input = self
                     .device
                     .tensor_from_vec(observation.to_vec(), (1, self.observation_size));
-                masked_argmax(
-                    &contiguous_values(&self.online.network().forward(input, Noise::Sampled)),
-                    legal,
-                )
+                let outputs = contiguous_values(&self.online.network().forward(input, Noise::Sampled));
+                masked_argmax(&self.q_values_of(outputs), legal)
             }
         }
     }
@@ -231,30 +245,56 @@ impl Dqn {
             &self.target
         };
         let next_observations = self.device.tensor_from_vec(batch.next_observations.clone(), shape);
-        let next_q = contiguous_values(&bootstrap_network.forward(next_observations.clone(), Noise::Sampled));
+        let next_outputs = contiguous_values(&bootstrap_network.forward(next_observations.clone(), Noise::Sampled));
         // trick: double DQN — the online network picks a* = argmax_a' Q_online(s', a'), the target evaluates it.
-        let online_next_q = self
-            .config
-            .double
-            .then(|| contiguous_values(&self.online.network().forward(next_observations, Noise::Sampled)));
-        let targets = td_targets(batch, &next_q, online_next_q.as_deref(), self.action_count);
+        let online_next_q = self.config.double.then(|| {
+            let outputs = contiguous_values(&self.online.network().forward(next_observations, Noise::Sampled));
+            self.q_values_of(outputs)
+        });
 
-        // The online network's Q of the taken actions, with a graph for the gradient.
+        // The online network's outputs at s, with a graph for the gradient.
         let observations = self.device.tensor_from_vec(batch.observations.clone(), shape);
-        let actions = self.device.tensor_from_vec(batch.actions.clone(), (batch_size,));
-        let (q_values, pass) = self.online.forward_traced(observations, Noise::Sampled);
-        let q_taken = q_values.select(actions);
-        let td_errors: Vec<f32> = contiguous_values(&q_taken)
-            .iter()
-            .zip(&targets)
-            .map(|(q, target)| target - q)
-            .collect();
-        let mean_abs_td_error = td_errors.iter().map(|error| error.abs()).sum::<f32>() / batch_size as f32;
-
-        let targets = self.device.tensor_from_vec(targets, (batch_size,));
-        let per_sample = match self.config.loss {
-            Loss::Huber => q_taken.huber_error(targets, 1.0),
-            Loss::Mse => (q_taken - targets).square(),
+        let (outputs, pass) = self.online.forward_traced(observations, Noise::Sampled);
+        let (per_sample, priorities, mean_abs_td_error) = match &self.support {
+            None => {
+                let targets = td_targets(batch, &next_outputs, online_next_q.as_deref(), self.action_count);
+                let actions = self.device.tensor_from_vec(batch.actions.clone(), (batch_size,));
+                let q_taken = outputs.select(actions);
+                let td_errors: Vec<f32> = contiguous_values(&q_taken)
+                    .iter()
+                    .zip(&targets)
+                    .map(|(q, target)| target - q)
+                    .collect();
+                let targets = self.device.tensor_from_vec(targets, (batch_size,));
+                let per_sample = match self.config.loss {
+                    Loss::Huber => q_taken.huber_error(targets, 1.0),
+                    Loss::Mse => (q_taken - targets).square(),
+                };
+                let mean_abs_td_error = mean_abs(&td_errors);
+                // trick: prioritized replay — the new priorities are the batch's |TD errors|.
+                (per_sample, td_errors, mean_abs_td_error)
+            }
+            // trick: distributional (C51) — the target is the bootstrap network's distribution at s' for a*, moved to
+            // r + γ^k z and projected back onto the atoms; the loss is its cross-entropy with the taken action's.
+            Some(support) => {
+                let next_probabilities = support.probabilities(&next_outputs);
+                let next_q = support.expected_values(&next_probabilities);
+                let choosing = online_next_q.as_deref().unwrap_or(&next_q);
+                let next_actions = next_actions(batch, choosing, self.action_count);
+                let targets = distribution_targets(support, batch, &next_probabilities, &next_actions);
+                let q = support.q_values(&contiguous_values(&outputs));
+                let td_errors: Vec<f32> = targets
+                    .chunks_exact(support.atoms())
+                    .zip(batch.actions.iter().enumerate())
+                    .map(|(target, (row, action))| {
+                        support.expected_values(target)[0] - q[row * self.action_count + action]
+                    })
+                    .collect();
+                let per_sample = cross_entropy(outputs, &batch.actions, &targets, support.atoms());
+                // trick: prioritized replay — the new priorities are the per-sample cross-entropies (Rainbow).
+                let priorities = contiguous_values(&per_sample);
+                (per_sample, priorities, mean_abs(&td_errors))
+            }
         };
         // trick: prioritized replay — importance weights correct the skewed sampling (all 1 under uniform).
         let weights = self.device.tensor_from_vec(batch.weights.clone(), (batch_size,));
@@ -264,8 +304,8 @@ impl Dqn {
         // trick: gradient clipping — the global gradient norm is scaled down to `max_grad_norm` before the step.
         self.online.step(pass, loss, self.config.max_grad_norm);
 
-        // trick: prioritized replay — the batch's new |TD errors| become its priorities.
-        self.replay.update_priorities(&self.batch.slots, &td_errors);
+        // trick: prioritized replay — the batch's new priorities.
+        self.replay.update_priorities(&self.batch.slots, &priorities);
         // trick: target network — Polyak averaging after every update.
         if let Target::Soft(tau) = self.config.target {
             self.target.blend_from(self.online.network(), tau);
@@ -291,19 +331,49 @@ impl Dqn {
 /// Q(s', a') from `next_q` (the bootstrap network's Q at s', rows of `action_count`), or with double DQN
 /// (`online_next_q` given) V(s') = Q(s', a*) with a* the legal argmax of Q_online(s', ·).
 pub fn td_targets(batch: &Batch, next_q: &[f32], online_next_q: Option<&[f32]>, action_count: usize) -> Vec<f32> {
-    let rows = next_q.chunks(action_count).zip(batch.next_legal.chunks(action_count));
-    let next_values: Vec<f32> = match online_next_q {
-        Some(online_next_q) => rows
-            .zip(online_next_q.chunks(action_count))
-            .map(|((row, legal), online_row)| row[masked_argmax(online_row, legal)])
-            .collect(),
-        None => rows.map(|(row, legal)| row[masked_argmax(row, legal)]).collect(),
-    };
-    next_values
+    let next_actions = next_actions(batch, online_next_q.unwrap_or(next_q), action_count);
+    next_actions
         .iter()
         .enumerate()
-        .map(|(row, next_value)| batch.rewards[row] + batch.discounts[row] * next_value * (1.0 - batch.terminated[row]))
+        .map(|(row, action)| {
+            let next_value = next_q[row * action_count + action];
+            batch.rewards[row] + batch.discounts[row] * next_value * (1.0 - batch.terminated[row])
+        })
         .collect()
+}
+
+/// The action a* each transition bootstraps from: the legal argmax at s' of `choosing_q` (rows of `action_count`),
+/// the bootstrap network's Q, or the online network's with double DQN.
+pub fn next_actions(batch: &Batch, choosing_q: &[f32], action_count: usize) -> Vec<usize> {
+    choosing_q
+        .chunks(action_count)
+        .zip(batch.next_legal.chunks(action_count))
+        .map(|(row, legal)| masked_argmax(row, legal))
+        .collect()
+}
+
+/// C51's target distributions of a batch (rows of atoms): for each transition, the distribution of
+/// r + γ^k · (1 − terminated) · Z with Z the bootstrap network's return distribution at s' for a* (`next_probabilities`,
+/// rows of actions × atoms), projected onto the support.
+pub fn distribution_targets(
+    support: &Support,
+    batch: &Batch,
+    next_probabilities: &[f32],
+    next_actions: &[usize],
+) -> Vec<f32> {
+    let atoms = support.atoms();
+    let action_count = next_probabilities.len() / (atoms * next_actions.len().max(1));
+    let mut targets = vec![0.0; next_actions.len() * atoms];
+    for ((row, action), target) in next_actions.iter().enumerate().zip(targets.chunks_exact_mut(atoms)) {
+        let start = (row * action_count + action) * atoms;
+        let discount = batch.discounts[row] * (1.0 - batch.terminated[row]);
+        support.project(batch.rewards[row], discount, &next_probabilities[start..start + atoms], target);
+    }
+    targets
+}
+
+fn mean_abs(values: &[f32]) -> f32 {
+    values.iter().map(|value| value.abs()).sum::<f32>() / values.len() as f32
 }
 
 /// Index of the largest value among the legal ones; the first one on ties. With no legal action (a terminal
@@ -381,6 +451,92 @@ mod tests {
             0,
             "no legal action: plain argmax"
         );
+    }
+
+    #[test]
+    fn distribution_targets_bootstrap_from_the_chosen_legal_action_with_its_discount() {
+        // Atoms −2..2; two transitions as in `two_state_batch` (r = 1, γ^k = 0.5; the second terminates), 2 actions.
+        // At s'_0 action 0's distribution is all on 2, action 1's all on −2.
+        let support = Support::new(5, -2.0, 2.0);
+        let next_probabilities = [
+            [0.0, 0.0, 0.0, 0.0, 1.0],
+            [1.0, 0.0, 0.0, 0.0, 0.0],
+            [0.2, 0.2, 0.2, 0.2, 0.2],
+            [0.2, 0.2, 0.2, 0.2, 0.2],
+        ]
+        .concat();
+        let batch = two_state_batch();
+        // Plain C51 picks a* = 0 by its own Q (2 > −2): 1 + 0.5·2 = 2 → the top atom. The terminal row: all at r = 1.
+        let next_q = support.expected_values(&next_probabilities);
+        let chosen = next_actions(&batch, &next_q, 2);
+        assert_eq!(chosen, [0, 0]);
+        let targets = distribution_targets(&support, &batch, &next_probabilities, &chosen);
+        assert_eq!(targets, [[0.0, 0.0, 0.0, 0.0, 1.0], [0.0, 0.0, 0.0, 1.0, 0.0]].concat());
+        // Double C51: the online network prefers action 1 at s'_0: 1 + 0.5·(−2) = 0 → the middle atom.
+        let chosen = next_actions(&batch, &[0.0, 5.0, 0.0, 0.0], 2);
+        let targets = distribution_targets(&support, &batch, &next_probabilities, &chosen);
+        assert_eq!(&targets[..5], [0.0, 0.0, 1.0, 0.0, 0.0]);
+        // Action 1 illegal at s'_0: a* is 0 whatever the online network prefers.
+        let masked = Batch {
+            next_legal: vec![true, false, true, true],
+            ..two_state_batch()
+        };
+        assert_eq!(next_actions(&masked, &[0.0, 5.0, 0.0, 0.0], 2), [0, 0]);
+    }
+
+    #[test]
+    fn every_trick_composes_with_c51_and_the_updates_stay_finite() {
+        // Rainbow: C51 with double, dueling (per atom), noisy nets, prioritized replay and 3-step returns, on random
+        // transitions with a legal-action mask. Each update's loss is a cross-entropy (≥ 0), finite, and the
+        // priorities it writes keep the buffer sampleable.
+        let config = AgentConfig {
+            hidden: vec![16],
+            batch_size: 8,
+            buffer_size: 64,
+            learning_starts: 8,
+            double: true,
+            dueling: true,
+            exploration: Exploration::Noisy(0.5),
+            replay: Replay::prioritized(),
+            n_step: 3,
+            distributional: Distributional::C51 {
+                atoms: 11,
+                v_min: -5.0,
+                v_max: 5.0,
+            },
+            ..AgentConfig::default()
+        };
+        let space = ObservationSpace {
+            size: 2,
+            image_shape: None,
+            binary: false,
+        };
+        let mut agent = Dqn::new(&config, &space, 3, 4).unwrap();
+        let mut rng = stream_rng(5, Stream::Env);
+        for step in 0..200 {
+            let observation = [rng.gen::<f32>(), rng.gen::<f32>()];
+            let next_observation = [rng.gen::<f32>(), rng.gen::<f32>()];
+            let legal = [true, rng.gen_bool(0.5), true];
+            let action = agent.act(&observation, 0.0, &legal);
+            assert!(legal[action], "step {step}: illegal action {action}");
+            agent.observe(&EnvStep {
+                observation: &observation,
+                action,
+                reward: rng.gen_range(-1.0..1.0),
+                next_observation: &next_observation,
+                terminated: rng.gen_bool(0.1),
+                truncated: false,
+                next_legal: &legal,
+            });
+            if step >= 10 {
+                let stats = agent.update(0.5);
+                assert!(stats.loss.is_finite() && stats.loss >= 0.0, "step {step}: {stats:?}");
+                assert!(stats.mean_abs_td_error.is_finite());
+            }
+        }
+        let q = agent.q_values(&[0.5, 0.5]);
+        assert_eq!(q.len(), 3);
+        assert!(q.iter().all(|value| (-5.0..=5.0).contains(value)), "{q:?}");
     }
 
     #[test]

@@ -1,7 +1,8 @@
-//! The DQN agent and its parts: configuration, Q-network, replay buffer (with its sum-tree and n-step window), and
-//! the update.
+//! The DQN agent and its parts: configuration, Q-network, C51's categorical returns, replay buffer (with its sum-tree
+//! and n-step window), and the update.
 
 pub mod allocation;
+pub mod categorical;
 pub mod config;
 pub mod dqn;
 pub mod frames;

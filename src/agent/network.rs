@@ -35,6 +35,8 @@ pub struct Architecture {
     pub noisy_sigma0: Option<f64>,
     /// `Some`: the observation is an image and the first layer a convolution over it (`hidden` then follows it).
     pub convolution: Option<Convolution>,
+    /// Outputs per action: 1 for a Q-value, C51's atoms for the logits of a return distribution (action-major).
+    pub atoms: usize,
 }
 
 /// A convolution with stride 1 and no padding over an image observation stored height × width × channels
@@ -394,7 +396,8 @@ impl ParameterMut<'_> {
 pub enum Head {
     /// One linear layer, one output per action.
     Single(Dense),
-    /// trick: dueling — a value stream (1 output) and an advantage stream (one per action).
+    /// trick: dueling — a value stream (1 output, or one per atom) and an advantage stream (one per action, or per
+    /// action and atom).
     Dueling { value: Dense, advantage: Dense },
 }
 
@@ -411,8 +414,9 @@ pub struct QNetwork {
 pub type PassLayers = Vec<Linear>;
 
 impl QNetwork {
-    /// Builds `inputs → hidden[0] → … → outputs` with weights drawn from `rng`, the run's network-init stream.
-    pub fn new(device: &Cpu, inputs: usize, architecture: &Architecture, outputs: usize, rng: &mut Pcg64) -> Self {
+    /// Builds `inputs → hidden[0] → … → actions × atoms` with weights drawn from `rng`, the run's network-init
+    /// stream.
+    pub fn new(device: &Cpu, inputs: usize, architecture: &Architecture, actions: usize, rng: &mut Pcg64) -> Self {
         // With a convolution, the first layer maps a patch to its filters, and the next one reads every position.
         let mut hidden = Vec::new();
         let mut features = inputs;
@@ -433,14 +437,14 @@ impl QNetwork {
             hidden.push(Dense::new(device, features, *width, sigma0, rng));
             features = *width;
         }
-        let sigma0 = architecture.noisy_sigma0;
+        let (sigma0, atoms) = (architecture.noisy_sigma0, architecture.atoms);
         let head = if architecture.dueling {
             Head::Dueling {
-                value: Dense::new(device, features, 1, sigma0, rng),
-                advantage: Dense::new(device, features, outputs, sigma0, rng),
+                value: Dense::new(device, features, atoms, sigma0, rng),
+                advantage: Dense::new(device, features, actions * atoms, sigma0, rng),
             }
         } else {
-            Head::Single(Dense::new(device, features, outputs, sigma0, rng))
+            Head::Single(Dense::new(device, features, actions * atoms, sigma0, rng))
         };
         QNetwork {
             hidden,
@@ -491,12 +495,13 @@ impl QNetwork {
         self.layers().iter().map(|layer| layer.effective(noise)).collect()
     }
 
-    /// Q-values for a batch of observations, `(batch, inputs) → (batch, actions)`, without a graph.
+    /// The outputs for a batch of observations, `(batch, inputs) → (batch, actions × atoms)`, without a graph: Q-values,
+    /// or with C51 each action's logits over the atoms.
     pub fn forward(&self, input: Matrix, noise: Noise) -> Matrix {
         self.forward_with(&self.pass_layers(noise), input)
     }
 
-    /// Q-values through `layers` (from `pass_layers`). With an `OwnedTape` input the result carries the graph for
+    /// The outputs through `layers` (from `pass_layers`). With an `OwnedTape` input the result carries the graph for
     /// `backward`; with `NoneTape` it is a plain evaluation.
     fn forward_with<T: Tape<f32, Cpu> + Merge<T>>(&self, layers: &[Linear], input: Matrix<T>) -> Matrix<T> {
         let (mut hidden, head) = layers.split_at(self.hidden.len());
@@ -517,18 +522,21 @@ impl QNetwork {
         match head {
             [output] => output.forward(features),
             [value, advantage] => {
-                // trick: dueling — Q = V + A − mean(A); both streams read the same features.
+                // trick: dueling — Q = V + A − mean(A); both streams read the same features. With C51, per atom:
+                // logit(a, i) = V(i) + A(a, i) − mean over actions of A(·, i).
                 let (features, tape) = features.split_tape();
                 let value = value.forward(features.clone().put_tape(tape));
                 let advantage = advantage.forward(features.retaped::<T>());
-                let (batch, actions) = *advantage.shape();
+                let (batch, atoms) = *value.shape();
+                let actions = advantage.shape().1 / atoms;
+                let shape = (batch, actions, atoms);
+                let advantage = advantage.reshape_like(&shape);
                 let (advantage, advantage_tape) = advantage.split_tape();
-                let advantage_mean = advantage.retaped::<T>().mean::<(usize,), Axis<1>>();
-                let value = value
-                    .reshape_like(&(batch,))
-                    .broadcast_like::<_, Axis<1>>(&(batch, actions));
-                value + advantage.put_tape(advantage_tape)
-                    - advantage_mean.broadcast_like::<_, Axis<1>>(&(batch, actions))
+                let advantage_mean = advantage.retaped::<T>().mean::<(usize, usize), Axis<1>>();
+                let value = value.broadcast_like::<_, Axis<1>>(&shape);
+                let logits = value + advantage.put_tape(advantage_tape)
+                    - advantage_mean.broadcast_like::<_, Axis<1>>(&shape);
+                logits.reshape_like(&(batch, actions * atoms))
             }
             _ => unreachable!("a head has one or two layers"),
         }
@@ -790,6 +798,22 @@ unsafe fn adam_step_avx(state: &mut AdamState, gradient: &[f32], constants: Adam
     adam_step(state, gradient, constants)
 }
 
+/// The gradients of every stored parameter (the order of `parameters_mut`) of the loss `loss_of` builds from the
+/// network's traced outputs for one observation: what a test of a loss compares with its derivative by hand.
+#[cfg(test)]
+pub fn gradients_of(
+    network: &QNetwork,
+    observation: &[f32],
+    noise: Noise,
+    loss_of: impl FnOnce(Matrix<OwnedTape<f32, Cpu>>) -> Loss,
+) -> Vec<Vec<f32>> {
+    let device = Cpu::default();
+    let input = device.tensor_from_vec(observation.to_vec(), (1, observation.len()));
+    let layers = network.pass_layers(noise);
+    let outputs = network.forward_with(&layers, input.leaky_traced());
+    network.parameter_gradients(&layers, &mut loss_of(outputs).backward())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -801,6 +825,7 @@ mod tests {
             dueling: false,
             noisy_sigma0: None,
             convolution: None,
+            atoms: 1,
         }
     }
 
@@ -826,11 +851,9 @@ mod tests {
 
     /// Gradients of `mse(w·x + b, target)` for one sample, through dfdx's autodiff, mapped to the parameters.
     fn gradients_at(device: &Cpu, network: &QNetwork, input: f32, target: f32) -> Vec<Vec<f32>> {
-        let input = device.tensor_from_vec(vec![input], (1, 1));
-        let layers = network.pass_layers(Noise::Sampled);
-        let output = network.forward_with(&layers, input.leaky_traced()).reshape_like(&(1,));
-        let mut gradients = mse_loss(output, device.tensor_from_vec(vec![target], (1,))).backward();
-        network.parameter_gradients(&layers, &mut gradients)
+        gradients_of(network, &[input], Noise::Sampled, |output| {
+            mse_loss(output.reshape_like(&(1,)), device.tensor_from_vec(vec![target], (1,)))
+        })
     }
 
     #[test]
@@ -876,6 +899,7 @@ mod tests {
             dueling: true,
             noisy_sigma0: None,
             convolution: None,
+            atoms: 1,
         };
         let mut network = QNetwork::new(&device, 1, &architecture, 3, &mut rng);
         let Head::Dueling { value, advantage } = &mut network.head else {
@@ -915,6 +939,7 @@ mod tests {
             dueling: false,
             noisy_sigma0: Some(0.5),
             convolution: None,
+            atoms: 1,
         };
         let mut network = QNetwork::new(&device, 1, &architecture, 1, &mut rng);
         let Head::Single(Dense::Noisy(noisy)) = &mut network.head else {
@@ -957,6 +982,7 @@ mod tests {
             dueling: false,
             noisy_sigma0: Some(0.5),
             convolution: None,
+            atoms: 1,
         };
         let mut network = QNetwork::new(&device, 1, &architecture, 1, &mut rng);
         network.resample_noise(&mut rng);
@@ -978,6 +1004,28 @@ mod tests {
     }
 
     #[test]
+    fn a_dueling_head_over_atoms_centres_the_advantages_per_atom() {
+        // One input x = 1, no hidden layer, 2 actions × 2 atoms. Value stream V = (1, −1); advantage stream
+        // A(0, ·) = (2, 0), A(1, ·) = (4, 6). Per atom i: logit(a, i) = V(i) + A(a, i) − (A(0, i) + A(1, i)) / 2:
+        // atom 0: 1 + 2 − 3 = 0 and 1 + 4 − 3 = 2; atom 1: −1 + 0 − 3 = −4 and −1 + 6 − 3 = 2.
+        let device = Cpu::default();
+        let mut rng = Pcg64::seed_from_u64(0);
+        let architecture = Architecture {
+            dueling: true,
+            atoms: 2,
+            ..plain(&[])
+        };
+        let mut network = QNetwork::new(&device, 1, &architecture, 2, &mut rng);
+        let Head::Dueling { value, advantage } = &mut network.head else {
+            panic!("a dueling head")
+        };
+        set(&device, value, vec![1.0, -1.0], vec![0.0, 0.0]);
+        set(&device, advantage, vec![2.0, 0.0, 4.0, 6.0], vec![0.0; 4]);
+        let input = device.tensor_from_vec(vec![1.0], (1, 1));
+        assert_eq!(network.forward(input, Noise::Off).as_vec(), vec![0.0, -4.0, 2.0, 2.0]);
+    }
+
+    #[test]
     fn noisy_nets_make_the_last_hidden_layer_and_the_head_noisy() {
         let device = Cpu::default();
         let mut rng = Pcg64::seed_from_u64(0);
@@ -986,6 +1034,7 @@ mod tests {
             dueling: true,
             noisy_sigma0: Some(0.5),
             convolution: None,
+            atoms: 1,
         };
         let network = QNetwork::new(&device, 4, &architecture, 2, &mut rng);
         let noisy: Vec<bool> = network
@@ -1040,6 +1089,7 @@ mod tests {
             dueling: false,
             noisy_sigma0: None,
             convolution: Some(convolution),
+            atoms: 1,
         };
         let mut network = QNetwork::new(&device, 24, &architecture, 1, &mut rng);
         set(

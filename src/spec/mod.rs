@@ -42,6 +42,7 @@
 //!         double: false,               // double DQN target
 //!         dueling: false,              // dueling value/advantage heads
 //!         replay: Uniform,             // or Prioritized(alpha: 0.6, beta_start: 0.4, epsilon: 1e-6)
+//!         distributional: None,        // or C51(atoms: 51, v_min: -10.0, v_max: 10.0): v_min < v_max, atoms >= 2
 //!         n_step: 1,                   // n-step returns, >= 1
 //!         max_grad_norm: None,         // or a number > 0: clip the global gradient norm
 //!         history: 1,                  // observations stacked as the input, >= 1
@@ -728,8 +729,23 @@ Spec(
             agent_error("max_grad_norm: 0.0"),
             "t.ron:4:13: agent.max_grad_norm: got 0.0, expected a finite number > 0"
         );
+        // C51's settings, each at its own column: `atoms` at 33, `v_max` at 56, 23 columns after.
+        assert_eq!(
+            agent_error("distributional: C51(atoms: 1, v_min: -1.0, v_max: 1.0)"),
+            "t.ron:4:33: agent.distributional.atoms: got 1, expected at least 2 atoms (the support's ends)"
+        );
+        assert_eq!(
+            agent_error("distributional: C51(atoms: 51, v_min: 1.0, v_max: 1.0)"),
+            "t.ron:4:56: agent.distributional.v_max: v_max 1.0 is not above v_min 1.0, expected v_min < v_max"
+        );
+        assert!(
+            agent_error("distributional: C51(v_min: -1.0)").contains("missing field `v_max`"),
+            "{}",
+            agent_error("distributional: C51(v_min: -1.0)")
+        );
         let every_trick = "target: Soft(0.005), exploration: Noisy(0.5), replay: Prioritized(), double: true, \
-                           dueling: true, n_step: 3, max_grad_norm: 10.0, history: 4, target: None";
+                           dueling: true, n_step: 3, max_grad_norm: 10.0, history: 4, \
+                           distributional: C51(v_min: -10.0, v_max: 10.0), target: None";
         let message = agent_error(every_trick);
         assert!(
             message.contains("agent.target: given twice"),
@@ -754,7 +770,7 @@ Spec(
             "t.ron:4:55: variants[1].agent.doubel: unknown field, expected one of `network`, `hidden`, `learning_rate`, \
              `adam_epsilon`, `gamma`, `batch_size`, `buffer_size`, `learning_starts`, `train_every`, \
              `gradient_steps`, `target`, `epsilon_start`, `epsilon_end`, `exploration_fraction`, `exploration`, \
-             `loss`, `double`, `dueling`, `replay`, `n_step`, `max_grad_norm`, `history`"
+             `loss`, `double`, `dueling`, `replay`, `distributional`, `n_step`, `max_grad_norm`, `history`"
         );
         assert_eq!(
             variants_error(r#"(name: "a"), (name: "a", agent: (double: true))"#, r#""a""#),

@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# knowhow's C51 side by side with CleanRL 1.2.0's c51.py on CartPole-v1 at c51.py's defaults (500,000 steps).
+#
+#   scripts/peer-cleanrl-c51.sh                 # 10 seeds (0-9), 1 lane
+#   ONLY=cleanrl scripts/peer-cleanrl-c51.sh    # just CleanRL's runs (install + c51.py), no cargo, no knowhow
+#   SEEDS=4 JOBS=2 WORK=target/peer-c51-quick scripts/peer-cleanrl-c51.sh   # another results folder, same install
+#
+# Measured (one lane, one thread, 2-core machine with a compile running beside it): a c51.py run takes about
+# MEASURED_CLEANRL per seed (whole process), so CleanRL's 10 seeds take about MEASURED_CLEANRL_TOTAL; knowhow's share
+# is not measured yet. The install takes about 3 min and several GB (torch from PyPI brings its CUDA libraries).
+#
+# 1. Installs c51.py's own environment into target/peer-cleanrl-c51/venv (once). c51.py in cleanrl 1.2.0 still uses
+#    the old `gym` API (env.seed, 4-tuple step, `terminal_observation` in SyncVectorEnv's infos, SB3's ReplayBuffer
+#    with gym spaces), unlike dqn.py, so it cannot share target/peer-cleanrl/venv. The venv holds what the wheel pins:
+#    gym 0.23.1 and stable-baselines3 1.2.0, with numpy < 1.24 (gym 0.23's era), torch, tensorboard, and pygame
+#    (gym 0.23.1's CartPole imports it; the pinned pygame 2.1.0 has no wheel for Python 3.11, so the newest is used,
+#    which only has to import). c51.py itself runs unchanged, from the wheel unpacked by scripts/peer-cleanrl.sh
+#    (target/peer-cleanrl/cleanrl), or, where that is absent, from the wheel downloaded and unpacked the same way here.
+# 2. Runs both programs seed by seed, interleaved (CleanRL seed k, then knowhow seed k), in JOBS lanes, one thread
+#    each, and times every process. Finished seeds (logs/seed-k.log.done, timing/knowhow-k) are not run again.
+# 3. Imports CleanRL's printed logs into knowhow's results folder as the variant `cleanrl-c51` and writes the report
+#    (target/peer-cleanrl-c51/results/index.html) and the timings (target/peer-cleanrl-c51/timing.csv).
+# Not run by CI (hours and gigabytes).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+seeds=${SEEDS:-10}
+jobs=${JOBS:-1}
+only=${ONLY:-}
+steps=500000  # c51.py's default, passed anyway so that the log says what was run
+root=target/peer-cleanrl-c51
+work=${WORK:-$root}
+venv=$root/venv
+case "$only" in
+    "" | cleanrl) ;;
+    *) echo "ONLY must be empty or 'cleanrl', not '$only'" >&2; exit 2 ;;
+esac
+mkdir -p "$root" "$work"
+
+# --- 1. CleanRL's c51.py ------------------------------------------------------------------------------------------
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c '
+import gym, stable_baselines3, torch, tensorboard, pygame
+assert gym.__version__ == "0.23.1" and stable_baselines3.__version__ == "1.2.0"' 2>/dev/null; then
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q torch "gym==0.23.1" "stable-baselines3==1.2.0" "numpy<1.24" tensorboard pygame
+fi
+if [ -f target/peer-cleanrl/cleanrl/cleanrl/c51.py ]; then
+    cleanrl_c51=$(realpath target/peer-cleanrl/cleanrl/cleanrl/c51.py)
+else
+    if [ ! -f "$root/cleanrl/cleanrl/c51.py" ]; then
+        "$venv/bin/pip" download -q cleanrl==1.2.0 --python-version 3.10 --only-binary=:all: --no-deps -d "$root/wheel"
+        "$venv/bin/python" -m zipfile -e "$root"/wheel/cleanrl-1.2.0-py3-none-any.whl "$root/cleanrl"
+    fi
+    cleanrl_c51=$(realpath "$root/cleanrl/cleanrl/c51.py")
+fi
+python="$(cd "$venv/bin" && pwd)/python"  # not resolved: the venv is found from this path
+
+# --- knowhow ------------------------------------------------------------------------------------------------------
+if [ -z "$only" ]; then
+    cargo build --release --locked -q
+    # A copy, so that rebuilding during a long run changes nothing under it.
+    mkdir -p "$work/bin" && cp target/release/knowhow "$work/bin/knowhow"
+    knowhow=$(realpath "$work/bin/knowhow")
+    sed "s/seeds: Count([0-9]*)/seeds: Count($seeds)/" experiments/peer-cleanrl-c51.ron > "$work/spec.ron"
+    "$knowhow" validate "$work/spec.ron"
+fi
+
+# --- 2. Interleaved runs, timed -----------------------------------------------------------------------------------
+# Each lane has its own results folder (a folder takes one writer at a time); they are merged below.
+mkdir -p "$work/logs" "$work/timing"
+elapsed_since() { awk -v start="$1" -v now="$(date +%s.%N)" 'BEGIN { printf "%.3f", now - start }'; }
+lane() {
+    local lane=$1 seed start log
+    for ((seed = lane; seed < seeds; seed += jobs)); do
+        log="$work/logs/seed-$seed.log"
+        if [ ! -s "$log.done" ]; then
+            start=$(date +%s.%N)
+            if (cd "$work/logs" && OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 "$python" "$cleanrl_c51" \
+                --seed "$seed" --total-timesteps "$steps" --cuda False --exp-name "cleanrl-c51-seed-$seed" \
+                > "seed-$seed.log.partial" 2>&1); then
+                mv "$log.partial" "$log"
+                echo "cleanrl,$seed,$(elapsed_since "$start")" > "$log.done"
+            else
+                echo "CleanRL failed on seed $seed: see $log.partial" >&2
+                return 1
+            fi
+        fi
+        if [ -z "$only" ] && [ ! -s "$work/timing/knowhow-$seed" ]; then
+            start=$(date +%s.%N)
+            "$knowhow" run "$work/spec.ron" --out "$work/lanes/$lane" --jobs 1 --shard "$((seed + 1))/$seeds" > /dev/null
+            echo "knowhow,$seed,$(elapsed_since "$start")" > "$work/timing/knowhow-$seed"
+        fi
+    done
+}
+lanes=()
+for ((lane_index = 0; lane_index < jobs; lane_index++)); do
+    lane "$lane_index" &
+    lanes+=($!)
+done
+for pid in "${lanes[@]}"; do wait "$pid"; done
+
+# --- 3. One results folder, CleanRL imported, the report ----------------------------------------------------------
+if [ -z "$only" ]; then
+    rm -rf "$work/results"
+    mkdir -p "$work/results/runs"
+    cp "$work/spec.ron" "$work/results/spec.ron"
+    for lane_dir in "$work"/lanes/*; do
+        cp -r "$lane_dir/runs/." "$work/results/runs/"
+    done
+    logs=()
+    for ((seed = 0; seed < seeds; seed++)); do logs+=("$work/logs/seed-$seed.log"); done
+    "$knowhow" import "$work/results" --variant cleanrl-c51 --format cleanrl-log --framework cleanrl \
+        --framework-version 1.2.0 "${logs[@]}"
+    "$knowhow" report "$work/results"
+fi
+
+{
+    echo "program,seed,wall_secs"
+    cat "$work"/logs/*.done
+    if [ -z "$only" ]; then cat "$work"/timing/knowhow-*; fi
+} > "$work/timing.csv"
+python3 - "$work/timing.csv" "$steps" <<'PYTHON'
+import csv, statistics, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+steps = int(sys.argv[2])
+wall = {program: [float(row["wall_secs"]) for row in rows if row["program"] == program] for program in ("cleanrl", "knowhow")}
+for program, values in wall.items():
+    if values:
+        print(f"{program}: {len(values)} runs, median {statistics.median(values):.1f} s per {steps:,}-step run (whole process)")
+if wall["cleanrl"] and wall["knowhow"]:
+    print(f"CleanRL / knowhow wall time per run: {statistics.median(wall['cleanrl']) / statistics.median(wall['knowhow']):.1f}x")
+PYTHON
+if [ -z "$only" ]; then
+    echo "report: $work/results/index.html; comparison: $work/results/comparisons.csv"
+else
+    echo "CleanRL logs: $work/logs/seed-*.log (ONLY=cleanrl: knowhow not run, nothing imported)"
+fi

@@ -1,0 +1,292 @@
+//! Categorical returns (C51, Bellemare, Dabney & Munos 2017): the fixed support of atoms, probabilities and
+//! Q-values from a network's logits, the projection of the bootstrapped target distribution onto the support, and
+//! the cross-entropy loss over atoms as one graph op.
+//!
+//! A network with `atoms` outputs per action lays them out action-major: output `a · atoms + i` is the logit of
+//! action a's return being z_i.
+
+use dfdx::prelude::*;
+
+use crate::agent::network::{contiguous_values, Matrix, Vector};
+
+/// The returns z_0 < … < z_{n−1} a distribution is over, evenly spaced from `v_min` to `v_max`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Support {
+    values: Vec<f32>,
+    v_min: f32,
+    v_max: f32,
+    spacing: f32,
+}
+
+impl Support {
+    /// `atoms` (at least 2) returns from `v_min` to `v_max`, both included.
+    pub fn new(atoms: usize, v_min: f64, v_max: f64) -> Self {
+        let spacing = (v_max - v_min) / (atoms - 1) as f64;
+        Support {
+            values: (0..atoms).map(|index| (v_min + index as f64 * spacing) as f32).collect(),
+            v_min: v_min as f32,
+            v_max: v_max as f32,
+            spacing: spacing as f32,
+        }
+    }
+
+    /// The number of atoms.
+    pub fn atoms(&self) -> usize {
+        self.values.len()
+    }
+
+    /// The softmax over each action's atoms of `logits` (rows of actions × atoms, action-major).
+    pub fn probabilities(&self, logits: &[f32]) -> Vec<f32> {
+        let mut probabilities = logits.to_vec();
+        for row in probabilities.chunks_exact_mut(self.atoms()) {
+            softmax_in_place(row);
+        }
+        probabilities
+    }
+
+    /// Q = Σ_i z_i·p_i for each action of `probabilities` (rows of atoms): one value per action.
+    pub fn expected_values(&self, probabilities: &[f32]) -> Vec<f32> {
+        probabilities
+            .chunks_exact(self.atoms())
+            .map(|row| row.iter().zip(&self.values).map(|(p, z)| p * z).sum())
+            .collect()
+    }
+
+    /// Q-values from logits: the expected value of each action's softmax distribution.
+    pub fn q_values(&self, logits: &[f32]) -> Vec<f32> {
+        self.expected_values(&self.probabilities(logits))
+    }
+
+    /// Writes into `target` the distribution of `reward + discount · Z` for Z distributed as `probabilities` on the
+    /// atoms, projected back onto them: each atom's shifted value, clipped to [v_min, v_max], gives its mass to the
+    /// two atoms around it in proportion to closeness (all of it to an atom it lands on). `discount` is γ^k, or 0
+    /// after a termination, which puts all the mass at `reward`.
+    pub fn project(&self, reward: f32, discount: f32, probabilities: &[f32], target: &mut [f32]) {
+        target.fill(0.0);
+        let last = self.atoms() - 1;
+        for (z, p) in self.values.iter().zip(probabilities) {
+            let shifted = (reward + discount * z).clamp(self.v_min, self.v_max);
+            // Its position in atoms; within [0, last] up to rounding, which the clamp takes back.
+            let position = ((shifted - self.v_min) / self.spacing).clamp(0.0, last as f32);
+            let lower = position.floor();
+            let below = lower as usize;
+            if position == lower {
+                target[below] += p;
+            } else {
+                target[below] += p * (lower + 1.0 - position);
+                target[below + 1] += p * (position - lower);
+            }
+        }
+    }
+}
+
+/// The softmax of `row`, in place (the largest value subtracted first, so no exponential overflows).
+fn softmax_in_place(row: &mut [f32]) {
+    let largest = row.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let mut total = 0.0;
+    for value in row.iter_mut() {
+        *value = (*value - largest).exp();
+        total += *value;
+    }
+    for value in row.iter_mut() {
+        *value /= total;
+    }
+}
+
+/// Per sample b, the cross-entropy −Σ_i m_i·log softmax(ℓ)_i between the target distribution m = `targets[b]` and
+/// the predicted one of the taken action, ℓ = `logits[b]`'s atoms of action `actions[b]`; as one graph op whose
+/// backward pass gives that action's logits ∂/∂ℓ_i = g_b·(softmax(ℓ)_i − m_i) and the other actions' 0.
+/// (dfdx's select, log-softmax and sum would give the same, each walking an N-dimensional index per element.)
+pub fn cross_entropy<T: Tape<f32, Cpu>>(
+    logits: Matrix<T>,
+    actions: &[usize],
+    targets: &[f32],
+    atoms: usize,
+) -> Vector<T> {
+    let (logits, mut tape) = logits.split_tape();
+    let (rows, columns) = *logits.shape();
+    let values = contiguous_values(&logits);
+    // softmax(ℓ) − m per sample, kept for the backward pass.
+    let mut differences = Vec::with_capacity(rows * atoms);
+    let mut losses = Vec::with_capacity(rows);
+    for ((row, action), target) in values.chunks_exact(columns).zip(actions).zip(targets.chunks_exact(atoms)) {
+        let taken = &row[action * atoms..(action + 1) * atoms];
+        let largest = taken.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+        let log_total = taken.iter().map(|logit| (logit - largest).exp()).sum::<f32>().ln();
+        let mut loss = 0.0;
+        for (logit, wanted) in taken.iter().zip(target) {
+            let log_probability = logit - largest - log_total;
+            loss -= wanted * log_probability;
+            differences.push(log_probability.exp() - wanted);
+        }
+        losses.push(loss);
+    }
+    let device = logits.device().clone();
+    let out = device.tensor_from_vec(losses, (rows,));
+    let actions = actions.to_vec();
+    let (logits, result) = (logits.ghost(), out.ghost());
+    tape.add_backward_op(move |gradients| {
+        let loss_gradient: Vec<f32> = gradients.get_or_alloc_mut(&result)?.to_vec();
+        let logit_gradient = gradients.get_or_alloc_mut(&logits)?;
+        for (row, ((action, difference), scale)) in actions
+            .iter()
+            .zip(differences.chunks_exact(atoms))
+            .zip(&loss_gradient)
+            .enumerate()
+        {
+            let start = row * columns + action * atoms;
+            for (gradient, difference) in logit_gradient[start..start + atoms].iter_mut().zip(difference) {
+                *gradient += scale * difference;
+            }
+        }
+        Ok(())
+    });
+    out.put_tape(tape)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::agent::network::{gradients_of, Architecture, Dense, Head, Noise, QNetwork};
+    use rand::SeedableRng;
+    use rand_pcg::Pcg64;
+
+    /// Five atoms −2, −1, 0, 1, 2 (spacing 1).
+    fn five() -> Support {
+        Support::new(5, -2.0, 2.0)
+    }
+
+    fn projected(reward: f32, discount: f32, probabilities: &[f32]) -> Vec<f32> {
+        let mut target = vec![f32::NAN; 5];
+        five().project(reward, discount, probabilities, &mut target);
+        target
+    }
+
+    fn assert_close(got: &[f32], want: &[f32]) {
+        assert_eq!(got.len(), want.len());
+        for (got_value, want_value) in got.iter().zip(want) {
+            assert!((got_value - want_value).abs() < 1e-6, "{got:?} vs {want:?}");
+        }
+    }
+
+    /// The atoms of `support`: the expected values of the distributions all on one atom.
+    fn atoms_of(support: &Support) -> Vec<f32> {
+        let count = support.atoms();
+        let one_hot: Vec<f32> = (0..count * count)
+            .map(|index| if index / count == index % count { 1.0 } else { 0.0 })
+            .collect();
+        support.expected_values(&one_hot)
+    }
+
+    #[test]
+    fn the_support_is_evenly_spaced_between_its_ends() {
+        assert_eq!(atoms_of(&five()), [-2.0, -1.0, 0.0, 1.0, 2.0]);
+        let paper = atoms_of(&Support::new(51, -10.0, 10.0));
+        assert_eq!((paper.len(), paper[0], paper[50]), (51, -10.0, 10.0));
+        assert!((paper[26] - 0.4).abs() < 1e-6);
+    }
+
+    #[test]
+    fn mass_between_atoms_is_split_by_closeness_and_mass_beyond_the_top_is_kept_there() {
+        // r = 0.5, γ = 1: −2, −1, 0, 1, 2 move to −1.5, −0.5, 0.5, 1.5 and 2.5 (clipped to 2). Each of the first four
+        // is halfway between two atoms: halves of 0.1, 0.2, 0.3, 0.2; the last lands on the top atom whole.
+        // By hand: [0.05, 0.05 + 0.1, 0.1 + 0.15, 0.15 + 0.1, 0.1 + 0.2].
+        let target = projected(0.5, 1.0, &[0.1, 0.2, 0.3, 0.2, 0.2]);
+        assert_close(&target, &[0.05, 0.15, 0.25, 0.25, 0.3]);
+        // Closer to one atom, more to it: r = 0.25 moves 0 to 0.25, three quarters to 0 and a quarter to 1.
+        assert_close(&projected(0.25, 1.0, &[0.0, 0.0, 1.0, 0.0, 0.0]), &[0.0, 0.0, 0.75, 0.25, 0.0]);
+    }
+
+    #[test]
+    fn mass_beyond_both_ends_goes_to_the_end_atoms_and_exact_landings_stay_whole() {
+        // γ = 3, r = 0: −6, −3, 0, 3, 6, clipped to −2, −2, 0, 2, 2.
+        let target = projected(0.0, 3.0, &[0.1, 0.2, 0.3, 0.15, 0.25]);
+        assert_close(&target, &[0.3, 0.0, 0.3, 0.0, 0.4]);
+        // r = 1, γ = 1: every atom lands on the next one, the top one stays at the top.
+        let target = projected(1.0, 1.0, &[0.1, 0.2, 0.3, 0.15, 0.25]);
+        assert_close(&target, &[0.0, 0.1, 0.2, 0.3, 0.4]);
+    }
+
+    #[test]
+    fn a_terminal_target_collapses_onto_the_reward() {
+        // Discount 0 (terminated): all the mass is at r = 0.25, between atoms 0 and 1; the distribution at s' is
+        // irrelevant.
+        assert_close(&projected(0.25, 0.0, &[0.5, 0.0, 0.0, 0.0, 0.5]), &[0.0, 0.0, 0.75, 0.25, 0.0]);
+        // A reward beyond the support counts as its end.
+        assert_close(&projected(-7.0, 0.0, &[0.2; 5]), &[1.0, 0.0, 0.0, 0.0, 0.0]);
+    }
+
+    #[test]
+    fn q_values_are_the_expected_values_of_each_actions_softmax() {
+        // Action 0: logits 0, 0, ln 2, 0, 0 → probabilities 1/6, 1/6, 2/6, 1/6, 1/6 → Q 0 by symmetry.
+        // Action 1: logits all −∞ but the top → Q = 2.
+        let two = 2.0f32.ln();
+        let logits = [0.0, 0.0, two, 0.0, 0.0, -100.0, -100.0, -100.0, -100.0, 0.0];
+        let probabilities = five().probabilities(&logits);
+        assert_close(&probabilities[..5], &[1.0 / 6.0, 1.0 / 6.0, 2.0 / 6.0, 1.0 / 6.0, 1.0 / 6.0]);
+        assert_close(&five().q_values(&logits), &[0.0, 2.0]);
+        // Large logits do not overflow.
+        assert_close(&five().probabilities(&[1000.0, 1000.0, 0.0, 0.0, 0.0]), &[0.5, 0.5, 0.0, 0.0, 0.0]);
+    }
+
+    #[test]
+    fn the_cross_entropys_gradient_on_a_tiny_network_is_softmax_minus_target() {
+        // One input x, no hidden layer, a head of 2 actions × 3 atoms: ℓ = x·W + b. For the taken action a,
+        // L = −Σ m_i log softmax(ℓ_a)_i, so ∂L/∂W[0][a·3 + i] = x·(p_i − m_i), ∂L/∂b[a·3 + i] = p_i − m_i, and the
+        // other action's parameters get 0. Computed here by hand from the weights the network drew.
+        let device = Cpu::default();
+        let mut rng = Pcg64::seed_from_u64(2);
+        let architecture = Architecture {
+            hidden: vec![],
+            dueling: false,
+            noisy_sigma0: None,
+            convolution: None,
+            atoms: 3,
+        };
+        let network = QNetwork::new(&device, 1, &architecture, 2, &mut rng);
+        let Head::Single(Dense::Plain(head)) = &network.head else {
+            panic!("a plain single head")
+        };
+        let (weight, bias) = (head.weight.as_vec(), head.bias.as_vec());
+        let (x, action, target) = (1.5f32, 1usize, [0.2f32, 0.7, 0.1]);
+        let logits: Vec<f32> = (0..6).map(|output| x * weight[output] + bias[output]).collect();
+        let probabilities = Support::new(3, -1.0, 1.0).probabilities(&logits);
+        let mut loss_by_hand = 0.0;
+        let mut want_weight = vec![0.0; 6];
+        let mut want_bias = vec![0.0; 6];
+        for atom in 0..3 {
+            let output = action * 3 + atom;
+            loss_by_hand -= target[atom] * probabilities[output].ln();
+            want_bias[output] = probabilities[output] - target[atom];
+            want_weight[output] = x * want_bias[output];
+        }
+        let mut loss = 0.0;
+        let gradients = gradients_of(&network, &[x], Noise::Off, |outputs| {
+            let losses = cross_entropy(outputs, &[action], &target, 3);
+            loss = contiguous_values(&losses)[0];
+            losses.sum()
+        });
+        assert!((loss - loss_by_hand).abs() < 1e-6, "{loss} vs {loss_by_hand}");
+        assert_close(&gradients[0], &want_weight);
+        assert_close(&gradients[1], &want_bias);
+    }
+
+    #[test]
+    fn cross_entropy_gradients_scale_with_each_samples_weight() {
+        // Two samples, the loss 3·L_0 + 0.5·L_1: each sample's logits' gradient is its weight times p − m.
+        let device = Cpu::default();
+        let logits = device.tensor_from_vec(vec![0.0, 1.0, 2.0, 0.5, 0.5, 0.0], (2, 3));
+        let traced: Matrix<OwnedTape<f32, Cpu>> = logits.leaky_traced();
+        let targets = [0.0, 1.0, 0.0, 0.5, 0.5, 0.0];
+        let losses = cross_entropy(traced.retaped(), &[0, 0], &targets, 3);
+        let weights = device.tensor_from_vec(vec![3.0, 0.5], (2,));
+        let gradients = (losses * weights).sum().backward();
+        let got = gradients.get(&traced).as_vec();
+        let support = Support::new(3, 0.0, 1.0);
+        let p = support.probabilities(&[0.0, 1.0, 2.0, 0.5, 0.5, 0.0]);
+        let want: Vec<f32> = (0..6)
+            .map(|index| [3.0, 0.5][index / 3] * (p[index] - targets[index]))
+            .collect();
+        assert_close(&got, &want);
+    }
+}
