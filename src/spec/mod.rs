@@ -738,10 +738,9 @@ Spec(
             agent_error("distributional: C51(atoms: 51, v_min: 1.0, v_max: 1.0)"),
             "t.ron:4:56: agent.distributional.v_max: v_max 1.0 is not above v_min 1.0, expected v_min < v_max"
         );
-        assert!(
-            agent_error("distributional: C51(v_min: -1.0)").contains("missing field `v_max`"),
-            "{}",
-            agent_error("distributional: C51(v_min: -1.0)")
+        assert_eq!(
+            agent_error("distributional: C51(v_min: -1.0)"),
+            "t.ron:4:44: agent.distributional.v_max: missing field, expected `v_max: ...` (it has no default)"
         );
         let every_trick = "target: Soft(0.005), exploration: Noisy(0.5), replay: Prioritized(), double: true, \
                            dueling: true, n_step: 3, max_grad_norm: 10.0, history: 4, \
