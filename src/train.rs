@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 
-use crate::agent::config::{AgentConfig, Network, Replay};
+use crate::agent::config::{AgentConfig, Network};
 use crate::agent::dqn::{Dqn, ObservationSpace, UpdateStats};
 use crate::agent::n_step::EnvStep;
 use crate::envs::lunar_lander::{self, Flight, LunarLander};
@@ -176,13 +176,8 @@ pub fn train_run(
 
         // Learn: past `learning_starts`, `gradient_steps` updates every `train_every` steps.
         if config.updates_at(step) {
-            // trick: prioritized replay — β anneals linearly from `beta_start` to 1 over the run.
-            let beta = match config.replay {
-                Replay::Prioritized { beta_start, .. } => {
-                    beta_start + (1.0 - beta_start) * step as f64 / total_steps as f64
-                }
-                Replay::Uniform => 1.0,
-            };
+            // trick: prioritized replay — β anneals linearly from `beta_start` to `beta_end` over the run.
+            let beta = config.replay.beta_at(step, total_steps);
             for _ in 0..config.gradient_steps {
                 let stats = agent.update(beta);
                 if !stats.loss.is_finite() {

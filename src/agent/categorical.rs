@@ -147,6 +147,7 @@ pub fn cross_entropy<T: Tape<f32, Cpu>>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::agent::config::{Initialization, NoisyLayers};
     use crate::agent::network::{gradients_of, Architecture, Dense, Head, Noise, QNetwork};
     use rand::SeedableRng;
     use rand_pcg::Pcg64;
@@ -242,6 +243,9 @@ mod tests {
             noisy_sigma0: None,
             convolution: None,
             atoms: 3,
+            noisy_layers: NoisyLayers::LastHiddenAndHead,
+            initialization: Initialization::PyTorchDefault,
+            input_bounds: None,
         };
         let network = QNetwork::new(&device, 1, &architecture, 2, &mut rng);
         let Head::Single(Dense::Plain(head)) = &network.head else {

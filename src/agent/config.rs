@@ -45,6 +45,53 @@ pub enum Exploration {
     Noisy(f64),
 }
 
+/// What a prioritized transition's priority is made of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Priority {
+    /// Its |TD error| (Schaul et al. 2016); with C51, which has none, its cross-entropy.
+    TdError,
+    /// Its per-sample loss: the Huber or squared error, or C51's cross-entropy (Dopamine: priority = √loss, i.e.
+    /// `alpha: 0.5`).
+    Loss,
+}
+
+impl Priority {
+    fn is_td_error(&self) -> bool {
+        *self == Priority::TdError
+    }
+}
+
+/// Which layers are noisy with `exploration: Noisy(sigma0)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum NoisyLayers {
+    /// The last hidden layer and the head (Fortunato et al.'s DQN noise on the fully connected part near the output).
+    LastHiddenAndHead,
+    /// Every fully connected layer (Dopamine, and the Revisiting Rainbow study).
+    All,
+}
+
+impl NoisyLayers {
+    fn is_last_hidden_and_head(&self) -> bool {
+        *self == NoisyLayers::LastHiddenAndHead
+    }
+}
+
+/// How a network's weights are first drawn (noisy layers keep their own: means U(±1/√fan_in), scales σ0/√fan_in).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Initialization {
+    /// Weights and biases from U(±1/√fan_in) (PyTorch's `nn.Linear`, as CleanRL's networks start).
+    PyTorchDefault,
+    /// Weights from Glorot (Xavier) uniform, U(±√(6 / (fan_in + fan_out))), biases 0 (Flax's `Dense` with
+    /// `xavier_uniform`, as the Revisiting Rainbow networks start).
+    GlorotUniform,
+}
+
+impl Initialization {
+    fn is_pytorch_default(&self) -> bool {
+        *self == Initialization::PyTorchDefault
+    }
+}
+
 /// Which transitions a gradient step learns from.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -63,7 +110,26 @@ pub enum Replay {
         /// Added to |δ| so that no transition has zero probability.
         #[serde(default = "default_priority_epsilon")]
         epsilon: f64,
+        /// Importance-sampling exponent at the last step (β anneals linearly from `beta_start`); Dopamine keeps β
+        /// fixed at 0.5: `beta_start: 0.5, beta_end: 0.5`.
+        #[serde(default = "default_importance_exponent_end", skip_serializing_if = "is_one")]
+        beta_end: f64,
+        /// `TdError` (p = |δ| + ε) or `Loss` (p = per-sample loss + ε).
+        #[serde(default = "default_priority", skip_serializing_if = "Priority::is_td_error")]
+        priority: Priority,
     },
+}
+
+fn default_importance_exponent_end() -> f64 {
+    1.0
+}
+
+fn is_one(value: &f64) -> bool {
+    *value == 1.0
+}
+
+fn default_priority() -> Priority {
+    Priority::TdError
 }
 
 /// What the network predicts of each action's return.
@@ -118,12 +184,25 @@ fn default_priority_epsilon() -> f64 {
 }
 
 impl Replay {
-    /// Prioritized replay with the paper's settings (α 0.6, β from 0.4, ε 1e-6).
+    /// Prioritized replay with the paper's settings (α 0.6, β from 0.4 to 1, ε 1e-6, priorities from |δ|).
     pub fn prioritized() -> Self {
         Replay::Prioritized {
             alpha: default_priority_exponent(),
             beta_start: default_importance_exponent_start(),
             epsilon: default_priority_epsilon(),
+            beta_end: default_importance_exponent_end(),
+            priority: default_priority(),
+        }
+    }
+
+    /// Prioritized replay's importance-sampling exponent β at env step `step` of `total_steps` (linear from
+    /// `beta_start` to `beta_end`); 1 under uniform replay, where the weights are all 1 anyway.
+    pub fn beta_at(&self, step: usize, total_steps: usize) -> f64 {
+        match *self {
+            Replay::Prioritized {
+                beta_start, beta_end, ..
+            } => beta_start + (beta_end - beta_start) * step as f64 / total_steps.max(1) as f64,
+            Replay::Uniform => 1.0,
         }
     }
 }
@@ -220,13 +299,28 @@ agent_config! {
     exploration_fraction: f64 = 0.5,
     /// trick: exploration — `EpsilonGreedy` or `Noisy(sigma0)`.
     exploration: Exploration = Exploration::EpsilonGreedy,
+    /// With `Noisy(sigma0)`: `LastHiddenAndHead` or `All` (every fully connected layer, as Dopamine).
+    #[serde(skip_serializing_if = "NoisyLayers::is_last_hidden_and_head")]
+    noisy_layers: NoisyLayers = NoisyLayers::LastHiddenAndHead,
+    /// The first weights: `PyTorchDefault` (U(±1/√fan_in)) or `GlorotUniform` (biases 0).
+    #[serde(skip_serializing_if = "Initialization::is_pytorch_default")]
+    initialization: Initialization = Initialization::PyTorchDefault,
+    /// Each observation value mapped from [min, max] to [−1, 1] before the network, x ↦ 2(x − min)/(max − min) − 1,
+    /// one `(min, max)` per value (the Revisiting Rainbow networks on CartPole, Acrobot, MountainCar); none when
+    /// absent. Usually set per env (`envs: [(..., agent: (input_bounds: Some([...])))]`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    input_bounds: Option<Vec<(f64, f64)>> = None,
+    /// Rewards clipped to [−1, 1] for learning only (Dopamine's default); returns are reported unclipped.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    clip_rewards: bool = false,
     /// trick: the loss on the TD error — `Huber` (δ = 1) or `Mse` (unused with C51, which learns by cross-entropy).
     loss: Loss = Loss::Mse,
     /// trick: double DQN — the online network picks argmax a' at s', the target network evaluates it.
     double: bool = false,
     /// trick: dueling heads — Q = V + A − mean(A).
     dueling: bool = false,
-    /// trick: replay sampling — `Uniform` or `Prioritized(alpha: 0.6, beta_start: 0.4, epsilon: 1e-6)`.
+    /// trick: replay sampling — `Uniform` or `Prioritized(alpha: 0.6, beta_start: 0.4, epsilon: 1e-6, beta_end: 1.0,
+    /// priority: TdError)`.
     replay: Replay = Replay::Uniform,
     /// trick: distributional RL — `None` (expected values) or `C51(atoms: 51, v_min: -200.0, v_max: 200.0)`.
     #[serde(skip_serializing_if = "Distributional::is_none")]
@@ -428,6 +522,8 @@ impl AgentConfig {
             alpha,
             beta_start,
             epsilon,
+            beta_end,
+            ..
         } = self.replay
         {
             let setting = |name: &'static str, rule: Result<(), FieldProblem>| {
@@ -447,6 +543,24 @@ impl AgentConfig {
             }
             setting("beta_start", unit_interval("beta_start", beta_start))?;
             setting("epsilon", positive_number("epsilon", epsilon))?;
+            setting("beta_end", unit_interval("beta_end", beta_end))?;
+        }
+        if let Some(bounds) = &self.input_bounds {
+            if let Some(index) = bounds
+                .iter()
+                .position(|(min, max)| !(min.is_finite() && max.is_finite() && min < max))
+            {
+                let (min, max) = bounds[index];
+                return Err(FieldProblem {
+                    at_value: true,
+                    ..FieldProblem::new(
+                        "input_bounds",
+                        format!("got ({min:?}, {max:?})"),
+                        "(min, max) with finite min < max",
+                    )
+                    .inside(Inner::Element(index))
+                });
+            }
         }
         if let Distributional::C51 { atoms, v_min, v_max } = self.distributional {
             let inside = |name: &'static str, problem: String, expected: &str| {
@@ -549,6 +663,20 @@ mod tests {
     }
 
     #[test]
+    fn beta_anneals_from_start_to_end_or_stays_fixed() {
+        let annealed = Replay::prioritized();
+        assert_eq!(annealed.beta_at(0, 1000), 0.4);
+        assert!((annealed.beta_at(500, 1000) - 0.7).abs() < 1e-12);
+        assert_eq!(annealed.beta_at(1000, 1000), 1.0);
+        // Dopamine's fixed exponent.
+        let fixed: AgentConfig = ron::from_str("(replay: Prioritized(alpha: 0.5, beta_start: 0.5, beta_end: 0.5, \
+                                                epsilon: 1e-10, priority: Loss))")
+        .unwrap();
+        assert!((0..=1000).step_by(100).all(|step| fixed.replay.beta_at(step, 1000) == 0.5));
+        assert_eq!(Replay::Uniform.beta_at(3, 10), 1.0);
+    }
+
+    #[test]
     fn tricks_parse_from_ron_with_paper_defaults() {
         let config: AgentConfig = ron::from_str(
             "(target: Soft(0.005), exploration: Noisy(0.5), replay: Prioritized(alpha: 0.7), double: true, \
@@ -562,7 +690,9 @@ mod tests {
             Replay::Prioritized {
                 alpha: 0.7,
                 beta_start: 0.4,
-                epsilon: 1e-6
+                epsilon: 1e-6,
+                beta_end: 1.0,
+                priority: Priority::TdError,
             }
         );
         assert!(config.double && !config.dueling);

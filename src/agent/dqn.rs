@@ -11,7 +11,7 @@ use rand_pcg::Pcg64;
 
 use crate::agent::allocation::AllocationError;
 use crate::agent::categorical::{cross_entropy, Support};
-use crate::agent::config::{AgentConfig, Distributional, Exploration, Loss, Network, Replay, Target};
+use crate::agent::config::{AgentConfig, Distributional, Exploration, Loss, Network, Priority, Replay, Target};
 use crate::agent::frames::{Encoding, FrameId};
 use crate::agent::n_step::{EnvStep, NStepReturns};
 use crate::agent::network::{contiguous_values, Architecture, Convolution, Learner, Noise, QNetwork};
@@ -104,6 +104,9 @@ impl Dqn {
                 Exploration::EpsilonGreedy => None,
             },
             atoms: config.distributional.atoms(),
+            noisy_layers: config.noisy_layers,
+            initialization: config.initialization,
+            input_bounds: config.input_bounds.clone(),
         };
         let mut init_rng = stream_rng(run_seed, Stream::NetworkInit);
         let mut noise_rng = stream_rng(run_seed, Stream::Noise);
@@ -207,10 +210,16 @@ impl Dqn {
         };
         let next_observation = self.replay.push_frame(step.next_observation);
         self.current_frame = (!step.terminated && !step.truncated).then_some(next_observation);
+        // Dopamine's reward clipping: the agent learns from the clipped reward; the run reports the env's.
+        let reward = if self.config.clip_rewards {
+            step.reward.clamp(-1.0, 1.0)
+        } else {
+            step.reward
+        };
         let framed = EnvStep {
             observation,
             action: step.action,
-            reward: step.reward,
+            reward,
             next_observation,
             terminated: step.terminated,
             truncated: step.truncated,
@@ -271,8 +280,15 @@ impl Dqn {
                     Loss::Mse => (q_taken - targets).square(),
                 };
                 let mean_abs_td_error = mean_abs(&td_errors);
-                // trick: prioritized replay — the new priorities are the batch's |TD errors|.
-                (per_sample, td_errors, mean_abs_td_error)
+                // trick: prioritized replay — the new priorities are the batch's |TD errors| or its losses.
+                let priorities = match self.config.replay {
+                    Replay::Prioritized {
+                        priority: Priority::Loss,
+                        ..
+                    } => contiguous_values(&per_sample),
+                    _ => td_errors,
+                };
+                (per_sample, priorities, mean_abs_td_error)
             }
             // trick: distributional (C51) — the target is the bootstrap network's distribution at s' for a*, moved to
             // r + γ^k z and projected back onto the atoms; the loss is its cross-entropy with the taken action's.
@@ -576,6 +592,39 @@ mod tests {
         agent.replay.sample(64, 1.0, &mut rng, &mut agent.batch);
         for (observation, next) in agent.batch.observations.iter().zip(&agent.batch.next_observations) {
             assert!((1.0..=3.0).contains(&(next - observation)), "{observation} → {next}");
+        }
+    }
+
+    #[test]
+    fn clipped_rewards_reach_the_replay_buffer_clipped() {
+        let config = AgentConfig {
+            buffer_size: 8,
+            batch_size: 8,
+            clip_rewards: true,
+            ..AgentConfig::default()
+        };
+        let space = ObservationSpace {
+            size: 1,
+            image_shape: None,
+            binary: false,
+        };
+        let mut agent = Dqn::new(&config, &space, 2, 0).unwrap();
+        for (step, reward) in [5.0, -3.0, 0.25, -1.0].into_iter().enumerate() {
+            agent.observe(&EnvStep {
+                observation: &[step as f32],
+                action: 0,
+                reward,
+                next_observation: &[step as f32 + 1.0],
+                terminated: false,
+                truncated: false,
+                next_legal: &[true, true],
+            });
+        }
+        let mut rng = stream_rng(0, Stream::Replay);
+        agent.replay.sample(64, 1.0, &mut rng, &mut agent.batch);
+        for (observation, reward) in agent.batch.observations.iter().zip(&agent.batch.rewards) {
+            let want = [1.0, -1.0, 0.25, -1.0][*observation as usize];
+            assert_eq!(*reward, want, "the step from {observation}");
         }
     }
 

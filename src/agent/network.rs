@@ -19,6 +19,8 @@ use rand::Rng;
 use rand_distr::StandardNormal;
 use rand_pcg::Pcg64;
 
+use crate::agent::config::{Initialization, NoisyLayers};
+
 /// A batch of rows on dfdx's CPU device.
 pub type Matrix<T = NoneTape> = Tensor<(usize, usize), f32, Cpu, T>;
 /// One vector on dfdx's CPU device.
@@ -37,6 +39,13 @@ pub struct Architecture {
     pub convolution: Option<Convolution>,
     /// Outputs per action: 1 for a Q-value, C51's atoms for the logits of a return distribution (action-major).
     pub atoms: usize,
+    /// Which fully connected layers are noisy when `noisy_sigma0` is given.
+    pub noisy_layers: NoisyLayers,
+    /// How plain layers' weights are first drawn.
+    pub initialization: Initialization,
+    /// `Some`: each input value mapped from [min, max] to [−1, 1] first (one pair per value, repeated over a
+    /// longer input such as a history stack).
+    pub input_bounds: Option<Vec<(f64, f64)>>,
 }
 
 /// A convolution with stride 1 and no padding over an image observation stored height × width × channels
@@ -105,12 +114,24 @@ pub struct Linear {
 }
 
 impl Linear {
-    /// Weight and bias drawn from U(−1/√fan_in, 1/√fan_in) (PyTorch's and dfdx's default for linear layers).
-    fn new(device: &Cpu, inputs: usize, outputs: usize, rng: &mut Pcg64) -> Self {
-        let bound = 1.0 / (inputs as f32).sqrt();
+    /// Weight and bias drawn as `initialization` says: both from U(−1/√fan_in, 1/√fan_in) (PyTorch's and dfdx's
+    /// default for linear layers), or the weight from Glorot's U(±√(6 / (fan_in + fan_out))) and the bias 0.
+    /// `fan_out` is `outputs` except for a convolution, whose every output position counts (kernel² × filters).
+    fn new(device: &Cpu, inputs: usize, outputs: usize, fan_out: usize, initialization: Initialization, rng: &mut Pcg64) -> Self {
+        let (weight, bias) = match initialization {
+            Initialization::PyTorchDefault => {
+                let bound = 1.0 / (inputs as f32).sqrt();
+                let weight = uniform(rng, bound, inputs * outputs);
+                (weight, uniform(rng, bound, outputs))
+            }
+            Initialization::GlorotUniform => {
+                let bound = (6.0 / (inputs + fan_out) as f32).sqrt();
+                (uniform(rng, bound, inputs * outputs), vec![0.0; outputs])
+            }
+        };
         Linear {
-            weight: device.tensor_from_vec(uniform(rng, bound, inputs * outputs), (inputs, outputs)),
-            bias: device.tensor_from_vec(uniform(rng, bound, outputs), (outputs,)),
+            weight: device.tensor_from_vec(weight, (inputs, outputs)),
+            bias: device.tensor_from_vec(bias, (outputs,)),
         }
     }
 
@@ -291,10 +312,17 @@ pub enum Dense {
 }
 
 impl Dense {
-    fn new(device: &Cpu, inputs: usize, outputs: usize, noisy_sigma0: Option<f64>, rng: &mut Pcg64) -> Self {
+    /// A fully connected layer: noisy with `Some(σ0)`, else plain and drawn as `initialization` says.
+    fn new(
+        device: &Cpu,
+        (inputs, outputs): (usize, usize),
+        noisy_sigma0: Option<f64>,
+        initialization: Initialization,
+        rng: &mut Pcg64,
+    ) -> Self {
         match noisy_sigma0 {
             Some(sigma0) => Dense::Noisy(NoisyLinear::new(device, inputs, outputs, sigma0, rng)),
-            None => Dense::Plain(Linear::new(device, inputs, outputs, rng)),
+            None => Dense::Plain(Linear::new(device, inputs, outputs, outputs, initialization, rng)),
         }
     }
 
@@ -408,6 +436,8 @@ pub struct QNetwork {
     pub hidden: Vec<Dense>,
     pub head: Head,
     pub convolution: Option<Convolution>,
+    /// Per input value (min, max − min) of the input bounds, in f32.
+    input_bounds: Option<Vec<(f32, f32)>>,
 }
 
 /// The plain layers one forward pass used, in network order (hidden layers, then the head's one or two).
@@ -420,36 +450,48 @@ impl QNetwork {
         // With a convolution, the first layer maps a patch to its filters, and the next one reads every position.
         let mut hidden = Vec::new();
         let mut features = inputs;
+        let initialization = architecture.initialization;
         if let Some(convolution) = architecture.convolution {
-            hidden.push(Dense::new(
+            let fan_out = convolution.kernel * convolution.kernel * convolution.filters;
+            let layer = Linear::new(
                 device,
                 convolution.patch_size(),
                 convolution.filters,
-                None,
+                fan_out,
+                initialization,
                 rng,
-            ));
+            );
+            hidden.push(Dense::Plain(layer));
             features = convolution.positions() * convolution.filters;
         }
         for (index, width) in architecture.hidden.iter().enumerate() {
-            // trick: noisy nets — the last hidden layer and the head are noisy, earlier layers are not.
+            // trick: noisy nets — the last hidden layer and the head are noisy, earlier layers only with `All`.
             let last = index + 1 == architecture.hidden.len();
-            let sigma0 = if last { architecture.noisy_sigma0 } else { None };
-            hidden.push(Dense::new(device, features, *width, sigma0, rng));
+            let noisy = last || architecture.noisy_layers == NoisyLayers::All;
+            let sigma0 = architecture.noisy_sigma0.filter(|_| noisy);
+            hidden.push(Dense::new(device, (features, *width), sigma0, initialization, rng));
             features = *width;
         }
         let (sigma0, atoms) = (architecture.noisy_sigma0, architecture.atoms);
         let head = if architecture.dueling {
             Head::Dueling {
-                value: Dense::new(device, features, atoms, sigma0, rng),
-                advantage: Dense::new(device, features, actions * atoms, sigma0, rng),
+                value: Dense::new(device, (features, atoms), sigma0, initialization, rng),
+                advantage: Dense::new(device, (features, actions * atoms), sigma0, initialization, rng),
             }
         } else {
-            Head::Single(Dense::new(device, features, actions * atoms, sigma0, rng))
+            Head::Single(Dense::new(device, (features, actions * atoms), sigma0, initialization, rng))
         };
+        let input_bounds = architecture.input_bounds.as_ref().map(|bounds| {
+            bounds
+                .iter()
+                .map(|(min, max)| (*min as f32, (*max - *min) as f32))
+                .collect()
+        });
         QNetwork {
             hidden,
             head,
             convolution: architecture.convolution,
+            input_bounds,
         }
     }
 
@@ -505,7 +547,7 @@ impl QNetwork {
     /// `backward`; with `NoneTape` it is a plain evaluation.
     fn forward_with<T: Tape<f32, Cpu> + Merge<T>>(&self, layers: &[Linear], input: Matrix<T>) -> Matrix<T> {
         let (mut hidden, head) = layers.split_at(self.hidden.len());
-        let mut features = input;
+        let mut features = self.bounded(input);
         if let Some(convolution) = self.convolution {
             // The observation needs no gradient: unfold it outside the graph, start a fresh tape on the patches.
             let batch = features.shape().0;
@@ -540,6 +582,20 @@ impl QNetwork {
             }
             _ => unreachable!("a head has one or two layers"),
         }
+    }
+
+    /// The input with each value mapped from its bounds [min, max] to [−1, 1], as ((x − min) / (max − min))·2 − 1;
+    /// unchanged without bounds. The input needs no gradient: the mapped values start from the same tape.
+    fn bounded<T: Tape<f32, Cpu>>(&self, input: Matrix<T>) -> Matrix<T> {
+        let Some(bounds) = &self.input_bounds else {
+            return input;
+        };
+        let (input, tape) = input.split_tape();
+        let mut values = contiguous_values(&input);
+        for (value, (min, range)) in values.iter_mut().zip(bounds.iter().cycle()) {
+            *value = (*value - min) / range * 2.0 - 1.0;
+        }
+        input.device().tensor_from_vec(values, *input.shape()).put_tape(tape)
     }
 
     /// Gradients of every stored parameter (the order of `parameters_mut`) after `backward` through `layers`.
@@ -826,6 +882,9 @@ mod tests {
             noisy_sigma0: None,
             convolution: None,
             atoms: 1,
+            noisy_layers: NoisyLayers::LastHiddenAndHead,
+            initialization: Initialization::PyTorchDefault,
+            input_bounds: None,
         }
     }
 
@@ -900,6 +959,9 @@ mod tests {
             noisy_sigma0: None,
             convolution: None,
             atoms: 1,
+            noisy_layers: NoisyLayers::LastHiddenAndHead,
+            initialization: Initialization::PyTorchDefault,
+            input_bounds: None,
         };
         let mut network = QNetwork::new(&device, 1, &architecture, 3, &mut rng);
         let Head::Dueling { value, advantage } = &mut network.head else {
@@ -940,6 +1002,9 @@ mod tests {
             noisy_sigma0: Some(0.5),
             convolution: None,
             atoms: 1,
+            noisy_layers: NoisyLayers::LastHiddenAndHead,
+            initialization: Initialization::PyTorchDefault,
+            input_bounds: None,
         };
         let mut network = QNetwork::new(&device, 1, &architecture, 1, &mut rng);
         let Head::Single(Dense::Noisy(noisy)) = &mut network.head else {
@@ -983,6 +1048,9 @@ mod tests {
             noisy_sigma0: Some(0.5),
             convolution: None,
             atoms: 1,
+            noisy_layers: NoisyLayers::LastHiddenAndHead,
+            initialization: Initialization::PyTorchDefault,
+            input_bounds: None,
         };
         let mut network = QNetwork::new(&device, 1, &architecture, 1, &mut rng);
         network.resample_noise(&mut rng);
@@ -1035,6 +1103,9 @@ mod tests {
             noisy_sigma0: Some(0.5),
             convolution: None,
             atoms: 1,
+            noisy_layers: NoisyLayers::LastHiddenAndHead,
+            initialization: Initialization::PyTorchDefault,
+            input_bounds: None,
         };
         let network = QNetwork::new(&device, 4, &architecture, 2, &mut rng);
         let noisy: Vec<bool> = network
@@ -1056,6 +1127,56 @@ mod tests {
                 assert!(value.abs() <= bound, "{value} outside ±{bound}");
             }
         }
+    }
+
+    #[test]
+    fn glorot_weights_lie_within_their_bound_with_zero_biases() {
+        // 4 → 16 → 2: bounds √(6/20) and √(6/18); with 64 + 32 draws each, the largest |w| comes near its bound.
+        let device = Cpu::default();
+        let mut rng = Pcg64::seed_from_u64(7);
+        let architecture = Architecture {
+            initialization: Initialization::GlorotUniform,
+            ..plain(&[16])
+        };
+        let network = QNetwork::new(&device, 4, &architecture, 2, &mut rng);
+        let values = network.parameter_values();
+        for (weights, bound) in [(&values[0], (6.0f32 / 20.0).sqrt()), (&values[2], (6.0f32 / 18.0).sqrt())] {
+            let largest = weights.iter().fold(0.0f32, |largest, value| largest.max(value.abs()));
+            assert!(largest <= bound && largest > 0.8 * bound, "{largest} vs {bound}");
+        }
+        assert!(values[1].iter().chain(&values[3]).all(|bias| *bias == 0.0));
+    }
+
+    #[test]
+    fn noisy_layers_all_makes_every_fully_connected_layer_noisy() {
+        let device = Cpu::default();
+        let mut rng = Pcg64::seed_from_u64(0);
+        let architecture = Architecture {
+            noisy_sigma0: Some(0.1),
+            noisy_layers: NoisyLayers::All,
+            ..plain(&[8, 8])
+        };
+        let network = QNetwork::new(&device, 4, &architecture, 2, &mut rng);
+        assert!(network.layers().iter().all(|layer| matches!(layer, Dense::Noisy(_))));
+    }
+
+    #[test]
+    fn input_bounds_map_each_value_to_minus_one_to_one_before_the_first_layer() {
+        // Bounds (−2, 2) and (0, 10): the input (1, 10) becomes (0.5, 1), and (−2, 0) becomes (−1, −1). The network
+        // with bounds on the raw input equals the same network without them on the mapped input.
+        let device = Cpu::default();
+        let bounded = Architecture {
+            input_bounds: Some(vec![(-2.0, 2.0), (0.0, 10.0)]),
+            ..plain(&[3])
+        };
+        let network = QNetwork::new(&device, 2, &bounded, 2, &mut Pcg64::seed_from_u64(1));
+        let unbounded = QNetwork::new(&device, 2, &plain(&[3]), 2, &mut Pcg64::seed_from_u64(1));
+        let raw = device.tensor_from_vec(vec![1.0, 10.0, -2.0, 0.0], (2, 2));
+        let mapped = device.tensor_from_vec(vec![0.5, 1.0, -1.0, -1.0], (2, 2));
+        assert_eq!(
+            network.forward(raw, Noise::Off).as_vec(),
+            unbounded.forward(mapped, Noise::Off).as_vec()
+        );
     }
 
     #[test]
@@ -1090,6 +1211,9 @@ mod tests {
             noisy_sigma0: None,
             convolution: Some(convolution),
             atoms: 1,
+            noisy_layers: NoisyLayers::LastHiddenAndHead,
+            initialization: Initialization::PyTorchDefault,
+            input_bounds: None,
         };
         let mut network = QNetwork::new(&device, 24, &architecture, 1, &mut rng);
         set(

@@ -38,10 +38,15 @@
 //!         epsilon_end: 0.05,           // in [0, 1]
 //!         exploration_fraction: 0.5,   // fraction of `steps` over which ε decays, in [0, 1]
 //!         exploration: EpsilonGreedy,  // or Noisy(sigma0 > 0), e.g. Noisy(0.5); ε is then 0
+//!         noisy_layers: LastHiddenAndHead, // or All (every fully connected layer, as Dopamine)
+//!         initialization: PyTorchDefault,  // or GlorotUniform (biases 0)
+//!         input_bounds: None,          // or Some([(min, max), ...]): each observation value to [-1, 1]
+//!         clip_rewards: false,         // learn from rewards clipped to [-1, 1] (returns are reported unclipped)
 //!         loss: Mse,                   // or Huber
 //!         double: false,               // double DQN target
 //!         dueling: false,              // dueling value/advantage heads
-//!         replay: Uniform,             // or Prioritized(alpha: 0.6, beta_start: 0.4, epsilon: 1e-6)
+//!         replay: Uniform,             // or Prioritized(alpha: 0.6, beta_start: 0.4, epsilon: 1e-6, beta_end: 1.0,
+//!                                      //   priority: TdError), priority TdError (|δ|) or Loss (per-sample loss)
 //!         distributional: None,        // or C51(atoms: 51, v_min: -10.0, v_max: 10.0): v_min < v_max, atoms >= 2
 //!         n_step: 1,                   // n-step returns, >= 1
 //!         max_grad_norm: None,         // or a number > 0: clip the global gradient norm
@@ -769,7 +774,8 @@ Spec(
             "t.ron:4:55: variants[1].agent.doubel: unknown field, expected one of `network`, `hidden`, `learning_rate`, \
              `adam_epsilon`, `gamma`, `batch_size`, `buffer_size`, `learning_starts`, `train_every`, \
              `gradient_steps`, `target`, `epsilon_start`, `epsilon_end`, `exploration_fraction`, `exploration`, \
-             `loss`, `double`, `dueling`, `replay`, `distributional`, `n_step`, `max_grad_norm`, `history`"
+             `noisy_layers`, `initialization`, `input_bounds`, `clip_rewards`, `loss`, `double`, `dueling`, `replay`, \
+             `distributional`, `n_step`, `max_grad_norm`, `history`"
         );
         assert_eq!(
             variants_error(r#"(name: "a"), (name: "a", agent: (double: true))"#, r#""a""#),

@@ -253,12 +253,28 @@ impl Spec {
     }
 }
 
-/// A convolutional network needs an env with image observations and no history stacking; the error points where
-/// the network is chosen (the variant, else the env, else the base agent).
+/// Input bounds need one pair per observation value, and a convolutional network needs an env with image
+/// observations and no history stacking; the error points where the field is written (the variant, else the env,
+/// else the base agent).
 fn validate_networks(spec: &Spec) -> Result<(), Violation> {
     for (env_index, env) in spec.envs.iter().enumerate() {
         for (variant_index, variant) in spec.variant_list().iter().enumerate() {
             let agent = spec.resolve_agent(env, variant);
+            let info = crate::envs::registration(&env.id).map(|known| known.info);
+            if let (Some(bounds), Some(info)) = (&agent.input_bounds, info) {
+                if bounds.len() != info.observation_size {
+                    return Err(Violation::at_key(
+                        written_at(spec, env_index, variant_index, "input_bounds"),
+                        format!(
+                            "{} (min, max) pairs for {}, whose observations have {} values",
+                            bounds.len(),
+                            env.id,
+                            info.observation_size
+                        ),
+                        format!("one (min, max) per observation value: {}", info.observation_size),
+                    ));
+                }
+            }
             let Network::MinAtarConv { filters } = agent.network else {
                 continue;
             };
