@@ -830,6 +830,21 @@ Spec(
     }
 
     #[test]
+    fn refuses_input_bounds_that_do_not_fit_the_envs_observations() {
+        assert_eq!(
+            agent_error("input_bounds: Some([(-1.0, 1.0), (-5.0, 5.0)])"),
+            "t.ron:4:13: agent.input_bounds: 2 (min, max) pairs for CartPole-v1, whose observations have 4 values, \
+             expected one (min, max) per observation value: 4"
+        );
+        assert_eq!(
+            agent_error("input_bounds: Some([(-2.4, 2.4), (-5.0, 5.0), (0.3, 0.3), (-6.3, 6.3)])"),
+            "t.ron:4:59: agent.input_bounds[2]: got (0.3, 0.3), expected (min, max) with finite min < max"
+        );
+        let paper = "input_bounds: Some([(-2.4, 2.4), (-5.0, 5.0), (-0.2618, 0.2618), (-6.2832, 6.2832)])";
+        assert!(parse_spec(&spec_source(OK_ENV, paper, "Count(2)"), Path::new("t.ron")).is_ok());
+    }
+
+    #[test]
     fn refuses_a_batch_larger_than_the_buffer_and_names_both() {
         let expected = "expected batch_size <= buffer_size (a batch is sampled from the buffer)";
         assert_eq!(
