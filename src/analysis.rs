@@ -252,6 +252,8 @@ pub struct Analysis {
     pub anchors: Vec<(String, (f64, f64))>,
     /// Each env's measure, in env order: training episodes where imported runs are.
     pub measures: Vec<(String, Measure)>,
+    /// Whether the spec itself chose training episodes as its runs' measure.
+    pub measure_from_spec: bool,
     pub runs: usize,
     pub failed: Vec<FailedRun>,
     pub missing: Vec<String>,
@@ -426,6 +428,7 @@ pub fn analyse(results: &StoredResults, settings: &AnalysisSettings) -> Analysis
             .iter()
             .map(|env| (env.id.clone(), results.measure(&env.id)))
             .collect(),
+        measure_from_spec: results.own_measure() == Measure::TrainingEpisodes,
         runs: results.runs.len(),
         failed,
         missing: results.missing.clone(),

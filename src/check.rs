@@ -10,7 +10,6 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
-use crate::scores::Measure;
 use crate::seeding::{analysis_rng, AnalysisStream};
 use crate::stats::aggregate::{aggregate_iqm, median};
 use crate::stats::bootstrap::{difference_interval, two_sample_interval, BootstrapSettings};
@@ -343,13 +342,13 @@ fn column_median(sample: &[Vec<f64>]) -> Option<f64> {
 
 /// (final score, steps/s) of the complete runs of one env × variant.
 fn complete_runs(results: &StoredResults, env: &str, variant: &str) -> Vec<(f64, f64)> {
-    // Each variant against itself: the spec's own runs on their greedy evaluations, imported runs on their
-    // training episodes (the only measure they have), whatever else the two folders hold.
+    // Each variant against itself: the spec's own runs on the spec's measure (greedy evaluations by default),
+    // imported runs on their training episodes (the only measure they have), whatever else the two folders hold.
     let Some(env_spec) = results.spec.envs.iter().find(|spec| spec.id == env) else {
         return Vec::new();
     };
     results
-        .scored_runs_on(env_spec, variant, Measure::GreedyEvaluations)
+        .scored_runs_on(env_spec, variant, results.own_measure())
         .into_iter()
         .map(|run| (run.final_score, run.steps_per_sec.unwrap_or(f64::NAN)))
         .collect()

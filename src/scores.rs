@@ -1,23 +1,11 @@
 //! What each stored run scores and on which measure: greedy evaluations (knowhow's own), or training episodes (what
 //! other frameworks log, so the measure of every env that has imported runs).
 
-use serde::Serialize;
-
+pub use crate::spec::Measure;
 use crate::spec::EnvSpec;
 use crate::stats::run_scores::{area_under_curve, final_training_score, training_curve};
 use crate::store::{StoredResults, StoredRun};
 use crate::train::EpisodeRecord;
-
-/// The measure a cell's scores are on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Measure {
-    /// The mean greedy evaluation return over the last `final_evals` evaluations; the curve is the evaluations.
-    GreedyEvaluations,
-    /// The mean return of the training episodes (exploration on) that ended in the last tenth of the run; the
-    /// curve is the training episodes' return in 20 windows.
-    TrainingEpisodes,
-}
 
 /// One run's scores on a measure.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,13 +20,19 @@ pub struct ScoredRun {
 }
 
 impl StoredResults {
-    /// The measure of `env`: training episodes where another framework's runs are, else greedy evaluations.
+    /// The measure of `env`: training episodes where another framework's runs are (they have no other), else the
+    /// spec's own runs' measure.
     pub fn measure(&self, env: &str) -> Measure {
         if self.imported.iter().any(|run| run.manifest.env == env) {
             Measure::TrainingEpisodes
         } else {
-            Measure::GreedyEvaluations
+            self.own_measure()
         }
+    }
+
+    /// The measure the spec's own runs are scored on: the spec's `measure`, greedy evaluations by default.
+    pub fn own_measure(&self) -> Measure {
+        self.spec.measure.unwrap_or(Measure::GreedyEvaluations)
     }
 
     /// The spec's variants, then the imported ones (in name order).

@@ -109,6 +109,45 @@ fn a_spec_declares_its_own_questions_and_score_anchors() {
 }
 
 #[test]
+fn a_spec_may_score_its_runs_on_training_episodes_as_the_revisiting_rainbow_study_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("training.ron");
+    let source = SPEC.replace("seeds: Count(3),", "seeds: Count(3),\n    measure: Some(TrainingEpisodes),");
+    fs::write(&spec, source).unwrap();
+    let out = dir.path().join("out");
+    let run = knowhow(&["run", spec.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    // Each run's score, from its episodes.csv by hand: the mean return of the episodes that ended at step 1,350 or
+    // later (the last tenth of 1,500 steps). The aggregate's mean is their mean over the seeds.
+    for variant in ["vanilla", "double", "no-target"] {
+        let scores: Vec<f64> = (0..3)
+            .map(|seed| {
+                let episodes = out.join(format!("runs/CartPole-v1/{variant}/seed-{seed}/episodes.csv"));
+                let tail: Vec<f64> = fs::read_to_string(episodes)
+                    .unwrap()
+                    .lines()
+                    .skip(1)
+                    .map(|line| line.split(',').collect::<Vec<_>>())
+                    .filter(|fields| fields[0].parse::<usize>().unwrap() >= 1350)
+                    .map(|fields| fields[2].parse::<f64>().unwrap())
+                    .collect();
+                tail.iter().sum::<f64>() / tail.len() as f64
+            })
+            .collect();
+        let want = scores.iter().sum::<f64>() / 3.0;
+        let aggregate = fs::read_to_string(out.join("aggregate.csv")).unwrap();
+        let row = aggregate
+            .lines()
+            .find(|line| line.starts_with(&format!("CartPole-v1,{variant},")))
+            .unwrap();
+        let mean: f64 = row.split(',').nth(6).unwrap().parse().unwrap();
+        assert!((mean - want).abs() < 1e-9, "{variant}: aggregate mean {mean}, by hand {want}");
+    }
+    let page = fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(page.contains("This spec scores every run on its training episodes"));
+}
+
+#[test]
 fn report_of_a_folder_without_results_is_bad_input() {
     let dir = tempfile::tempdir().unwrap();
     let output = knowhow(&["report", dir.path().to_str().unwrap()]);

@@ -181,6 +181,8 @@ struct Answer {
     findings: Vec<Finding>,
     /// The envs whose scores are training-episode returns (those with imported runs), joined for the sentence.
     training_measure_envs: String,
+    /// The spec chose training episodes for every run (rather than imported runs forcing them on some envs).
+    measure_from_spec: bool,
     /// Whether that is every env.
     all_on_training_measure: bool,
 }
@@ -216,6 +218,7 @@ fn answer(analysis: &Analysis) -> Result<Answer, PageError> {
             .map(|(env, _)| env.as_str())
             .collect::<Vec<_>>()
             .join(", "),
+        measure_from_spec: analysis.measure_from_spec,
         all_on_training_measure: analysis
             .measures
             .iter()

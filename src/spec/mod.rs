@@ -59,6 +59,8 @@
 //!     seeds: Count(5),
 //!     // The report's questions; none means one per trick a variant isolates.
 //!     questions: [],                   // e.g. [(title: "...", text: "...", variants: ["double"], metric: Auc)]
+//!     // What runs are scored on: greedy evaluations, or Some(TrainingEpisodes) (exploration on, as papers plot).
+//!     measure: None,
 //! )
 //! ```
 //!
@@ -110,6 +112,12 @@ pub struct Spec {
     /// questions, one per trick that a variant isolates.
     #[serde(default)]
     pub questions: Vec<Question>,
+    /// What every run is scored on: `Some(GreedyEvaluations)` (knowhow's evaluations, noise off, the default) or
+    /// `Some(TrainingEpisodes)` (the return of the training episodes, exploration on, as the Revisiting Rainbow study
+    /// plots: final score over the run's last tenth, curves over twentieths). An env with imported runs is always
+    /// scored on training episodes, the only measure they have.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub measure: Option<Measure>,
 }
 
 /// A question of the report: a title, a short text, and the variants that answer it against the reference.
@@ -135,6 +143,17 @@ pub enum Metric {
     FinalScore,
     /// Area under the evaluation curve divided by the steps it spans (rewards learning early, too).
     Auc,
+}
+
+/// The measure a cell's scores are on (a spec may choose it: `measure: Some(TrainingEpisodes)`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all(serialize = "kebab-case"))]
+pub enum Measure {
+    /// The mean greedy evaluation return over the last `final_evals` evaluations; the curve is the evaluations.
+    GreedyEvaluations,
+    /// The mean return of the training episodes (exploration on) that ended in the last tenth of the run; the
+    /// curve is the training episodes' return in 20 windows.
+    TrainingEpisodes,
 }
 
 /// One named variant of the base agent.

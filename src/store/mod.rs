@@ -347,7 +347,8 @@ pub struct StoredRun {
     pub manifest: Manifest,
     /// Empty for a failed run.
     pub evals: Vec<EvalRecord>,
-    /// Its training episodes, read only in the envs that have imported runs (which compare on them); else empty.
+    /// Its training episodes, read only where runs compare on them (the envs that have imported runs, or every env
+    /// of a spec whose `measure` is `TrainingEpisodes`); else empty.
     pub episodes: Vec<EpisodeRecord>,
 }
 
@@ -418,10 +419,13 @@ impl ResultsDir {
                 ));
             }
         }
-        // Where other frameworks' runs are, every run compares on its training episodes: read them.
+        // Where other frameworks' runs are, or when the spec scores on them, every run compares on its training
+        // episodes: read them.
+        let on_training_episodes = spec.measure == Some(crate::spec::Measure::TrainingEpisodes);
         for run in runs.iter_mut() {
             let env = &run.manifest.env;
-            if run.manifest.status == RunStatus::Complete && imported.iter().any(|other| other.manifest.env == *env) {
+            let needed = on_training_episodes || imported.iter().any(|other| other.manifest.env == *env);
+            if run.manifest.status == RunStatus::Complete && needed {
                 let path = self
                     .root
                     .join(layout::RUNS)
