@@ -254,6 +254,8 @@ pub struct Analysis {
     pub measures: Vec<(String, Measure)>,
     /// Whether the spec itself chose training episodes as its runs' measure.
     pub measure_from_spec: bool,
+    /// The variants that others extend (and are compared with), in spec order.
+    pub extended_references: Vec<String>,
     pub runs: usize,
     pub failed: Vec<FailedRun>,
     pub missing: Vec<String>,
@@ -416,6 +418,12 @@ pub fn analyse(results: &StoredResults, settings: &AnalysisSettings) -> Analysis
     Analysis {
         experiment: spec.name.clone(),
         reference: spec.reference.clone(),
+        extended_references: spec
+            .variants
+            .iter()
+            .filter(|variant| spec.variants.iter().any(|other| other.extends.as_ref() == Some(&variant.name)))
+            .map(|variant| variant.name.clone())
+            .collect(),
         envs,
         seeds: spec.seeds.to_vec(),
         variants,
@@ -437,7 +445,8 @@ pub fn analyse(results: &StoredResults, settings: &AnalysisSettings) -> Analysis
     }
 }
 
-/// Every variant but the reference against it on each env, on `metric` (empty without a reference).
+/// Every variant against its reference on each env, on `metric`: the variant it extends, else the spec's reference
+/// (none without either).
 fn compare_with_reference(
     spec: &crate::spec::Spec,
     variant_names: &[String],
@@ -445,17 +454,14 @@ fn compare_with_reference(
     metric: Metric,
     settings: BootstrapSettings,
 ) -> Vec<ComparisonRow> {
-    let Some(reference) = &spec.reference else {
-        return Vec::new();
-    };
     let mut rows = Vec::new();
     for (env_index, env) in spec.envs.iter().enumerate() {
         let find = |variant: &str| cells.iter().find(|cell| cell.env == env.id && cell.variant == variant);
-        let Some(reference_cell) = find(reference) else {
-            continue;
-        };
         for (variant_index, variant) in variant_names.iter().enumerate() {
-            let Some(cell) = find(variant).filter(|_| variant != reference) else {
+            let Some(reference) = spec.reference_of(variant) else {
+                continue;
+            };
+            let (Some(cell), Some(reference_cell)) = (find(variant), find(reference)) else {
                 continue;
             };
             let purpose = 1 + metric as usize;

@@ -45,6 +45,7 @@ pub fn plan(spec: &Spec) -> Vec<PlannedRun> {
     for env in &spec.envs {
         let settings = EnvSpec {
             agent: AgentOverrides::default(),
+            variant_agents: Default::default(),
             ..env.clone()
         };
         for variant in &variants {
@@ -127,6 +128,7 @@ mod tests {
             reference: None,
             seeds: Seeds::List(vec![3, 7]),
             questions: vec![],
+            measure: None,
         };
         let runs = plan(&spec);
         let ids: Vec<String> = runs.iter().map(PlannedRun::id).collect();

@@ -183,6 +183,8 @@ struct Answer {
     training_measure_envs: String,
     /// The spec chose training episodes for every run (rather than imported runs forcing them on some envs).
     measure_from_spec: bool,
+    /// The variants others extend, and so are compared with (joined for the sentence); empty when none does.
+    extended_references: String,
     /// Whether that is every env.
     all_on_training_measure: bool,
 }
@@ -219,6 +221,7 @@ fn answer(analysis: &Analysis) -> Result<Answer, PageError> {
             .collect::<Vec<_>>()
             .join(", "),
         measure_from_spec: analysis.measure_from_spec,
+        extended_references: analysis.extended_references.join(", "),
         all_on_training_measure: analysis
             .measures
             .iter()
@@ -366,7 +369,14 @@ fn question_sections(results: &StoredResults, analysis: &Analysis) -> Result<Vec
     let reference = analysis.reference.clone().unwrap_or_default();
     let mut sections = Vec::new();
     for question in questions(&results.spec.questions, &analysis.variants, &reference) {
-        let mut shown: Vec<String> = vec![reference.clone()];
+        // Each variant's reference first (the spec's, or the variant it extends), then the variants.
+        let mut shown: Vec<String> = Vec::new();
+        for variant in &question.variants {
+            let own = results.spec.reference_of(variant).unwrap_or(&reference).to_string();
+            if !shown.contains(&own) {
+                shown.push(own);
+            }
+        }
         shown.extend(question.variants.iter().cloned());
         let mut env_blocks = Vec::new();
         for env in &analysis.envs {

@@ -78,6 +78,13 @@ const QUESTIONS: &[(&str, &str, &str)] = &[
          bias from the exploratory actions inside the window.",
     ),
     (
+        "distributional",
+        "Does learning the return's distribution help?",
+        "C51 predicts, for each action, a probability for each of 51 evenly spaced returns instead of one expected \
+         value, and learns by projecting r + γ·Z(s′, a*) onto those atoms. Its Q-value is the distribution's mean, \
+         so any gain comes from what learning the whole distribution does to the network's features.",
+    ),
+    (
         "loss",
         "Huber or squared error?",
         "The Huber loss is quadratic for small TD errors and linear for large ones, so a few large errors cannot \

@@ -19,6 +19,7 @@
 //!             options: {},        // the env's own, e.g. {"max_steps": 1000}; MinAtar: {"sticky_actions": 0.0}
 //!             // Optional: `agent: (...)` changes for this env only; `random_score` / `reference_score`, the
 //!             // scores mapped to 0 and 1 when envs are pooled (default: the env's, see envs::default_score_anchors).
+//!             variant_agents: {}, // changes to one variant on this env, e.g. {"rainbow": (learning_rate: 1e-4)}
 //!         ),
 //!     ],
 //!     // The agent block may be left out entirely (see `AgentConfig` for what each field does).
@@ -54,6 +55,8 @@
 //!     ),
 //!     // Named variants, each the agent above plus the fields it writes; none means one variant, `base`.
 //!     variants: [],                    // e.g. [(name: "vanilla"), (name: "double", agent: (double: true))]
+//!     // A variant may start from an earlier one and is then compared with it rather than with `reference`:
+//!     //   (name: "rainbow-no-double", extends: "rainbow", agent: (double: false))
 //!     reference: None,                 // or the variant the others are compared with, e.g. "vanilla"
 //!     // Count(5) runs seeds 0..5; List([3, 7]) runs exactly those (distinct, at least one).
 //!     seeds: Count(5),
@@ -74,6 +77,7 @@
 mod source;
 mod validation;
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use ron::extensions::Extensions;
@@ -162,9 +166,24 @@ pub enum Measure {
 pub struct Variant {
     /// Its name: a folder name, unique in the spec.
     pub name: String,
-    /// What it changes on the base agent (after the env's own changes).
+    /// An earlier variant this one starts from and is compared with (instead of the spec's `reference`), e.g.
+    /// `rainbow-no-double` extends `rainbow`; none: it starts from the base agent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extends: Option<String>,
+    /// What it changes on the base agent (after the env's own changes), or on the variant it extends.
     #[serde(default)]
     pub agent: AgentOverrides,
+}
+
+impl Variant {
+    /// A variant of the base agent named `name` that changes `agent`.
+    pub fn new(name: &str, agent: AgentOverrides) -> Self {
+        Variant {
+            name: name.to_string(),
+            extends: None,
+            agent,
+        }
+    }
 }
 
 /// The variant name of a spec without variants.
@@ -194,6 +213,11 @@ pub struct EnvSpec {
     /// Changes to the agent on this env, for every variant (e.g. a wider network), applied before the variant's.
     #[serde(default, skip_serializing_if = "AgentOverrides::is_empty")]
     pub agent: AgentOverrides,
+    /// Changes to one variant's agent on this env only, by variant name, applied after the variant's own (e.g. a
+    /// learning rate a paper tuned per env): `variant_agents: {"rainbow": (learning_rate: 1e-4)}`. Variants that
+    /// extend it inherit them.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub variant_agents: BTreeMap<String, AgentOverrides>,
     /// The score a random policy gets, 0 on the report's normalised scale [default: the env's, see
     /// `envs::default_score_anchors`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -215,6 +239,7 @@ impl EnvSpec {
             final_evals: default_final_evals(),
             options: EnvOptions::none(),
             agent: AgentOverrides::default(),
+            variant_agents: BTreeMap::new(),
             random_score: None,
             reference_score: None,
         }
@@ -431,6 +456,7 @@ Spec(
                     final_evals: 3,
                     options: Default::default(),
                     agent: AgentOverrides::default(),
+                    variant_agents: Default::default(),
                     random_score: None,
                     reference_score: None,
                 }],
@@ -439,6 +465,7 @@ Spec(
                 reference: None,
                 seeds: Seeds::Count(2),
                 questions: vec![],
+                measure: None,
             }
         );
     }
@@ -778,6 +805,68 @@ Spec(
         assert!(parse_spec(&spec_source(OK_ENV, every_trick, "Count(2)"), Path::new("t.ron")).is_ok());
     }
 
+    #[test]
+    fn a_variant_extends_an_earlier_one_and_envs_change_single_variants() {
+        // The Revisiting Rainbow shape: per env, Rainbow has its own learning rate; "rainbow-no-double" starts from
+        // Rainbow (with that learning rate) and is compared with it; "dqn-double" starts from the base agent.
+        let source = r#"(
+            name: "t",
+            envs: [
+                (id: "CartPole-v1", steps: 1000, agent: (learning_rate: 0.001),
+                 variant_agents: {"rainbow": (learning_rate: 0.0001, train_every: 2)}),
+                (id: "Acrobot-v1", steps: 1000),
+            ],
+            variants: [
+                (name: "dqn"),
+                (name: "dqn-double", agent: (double: true)),
+                (name: "rainbow", agent: (double: true, n_step: 3)),
+                (name: "rainbow-no-double", extends: "rainbow", agent: (double: false)),
+            ],
+            reference: "dqn",
+            seeds: Count(2),
+        )"#;
+        let spec = parse_spec(source, Path::new("t.ron")).unwrap();
+        let variant = |name: &str| spec.variants.iter().find(|variant| variant.name == name).unwrap();
+        let (cartpole, acrobot) = (&spec.envs[0], &spec.envs[1]);
+        let no_double = spec.resolve_agent(cartpole, variant("rainbow-no-double"));
+        assert_eq!(
+            (no_double.learning_rate, no_double.train_every, no_double.n_step, no_double.double),
+            (0.0001, 2, 3, false),
+            "Rainbow's CartPole settings, then its own change"
+        );
+        let on_acrobot = spec.resolve_agent(acrobot, variant("rainbow-no-double"));
+        assert_eq!(
+            (on_acrobot.learning_rate, on_acrobot.train_every),
+            (2.5e-4, 10),
+            "no changes on Acrobot"
+        );
+        assert_eq!(spec.resolve_agent(cartpole, variant("dqn-double")).learning_rate, 0.001);
+        assert_eq!(spec.reference_of("rainbow-no-double"), Some("rainbow"));
+        assert_eq!(spec.reference_of("dqn-double"), Some("dqn"));
+        assert_eq!(spec.reference_of("dqn"), None, "the reference has none");
+    }
+
+    #[test]
+    fn refuses_extending_an_unknown_or_later_variant_and_changes_for_no_variant() {
+        assert_eq!(
+            variants_error(r#"(name: "a", extends: "b"), (name: "b")"#, r#""a""#),
+            "t.ron:4:37: variants[0].extends: \"b\" names no variant declared before this one, expected no \
+             `extends` on the first variant"
+        );
+        assert_eq!(
+            variants_error(r#"(name: "a"), (name: "b", extends: "c")"#, r#""a""#),
+            "t.ron:4:50: variants[1].extends: \"c\" names no variant declared before this one, expected one of \"a\""
+        );
+        let unknown = error(
+            "(name: \"t\", envs: [(id: \"CartPole-v1\", steps: 10, variant_agents: {\"c\": (double: true)})], \
+             variants: [(name: \"a\")], seeds: Count(1))",
+        );
+        assert!(
+            unknown.contains("envs[0].variant_agents: \"c\" names no variant, expected variant names, one of \"a\""),
+            "{unknown}"
+        );
+    }
+
     /// A spec with `variants` and `reference` written on lines 4 and 5.
     fn variants_error(variants: &str, reference: &str) -> String {
         error(&format!(
@@ -948,7 +1037,7 @@ Spec(
             (
                 "(\n    name: \"t\",\n    envs: [(id: \"CartPole-v1\", stepz: 1000)],\n    seeds: Count(2),\n)\n",
                 "t.ron:3:37: envs[0].stepz: unknown field, expected one of `id`, `steps`, `eval_every`, \
-                 `eval_episodes`, `final_evals`, `options`, `agent`, `random_score`, `reference_score`",
+                 `eval_episodes`, `final_evals`, `options`, `agent`, `variant_agents`, `random_score`, `reference_score`",
             ),
             (
                 "(\n    name: \"t\",\n    envs: [(id: \"CartPole-v1\")],\n    seeds: Count(2),\n)\n",

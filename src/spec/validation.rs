@@ -238,18 +238,40 @@ impl Spec {
     /// The variants' names and changes, in order; `base` with no changes when the spec declares none.
     pub fn variant_list(&self) -> Vec<Variant> {
         if self.variants.is_empty() {
-            vec![Variant {
-                name: BASE_VARIANT.to_string(),
-                agent: AgentOverrides::default(),
-            }]
+            vec![Variant::new(BASE_VARIANT, AgentOverrides::default())]
         } else {
             self.variants.clone()
         }
     }
 
-    /// The agent a run of `variant` on `env` trains: the base, then the env's changes, then the variant's.
+    /// The agent a run of `variant` on `env` trains: the base, then the env's changes, then for the variant it
+    /// extends (recursively) and for itself, the variant's changes followed by the env's changes to that variant.
     pub fn resolve_agent(&self, env: &EnvSpec, variant: &Variant) -> AgentConfig {
-        variant.agent.apply_to(&env.agent.apply_to(&self.agent))
+        let start = match self.parent_of(variant) {
+            Some(parent) => self.resolve_agent(env, parent),
+            None => env.agent.apply_to(&self.agent),
+        };
+        let own = variant.agent.apply_to(&start);
+        match env.variant_agents.get(&variant.name) {
+            Some(changes) => changes.apply_to(&own),
+            None => own,
+        }
+    }
+
+    /// The variant `variant` extends, when it names one declared before it (validation refuses any other).
+    pub fn parent_of(&self, variant: &Variant) -> Option<&Variant> {
+        let name = variant.extends.as_ref()?;
+        let position = self.variants.iter().position(|other| other.name == variant.name)?;
+        self.variants[..position].iter().find(|other| &other.name == name)
+    }
+
+    /// The variant `variant` is compared with: the one it extends, else the spec's reference.
+    pub fn reference_of(&self, variant: &str) -> Option<&str> {
+        let declared = self.variants.iter().find(|other| other.name == variant);
+        match declared.and_then(|declared| declared.extends.as_deref()) {
+            Some(parent) => Some(parent),
+            None => self.reference.as_deref().filter(|reference| *reference != variant),
+        }
     }
 }
 
@@ -323,6 +345,23 @@ fn validate_variants(spec: &Spec) -> Result<(), Violation> {
                 "each variant name once",
             ));
         }
+        if let Some(parent) = &variant.extends {
+            if !spec.variants[..index].iter().any(|other| &other.name == parent) {
+                let earlier: Vec<String> = spec.variants[..index]
+                    .iter()
+                    .map(|other| format!("{:?}", other.name))
+                    .collect();
+                return Err(Violation::at_value(
+                    variant_field.field("extends"),
+                    format!("{parent:?} names no variant declared before this one"),
+                    if earlier.is_empty() {
+                        "no `extends` on the first variant".to_string()
+                    } else {
+                        format!("one of {}", earlier.join(", "))
+                    },
+                ));
+            }
+        }
         for env in &spec.envs {
             validate_agent(&spec.resolve_agent(env, variant), &variant_field.clone().field("agent"))?;
         }
@@ -332,6 +371,19 @@ fn validate_variants(spec: &Spec) -> Result<(), Violation> {
         .iter()
         .map(|variant| format!("{:?}", variant.name))
         .collect();
+    for (index, env) in spec.envs.iter().enumerate() {
+        if let Some(unknown) = env
+            .variant_agents
+            .keys()
+            .find(|name| !spec.variant_list().iter().any(|variant| &variant.name == *name))
+        {
+            return Err(Violation::at_key(
+                FieldPath::root().field("envs").index(index).field("variant_agents"),
+                format!("{unknown:?} names no variant"),
+                format!("variant names, one of {}", names.join(", ")),
+            ));
+        }
+    }
     for (index, question) in spec.questions.iter().enumerate() {
         let question_field = FieldPath::root().field("questions").index(index);
         if question.variants.is_empty() {
