@@ -120,7 +120,7 @@ pub fn default_questions(variants: &[VariantSummary], reference: &str) -> Vec<Qu
         .filter_map(|(field, title, text)| {
             let answering: Vec<String> = variants
                 .iter()
-                .filter(|variant| variant.name != reference && variant.changes == [*field])
+                .filter(|variant| variant.name != reference && tricks_changed(&variant.changes) == [*field])
                 .map(|variant| variant.name.clone())
                 .collect();
             (!answering.is_empty()).then(|| Question {
@@ -132,6 +132,22 @@ pub fn default_questions(variants: &[VariantSummary], reference: &str) -> Vec<Qu
             })
         })
         .collect()
+}
+
+/// The tricks a set of changed fields switches: each field is its own trick, except the settings of another trick
+/// (`noisy_layers` belongs to `exploration`).
+fn tricks_changed(changes: &[String]) -> Vec<&str> {
+    let mut tricks: Vec<&str> = Vec::new();
+    for field in changes {
+        let trick = match field.as_str() {
+            "noisy_layers" => "exploration",
+            other => other,
+        };
+        if !tricks.contains(&trick) {
+            tricks.push(trick);
+        }
+    }
+    tricks
 }
 
 #[cfg(test)]
@@ -187,6 +203,8 @@ mod tests {
             variant("no-target", &["target"]),
             variant("soft", &["target"]),
             variant("all", &["double", "dueling"]),
+            // Noisy nets on every layer: the layers are a setting of the exploration trick, not a trick of their own.
+            variant("noisy-everywhere", &["exploration", "noisy_layers"]),
         ];
         let found = questions(&[], &variants, "vanilla");
         let titles: Vec<(&str, Vec<String>)> = found.iter().map(|q| (q.title.as_str(), q.variants.clone())).collect();
@@ -195,6 +213,7 @@ mod tests {
             vec![
                 ("Why two networks?", vec!["no-target".to_string(), "soft".to_string()]),
                 ("Does double Q-learning fix overestimation?", vec!["double".to_string()]),
+                ("Which exploration noise?", vec!["noisy-everywhere".to_string()]),
             ]
         );
         // A spec's own questions replace the defaults.
