@@ -421,7 +421,11 @@ pub fn analyse(results: &StoredResults, settings: &AnalysisSettings) -> Analysis
         extended_references: spec
             .variants
             .iter()
-            .filter(|variant| spec.variants.iter().any(|other| other.extends.as_ref() == Some(&variant.name)))
+            .filter(|variant| {
+                spec.variants
+                    .iter()
+                    .any(|other| other.extends.as_ref() == Some(&variant.name))
+            })
             .map(|variant| variant.name.clone())
             .collect(),
         envs,

@@ -129,6 +129,7 @@ mod tests {
             seeds: Seeds::List(vec![3, 7]),
             questions: vec![],
             measure: None,
+            expectations: vec![],
         };
         let runs = plan(&spec);
         let ids: Vec<String> = runs.iter().map(PlannedRun::id).collect();

@@ -1,8 +1,8 @@
 //! What each stored run scores and on which measure: greedy evaluations (knowhow's own), or training episodes (what
 //! other frameworks log, so the measure of every env that has imported runs).
 
-pub use crate::spec::Measure;
 use crate::spec::EnvSpec;
+pub use crate::spec::Measure;
 use crate::stats::run_scores::{area_under_curve, final_training_score, training_curve};
 use crate::store::{StoredResults, StoredRun};
 use crate::train::EpisodeRecord;

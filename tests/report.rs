@@ -112,7 +112,10 @@ fn a_spec_declares_its_own_questions_and_score_anchors() {
 fn a_spec_may_score_its_runs_on_training_episodes_as_the_revisiting_rainbow_study_does() {
     let dir = tempfile::tempdir().unwrap();
     let spec = dir.path().join("training.ron");
-    let source = SPEC.replace("seeds: Count(3),", "seeds: Count(3),\n    measure: Some(TrainingEpisodes),");
+    let source = SPEC.replace(
+        "seeds: Count(3),",
+        "seeds: Count(3),\n    measure: Some(TrainingEpisodes),",
+    );
     fs::write(&spec, source).unwrap();
     let out = dir.path().join("out");
     let run = knowhow(&["run", spec.to_str().unwrap(), "--out", out.to_str().unwrap()]);
@@ -141,7 +144,10 @@ fn a_spec_may_score_its_runs_on_training_episodes_as_the_revisiting_rainbow_stud
             .find(|line| line.starts_with(&format!("CartPole-v1,{variant},")))
             .unwrap();
         let mean: f64 = row.split(',').nth(6).unwrap().parse().unwrap();
-        assert!((mean - want).abs() < 1e-9, "{variant}: aggregate mean {mean}, by hand {want}");
+        assert!(
+            (mean - want).abs() < 1e-9,
+            "{variant}: aggregate mean {mean}, by hand {want}"
+        );
     }
     let page = fs::read_to_string(out.join("index.html")).unwrap();
     assert!(page.contains("This spec scores every run on its training episodes"));

@@ -23,7 +23,9 @@ impl Support {
     pub fn new(atoms: usize, v_min: f64, v_max: f64) -> Self {
         let spacing = (v_max - v_min) / (atoms - 1) as f64;
         Support {
-            values: (0..atoms).map(|index| (v_min + index as f64 * spacing) as f32).collect(),
+            values: (0..atoms)
+                .map(|index| (v_min + index as f64 * spacing) as f32)
+                .collect(),
             v_min: v_min as f32,
             v_max: v_max as f32,
             spacing: spacing as f32,
@@ -109,7 +111,11 @@ pub fn cross_entropy<T: Tape<f32, Cpu>>(
     // softmax(ℓ) − m per sample, kept for the backward pass.
     let mut differences = Vec::with_capacity(rows * atoms);
     let mut losses = Vec::with_capacity(rows);
-    for ((row, action), target) in values.chunks_exact(columns).zip(actions).zip(targets.chunks_exact(atoms)) {
+    for ((row, action), target) in values
+        .chunks_exact(columns)
+        .zip(actions)
+        .zip(targets.chunks_exact(atoms))
+    {
         let taken = &row[action * atoms..(action + 1) * atoms];
         let largest = taken.iter().copied().fold(f32::NEG_INFINITY, f32::max);
         let log_total = taken.iter().map(|logit| (logit - largest).exp()).sum::<f32>().ln();
@@ -195,7 +201,10 @@ mod tests {
         let target = projected(0.5, 1.0, &[0.1, 0.2, 0.3, 0.2, 0.2]);
         assert_close(&target, &[0.05, 0.15, 0.25, 0.25, 0.3]);
         // Closer to one atom, more to it: r = 0.25 moves 0 to 0.25, three quarters to 0 and a quarter to 1.
-        assert_close(&projected(0.25, 1.0, &[0.0, 0.0, 1.0, 0.0, 0.0]), &[0.0, 0.0, 0.75, 0.25, 0.0]);
+        assert_close(
+            &projected(0.25, 1.0, &[0.0, 0.0, 1.0, 0.0, 0.0]),
+            &[0.0, 0.0, 0.75, 0.25, 0.0],
+        );
     }
 
     #[test]
@@ -212,7 +221,10 @@ mod tests {
     fn a_terminal_target_collapses_onto_the_reward() {
         // Discount 0 (terminated): all the mass is at r = 0.25, between atoms 0 and 1; the distribution at s' is
         // irrelevant.
-        assert_close(&projected(0.25, 0.0, &[0.5, 0.0, 0.0, 0.0, 0.5]), &[0.0, 0.0, 0.75, 0.25, 0.0]);
+        assert_close(
+            &projected(0.25, 0.0, &[0.5, 0.0, 0.0, 0.0, 0.5]),
+            &[0.0, 0.0, 0.75, 0.25, 0.0],
+        );
         // A reward beyond the support counts as its end.
         assert_close(&projected(-7.0, 0.0, &[0.2; 5]), &[1.0, 0.0, 0.0, 0.0, 0.0]);
     }
@@ -224,10 +236,16 @@ mod tests {
         let two = 2.0f32.ln();
         let logits = [0.0, 0.0, two, 0.0, 0.0, -100.0, -100.0, -100.0, -100.0, 0.0];
         let probabilities = five().probabilities(&logits);
-        assert_close(&probabilities[..5], &[1.0 / 6.0, 1.0 / 6.0, 2.0 / 6.0, 1.0 / 6.0, 1.0 / 6.0]);
+        assert_close(
+            &probabilities[..5],
+            &[1.0 / 6.0, 1.0 / 6.0, 2.0 / 6.0, 1.0 / 6.0, 1.0 / 6.0],
+        );
         assert_close(&five().q_values(&logits), &[0.0, 2.0]);
         // Large logits do not overflow.
-        assert_close(&five().probabilities(&[1000.0, 1000.0, 0.0, 0.0, 0.0]), &[0.5, 0.5, 0.0, 0.0, 0.0]);
+        assert_close(
+            &five().probabilities(&[1000.0, 1000.0, 0.0, 0.0, 0.0]),
+            &[0.5, 0.5, 0.0, 0.0, 0.0],
+        );
     }
 
     #[test]

@@ -669,10 +669,14 @@ mod tests {
         assert!((annealed.beta_at(500, 1000) - 0.7).abs() < 1e-12);
         assert_eq!(annealed.beta_at(1000, 1000), 1.0);
         // Dopamine's fixed exponent.
-        let fixed: AgentConfig = ron::from_str("(replay: Prioritized(alpha: 0.5, beta_start: 0.5, beta_end: 0.5, \
-                                                epsilon: 1e-10, priority: Loss))")
+        let fixed: AgentConfig = ron::from_str(
+            "(replay: Prioritized(alpha: 0.5, beta_start: 0.5, beta_end: 0.5, \
+                                                epsilon: 1e-10, priority: Loss))",
+        )
         .unwrap();
-        assert!((0..=1000).step_by(100).all(|step| fixed.replay.beta_at(step, 1000) == 0.5));
+        assert!((0..=1000)
+            .step_by(100)
+            .all(|step| fixed.replay.beta_at(step, 1000) == 0.5));
         assert_eq!(Replay::Uniform.beta_at(3, 10), 1.0);
     }
 

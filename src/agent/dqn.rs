@@ -383,7 +383,12 @@ pub fn distribution_targets(
     for ((row, action), target) in next_actions.iter().enumerate().zip(targets.chunks_exact_mut(atoms)) {
         let start = (row * action_count + action) * atoms;
         let discount = batch.discounts[row] * (1.0 - batch.terminated[row]);
-        support.project(batch.rewards[row], discount, &next_probabilities[start..start + atoms], target);
+        support.project(
+            batch.rewards[row],
+            discount,
+            &next_probabilities[start..start + atoms],
+            target,
+        );
     }
     targets
 }

@@ -117,7 +117,14 @@ impl Linear {
     /// Weight and bias drawn as `initialization` says: both from U(−1/√fan_in, 1/√fan_in) (PyTorch's and dfdx's
     /// default for linear layers), or the weight from Glorot's U(±√(6 / (fan_in + fan_out))) and the bias 0.
     /// `fan_out` is `outputs` except for a convolution, whose every output position counts (kernel² × filters).
-    fn new(device: &Cpu, inputs: usize, outputs: usize, fan_out: usize, initialization: Initialization, rng: &mut Pcg64) -> Self {
+    fn new(
+        device: &Cpu,
+        inputs: usize,
+        outputs: usize,
+        fan_out: usize,
+        initialization: Initialization,
+        rng: &mut Pcg64,
+    ) -> Self {
         let (weight, bias) = match initialization {
             Initialization::PyTorchDefault => {
                 let bound = 1.0 / (inputs as f32).sqrt();
@@ -479,7 +486,13 @@ impl QNetwork {
                 advantage: Dense::new(device, (features, actions * atoms), sigma0, initialization, rng),
             }
         } else {
-            Head::Single(Dense::new(device, (features, actions * atoms), sigma0, initialization, rng))
+            Head::Single(Dense::new(
+                device,
+                (features, actions * atoms),
+                sigma0,
+                initialization,
+                rng,
+            ))
         };
         let input_bounds = architecture.input_bounds.as_ref().map(|bounds| {
             bounds
@@ -576,8 +589,8 @@ impl QNetwork {
                 let (advantage, advantage_tape) = advantage.split_tape();
                 let advantage_mean = advantage.retaped::<T>().mean::<(usize, usize), Axis<1>>();
                 let value = value.broadcast_like::<_, Axis<1>>(&shape);
-                let logits = value + advantage.put_tape(advantage_tape)
-                    - advantage_mean.broadcast_like::<_, Axis<1>>(&shape);
+                let logits =
+                    value + advantage.put_tape(advantage_tape) - advantage_mean.broadcast_like::<_, Axis<1>>(&shape);
                 logits.reshape_like(&(batch, actions * atoms))
             }
             _ => unreachable!("a head has one or two layers"),
@@ -1140,7 +1153,10 @@ mod tests {
         };
         let network = QNetwork::new(&device, 4, &architecture, 2, &mut rng);
         let values = network.parameter_values();
-        for (weights, bound) in [(&values[0], (6.0f32 / 20.0).sqrt()), (&values[2], (6.0f32 / 18.0).sqrt())] {
+        for (weights, bound) in [
+            (&values[0], (6.0f32 / 20.0).sqrt()),
+            (&values[2], (6.0f32 / 18.0).sqrt()),
+        ] {
             let largest = weights.iter().fold(0.0f32, |largest, value| largest.max(value.abs()));
             assert!(largest <= bound && largest > 0.8 * bound, "{largest} vs {bound}");
         }

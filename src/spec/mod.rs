@@ -64,6 +64,9 @@
 //!     questions: [],                   // e.g. [(title: "...", text: "...", variants: ["double"], metric: Auc)]
 //!     // What runs are scored on: greedy evaluations, or Some(TrainingEpisodes) (exploration on, as papers plot).
 //!     measure: None,
+//!     // Published claims to check, e.g. [(env: "Acrobot-v1", variant: "dqn-c51", expected: Worse,
+//!     // source: "Revisiting Rainbow, Sec. 4.2")]; `reference` defaults to the variant's own.
+//!     expectations: [],
 //! )
 //! ```
 //!
@@ -122,6 +125,31 @@ pub struct Spec {
     /// scored on training episodes, the only measure they have.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub measure: Option<Measure>,
+    /// Published claims this experiment reproduces; the report says, claim by claim, whether this run agrees,
+    /// disagrees or cannot tell.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub expectations: Vec<Expectation>,
+}
+
+/// A published claim as an expectation: on `env`, `variant` scores `expected` than `reference`, says `source`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Expectation {
+    pub env: String,
+    pub variant: String,
+    /// What it is compared with [default: the variant's own reference, the one it extends or the spec's].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    pub expected: Direction,
+    /// Where the claim is made, e.g. "Obando-Ceron & Castro 2021, Sec. 4.2".
+    pub source: String,
+}
+
+/// Which way a claim says a variant differs from its reference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Direction {
+    Better,
+    Worse,
 }
 
 /// A question of the report: a title, a short text, and the variants that answer it against the reference.
@@ -466,6 +494,7 @@ Spec(
                 seeds: Seeds::Count(2),
                 questions: vec![],
                 measure: None,
+                expectations: vec![],
             }
         );
     }
@@ -830,7 +859,12 @@ Spec(
         let (cartpole, acrobot) = (&spec.envs[0], &spec.envs[1]);
         let no_double = spec.resolve_agent(cartpole, variant("rainbow-no-double"));
         assert_eq!(
-            (no_double.learning_rate, no_double.train_every, no_double.n_step, no_double.double),
+            (
+                no_double.learning_rate,
+                no_double.train_every,
+                no_double.n_step,
+                no_double.double
+            ),
             (0.0001, 2, 3, false),
             "Rainbow's CartPole settings, then its own change"
         );

@@ -403,6 +403,38 @@ fn validate_variants(spec: &Spec) -> Result<(), Violation> {
             }
         }
     }
+    for (index, expectation) in spec.expectations.iter().enumerate() {
+        let field = FieldPath::root().field("expectations").index(index);
+        if !spec.envs.iter().any(|env| env.id == expectation.env) {
+            let envs: Vec<String> = spec.envs.iter().map(|env| format!("{:?}", env.id)).collect();
+            return Err(Violation::at_value(
+                field.field("env"),
+                format!("{:?} is not one of the spec's envs", expectation.env),
+                format!("one of {}", envs.join(", ")),
+            ));
+        }
+        for (name, value) in [
+            ("variant", Some(&expectation.variant)),
+            ("reference", expectation.reference.as_ref()),
+        ] {
+            if let Some(value) =
+                value.filter(|value| !spec.variant_list().iter().any(|variant| &variant.name == *value))
+            {
+                return Err(Violation::at_value(
+                    field.clone().field(name),
+                    format!("{value:?} names no variant"),
+                    format!("one of {}", names.join(", ")),
+                ));
+            }
+        }
+        if expectation.reference.is_none() && spec.reference_of(&expectation.variant).is_none() {
+            return Err(Violation::at_key(
+                field.field("variant"),
+                format!("{:?} has no reference to be compared with", expectation.variant),
+                "a `reference` in the expectation, a spec `reference`, or a variant that extends another",
+            ));
+        }
+    }
     if let Some(reference) = &spec.reference {
         if !spec.variant_list().iter().any(|variant| &variant.name == reference) {
             return Err(Violation::at_value(

@@ -19,6 +19,18 @@ pub fn minimum_detectable_difference(low: f64, high: f64, confidence: f64) -> Op
     Some((z + normal_quantile(POWER)?) * standard_error)
 }
 
+/// About how many seeds per side a comparison of `seeds` seeds that could detect `detectable` would need to detect a
+/// true difference as large as `observed`: the standard error shrinks as 1/√n, so n·(detectable / |observed|)²,
+/// rounded up (at least `seeds`). `None` for an observed difference of 0 (no number of seeds detects nothing) or
+/// numbers that are not finite.
+pub fn seeds_to_detect(seeds: usize, detectable: f64, observed: f64) -> Option<usize> {
+    if !(detectable.is_finite() && observed.is_finite()) || observed == 0.0 {
+        return None;
+    }
+    let needed = seeds as f64 * (detectable / observed).powi(2);
+    Some((needed.ceil() as usize).max(seeds))
+}
+
 /// The standard normal distribution's quantile function Φ⁻¹(p), by Acklam's rational approximation (relative error
 /// below 1.2e-9); `None` outside (0, 1).
 pub fn normal_quantile(probability: f64) -> Option<f64> {
@@ -94,6 +106,17 @@ mod tests {
         }
         assert_eq!(normal_quantile(0.0), None);
         assert_eq!(normal_quantile(1.0), None);
+    }
+
+    #[test]
+    fn seeds_to_detect_scale_with_the_square_of_the_ratio() {
+        // 10 seeds detect 30; a difference of 15 needs 10 · (30/15)² = 40; a difference of 60 is already within reach.
+        assert_eq!(seeds_to_detect(10, 30.0, 15.0), Some(40));
+        assert_eq!(seeds_to_detect(10, 30.0, -15.0), Some(40));
+        assert_eq!(seeds_to_detect(10, 30.0, 60.0), Some(10));
+        // 10 · (28/9)² = 96.79… → 97.
+        assert_eq!(seeds_to_detect(10, 28.0, 9.0), Some(97));
+        assert_eq!(seeds_to_detect(10, 30.0, 0.0), None);
     }
 
     #[test]

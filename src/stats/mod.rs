@@ -5,6 +5,7 @@ pub mod bootstrap;
 pub mod comparison;
 pub mod detectable;
 pub mod estimate;
+pub mod multiplicity;
 pub mod profile;
 pub mod run_scores;
 pub mod verdict;
