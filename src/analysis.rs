@@ -10,14 +10,15 @@ use serde::Serialize;
 use crate::agent::config::AgentConfig;
 use crate::scores::{Measure, ScoredRun};
 use crate::seeding::{analysis_rng, AnalysisStream};
-use crate::spec::Metric;
+use crate::spec::{Direction, Metric};
 use crate::stats::aggregate::{aggregate_iqm, mean, median, standard_deviation};
 use crate::stats::bootstrap::{
     difference_interval, stratified_bootstrap_interval, two_sample_interval, BootstrapSettings,
 };
 use crate::stats::comparison::{normalise_scores, probability_of_improvement};
-use crate::stats::detectable::minimum_detectable_difference;
+use crate::stats::detectable::{minimum_detectable_difference, seeds_to_detect};
 use crate::stats::estimate::Estimate;
+use crate::stats::multiplicity::{holm_rejections, p_value_from_interval};
 use crate::stats::profile::{performance_profile_with_bands, ProfileKind};
 use crate::stats::run_scores::final_score;
 use crate::stats::verdict::{decide, Verdict};
@@ -94,6 +95,13 @@ pub struct ComparisonRow {
     /// The smallest difference these seeds would detect 4 times in 5 (`stats::detectable`), from the interval's
     /// width.
     pub detectable: f64,
+    /// About how many seeds each side would detect a true difference as large as the one seen, 4 times in 5
+    /// (none when the difference seen is 0).
+    pub seeds_needed: Option<usize>,
+    /// The two-sided p-value of "no difference", from the interval (normal approximation).
+    pub p_value: f64,
+    /// Whether the difference survives Holm's correction over every comparison of the page on the same metric.
+    pub holm: bool,
     /// What was compared.
     pub metric: Metric,
 }
@@ -142,14 +150,23 @@ impl ComparisonRow {
                 self.reference,
                 plain(-self.iqm_diff)
             ),
-            Verdict::WithinNoise | Verdict::NoDetectableDifference => format!(
-                "{} shows no detectable difference in {what} from {} on {} with these seeds ({numbers}); \
-                 this many seeds would detect a difference of about {} or more 4 times in 5.",
-                self.variant,
-                self.reference,
-                self.env,
-                plain(self.detectable)
-            ),
+            Verdict::WithinNoise | Verdict::NoDetectableDifference => {
+                let needed = match self.seeds_needed {
+                    Some(seeds) => format!(
+                        "; one as large as the one seen ({}) would take about {seeds} seeds each",
+                        plain(self.iqm_diff.abs())
+                    ),
+                    None => String::new(),
+                };
+                format!(
+                    "{} shows no detectable difference in {what} from {} on {} with these seeds ({numbers}); \
+                     this many seeds would detect a difference of about {} or more 4 times in 5{needed}.",
+                    self.variant,
+                    self.reference,
+                    self.env,
+                    plain(self.detectable)
+                )
+            }
         }
     }
 }
@@ -256,6 +273,10 @@ pub struct Analysis {
     pub measure_from_spec: bool,
     /// The variants that others extend (and are compared with), in spec order.
     pub extended_references: Vec<String>,
+    /// The spec's published claims, each with what this run found.
+    pub expectations: Vec<ExpectationRow>,
+    /// The confidence of every interval.
+    pub confidence: f64,
     pub runs: usize,
     pub failed: Vec<FailedRun>,
     pub missing: Vec<String>,
@@ -353,8 +374,15 @@ pub fn analyse(results: &StoredResults, settings: &AnalysisSettings) -> Analysis
         }
     }
 
-    let comparisons = compare_with_reference(spec, &variant_names, &cells, Metric::FinalScore, score_settings);
-    let auc_comparisons = compare_with_reference(spec, &variant_names, &cells, Metric::Auc, score_settings);
+    let mut comparisons = compare_with_reference(spec, &variant_names, &cells, Metric::FinalScore, score_settings);
+    let mut auc_comparisons = compare_with_reference(spec, &variant_names, &cells, Metric::Auc, score_settings);
+    mark_holm(&mut comparisons, settings.confidence);
+    mark_holm(&mut auc_comparisons, settings.confidence);
+    let expectations = spec
+        .expectations
+        .iter()
+        .map(|expectation| check_expectation(spec, expectation, &cells, &comparisons, score_settings))
+        .collect();
 
     let anchors: Vec<(String, (f64, f64))> = spec
         .envs
@@ -418,6 +446,8 @@ pub fn analyse(results: &StoredResults, settings: &AnalysisSettings) -> Analysis
     Analysis {
         experiment: spec.name.clone(),
         reference: spec.reference.clone(),
+        expectations,
+        confidence: settings.confidence,
         extended_references: spec
             .variants
             .iter()
@@ -487,6 +517,84 @@ fn compare_with_reference(
     rows
 }
 
+/// A published claim and what this run found.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExpectationRow {
+    pub claim: crate::spec::Expectation,
+    /// The variant it is compared with (the claim's, else the variant's own reference).
+    pub reference: String,
+    /// The comparison on final scores; none when either side has no complete runs.
+    pub comparison: Option<ComparisonRow>,
+    pub outcome: Outcome,
+}
+
+/// Whether a run agrees with a published claim.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Outcome {
+    /// The difference's interval excludes zero on the claimed side.
+    Agrees,
+    /// It excludes zero on the other side.
+    Disagrees,
+    /// It includes zero: these seeds cannot tell.
+    CannotTell,
+    /// Either side has no complete runs.
+    NotRun,
+}
+
+/// What the run says of `expectation`: its comparison on final scores (the variant's own row when the reference is
+/// its own, else one made here) and whether the interval agrees with the claimed direction.
+fn check_expectation(
+    spec: &crate::spec::Spec,
+    expectation: &crate::spec::Expectation,
+    cells: &[Cell],
+    comparisons: &[ComparisonRow],
+    settings: BootstrapSettings,
+) -> ExpectationRow {
+    let reference = expectation
+        .reference
+        .clone()
+        .or_else(|| spec.reference_of(&expectation.variant).map(str::to_string))
+        .unwrap_or_default();
+    let existing = comparisons
+        .iter()
+        .find(|row| row.env == expectation.env && row.variant == expectation.variant && row.reference == reference);
+    let comparison = existing.cloned().or_else(|| {
+        let find = |variant: &str| {
+            cells
+                .iter()
+                .find(|cell| cell.env == expectation.env && cell.variant == variant)
+        };
+        let (cell, reference_cell) = (find(&expectation.variant)?, find(&reference)?);
+        let env_index = spec.envs.iter().position(|env| env.id == expectation.env)?;
+        // Its own bootstrap stream, apart from every (env, variant) pair's.
+        let mut rng = analysis_rng(pair_seed(env_index, usize::MAX, 99), AnalysisStream::Report);
+        compare(
+            &expectation.env,
+            &expectation.variant,
+            &reference,
+            &cell.scores,
+            &reference_cell.scores,
+            settings,
+            &mut rng,
+        )
+    });
+    let outcome = match (&comparison, expectation.expected) {
+        (None, _) => Outcome::NotRun,
+        (Some(row), expected) => match (row.verdict, expected) {
+            (Verdict::Higher, Direction::Better) | (Verdict::Lower, Direction::Worse) => Outcome::Agrees,
+            (Verdict::Higher, Direction::Worse) | (Verdict::Lower, Direction::Better) => Outcome::Disagrees,
+            (Verdict::WithinNoise | Verdict::NoDetectableDifference, _) => Outcome::CannotTell,
+        },
+    };
+    ExpectationRow {
+        claim: expectation.clone(),
+        reference,
+        comparison,
+        outcome,
+    }
+}
+
 /// A seed for the bootstrap of one (env, variant, purpose): fixed, so the report is deterministic.
 fn pair_seed(env_index: usize, variant_index: usize, purpose: usize) -> u64 {
     (env_index as u64).wrapping_mul(1_000_003) ^ (variant_index as u64).wrapping_mul(7_919) ^ (purpose as u64) << 40
@@ -536,6 +644,8 @@ fn compare(
     let difference = difference_interval(&x, &y, aggregate_iqm, settings, rng)?;
     let improvement = two_sample_interval(&x, &y, probability_of_improvement, settings, rng)?;
     let verdict = decide(difference, 0.0);
+    let detectable =
+        minimum_detectable_difference(difference.low, difference.high, settings.confidence).unwrap_or(f64::NAN);
     Some(ComparisonRow {
         env: env.to_string(),
         variant: variant.to_string(),
@@ -549,10 +659,30 @@ fn compare(
         verdict,
         n: scores.len(),
         n_reference: reference_scores.len(),
-        detectable: minimum_detectable_difference(difference.low, difference.high, settings.confidence)
-            .unwrap_or(f64::NAN),
+        detectable,
+        seeds_needed: seeds_to_detect(
+            scores.len().min(reference_scores.len()),
+            detectable,
+            difference.estimate,
+        ),
+        p_value: p_value_from_interval(
+            difference.estimate,
+            difference.low,
+            difference.high,
+            settings.confidence,
+        )
+        .unwrap_or(f64::NAN),
+        holm: false,
         metric: Metric::FinalScore,
     })
+}
+
+/// Marks the rows whose difference survives Holm's correction over all of them, at the interval's confidence.
+fn mark_holm(rows: &mut [ComparisonRow], confidence: f64) {
+    let p_values: Vec<f64> = rows.iter().map(|row| row.p_value).collect();
+    for (row, rejected) in rows.iter_mut().zip(holm_rejections(&p_values, 1.0 - confidence)) {
+        row.holm = rejected;
+    }
 }
 
 /// The IQM across runs of the return at each step of the curve that every run has.
@@ -655,6 +785,9 @@ mod tests {
             n: 10,
             n_reference: 10,
             detectable: minimum_detectable_difference(difference.1, difference.2, 0.95).unwrap(),
+            seeds_needed: None,
+            p_value: 0.5,
+            holm: false,
             metric: Metric::FinalScore,
         }
     }

@@ -154,6 +154,64 @@ fn a_spec_may_score_its_runs_on_training_episodes_as_the_revisiting_rainbow_stud
 }
 
 #[test]
+fn extended_variants_meet_their_own_reference_and_claims_get_a_verdict_that_follows_the_interval() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("claims.ron");
+    let source = SPEC
+        .replace(
+            r#"(name: "no-target", agent: (target: None))"#,
+            r#"(name: "double-no-target", extends: "double", agent: (target: None))"#,
+        )
+        .replace(
+            "seeds: Count(3),",
+            "seeds: Count(3),\n    expectations: [\n        (env: \"CartPole-v1\", variant: \"double-no-target\", \
+             expected: Worse, source: \"a paper, Sec. 1\"),\n        (env: \"CartPole-v1\", variant: \
+             \"double-no-target\", reference: \"vanilla\", expected: Better, source: \"another\"),\n    ],",
+        );
+    fs::write(&spec, source).unwrap();
+    let out = dir.path().join("out");
+    let run = knowhow(&["run", spec.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    // comparisons.csv: double against vanilla, double-no-target against double (the variant it extends).
+    let comparisons = fs::read_to_string(out.join("comparisons.csv")).unwrap();
+    let mut rows = comparisons
+        .lines()
+        .map(|line| line.split(',').map(str::to_string).collect::<Vec<_>>());
+    let header = rows.next().unwrap();
+    let column = |name: &str| header.iter().position(|field| field == name).unwrap();
+    let rows: Vec<Vec<String>> = rows.filter(|row| row[column("metric")] == "FinalScore").collect();
+    let pairs: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|row| (row[column("variant")].as_str(), row[column("reference")].as_str()))
+        .collect();
+    assert_eq!(pairs, [("double", "vanilla"), ("double-no-target", "double")]);
+    // The first claim's verdict follows that row's interval: "worse" agrees only if the interval lies below 0.
+    let row = &rows[1];
+    let (low, high): (f64, f64) = (
+        row[column("diff_low")].parse().unwrap(),
+        row[column("diff_high")].parse().unwrap(),
+    );
+    let verdict = if high < 0.0 {
+        "agrees"
+    } else if low > 0.0 {
+        "disagrees"
+    } else {
+        "cannot tell"
+    };
+    let page = fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(page.contains("Reproduction: the published claims"));
+    let claim = page
+        .split("<tr>")
+        .find(|line| line.contains("double-no-target vs double<"))
+        .expect("the first claim's line");
+    assert!(claim.contains(&format!(">{verdict}<")), "{verdict}: {claim}");
+    assert!(
+        page.contains("double-no-target vs vanilla<"),
+        "the second claim's own reference"
+    );
+}
+
+#[test]
 fn report_of_a_folder_without_results_is_bad_input() {
     let dir = tempfile::tempdir().unwrap();
     let output = knowhow(&["report", dir.path().to_str().unwrap()]);

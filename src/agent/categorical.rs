@@ -276,10 +276,10 @@ mod tests {
         let mut loss_by_hand = 0.0;
         let mut want_weight = vec![0.0; 6];
         let mut want_bias = vec![0.0; 6];
-        for atom in 0..3 {
+        for (atom, wanted) in target.iter().enumerate() {
             let output = action * 3 + atom;
-            loss_by_hand -= target[atom] * probabilities[output].ln();
-            want_bias[output] = probabilities[output] - target[atom];
+            loss_by_hand -= wanted * probabilities[output].ln();
+            want_bias[output] = probabilities[output] - wanted;
             want_weight[output] = x * want_bias[output];
         }
         let mut loss = 0.0;

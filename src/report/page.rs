@@ -13,11 +13,12 @@ use super::plot::profile::performance_profile;
 use super::plot::seeds::{seed_scores, SeedScores};
 use super::plot::{css_colour, PlotError};
 use super::questions::{questions, Question};
-use crate::analysis::{Analysis, Cell, ComparisonRow, FailedRun};
+use crate::analysis::{Analysis, Cell, ComparisonRow, FailedRun, Outcome};
 use crate::check::score_word;
 use crate::check::{CheckReport, UnfinishedRun};
 use crate::envs::lunar_lander::Flight;
 use crate::scores::Measure;
+use crate::spec::Direction;
 use crate::spec::Metric;
 use crate::stats::estimate::Estimate;
 use crate::stats::verdict::Verdict;
@@ -63,6 +64,7 @@ struct Page {
     #[serde(flatten)]
     header: Header,
     answer: Answer,
+    claims: Vec<ClaimLine>,
     landings: Vec<LandingFigure>,
     aggregate_rows: Vec<AggregateLine>,
     game_rows: Vec<GameLine>,
@@ -78,6 +80,7 @@ pub fn render(results: &StoredResults, analysis: &Analysis, check: Option<&Check
     let page = Page {
         header: header(results, analysis),
         answer: answer(analysis)?,
+        claims: claim_lines(analysis),
         landings: landings(results, analysis)?,
         aggregate_rows: aggregate_rows(analysis),
         game_rows: game_rows(analysis),
@@ -187,6 +190,86 @@ struct Answer {
     extended_references: String,
     /// Whether that is every env.
     all_on_training_measure: bool,
+    /// With several comparisons: what chance alone would call better or worse, and what survives Holm's correction.
+    multiplicity: String,
+}
+
+/// What many comparisons on one page mean: with k of them at confidence c, about (1 − c)·k "better/worse" findings
+/// are expected from chance alone; Holm's correction keeps those whose p-value stays below its threshold. Empty
+/// for fewer than two comparisons.
+fn multiplicity_sentence(rows: &[ComparisonRow], confidence: f64) -> String {
+    if rows.len() < 2 {
+        return String::new();
+    }
+    let decided = rows
+        .iter()
+        .filter(|row| matches!(row.verdict, Verdict::Higher | Verdict::Lower))
+        .count();
+    let kept = rows.iter().filter(|row| row.holm).count();
+    format!(
+        "These are {} comparisons; if no variant differed from its reference, chance alone would call about {:.1} of \
+         them better or worse at {:.0}% confidence. {decided} are called better or worse; {kept} of them stay so \
+         under Holm's correction for {} comparisons (each p-value from the normal approximation to its interval).",
+        rows.len(),
+        (1.0 - confidence) * rows.len() as f64,
+        confidence * 100.0,
+        rows.len()
+    )
+}
+
+/// A published claim, what this run found, and whether the two agree.
+#[derive(Serialize)]
+struct ClaimLine {
+    env: String,
+    comparison: String,
+    expected: &'static str,
+    found: String,
+    outcome: &'static str,
+    class: &'static str,
+    source: String,
+}
+
+/// The reproduction table: one line per expectation of the spec.
+fn claim_lines(analysis: &Analysis) -> Vec<ClaimLine> {
+    analysis
+        .expectations
+        .iter()
+        .map(|row| {
+            let found = match &row.comparison {
+                None => "no complete runs on one side".to_string(),
+                Some(comparison) => {
+                    let mut found = format!(
+                        "{:+.1} [{:+.1}, {:+.1}], {} seeds",
+                        comparison.iqm_diff, comparison.diff_low, comparison.diff_high, comparison.n
+                    );
+                    if row.outcome == Outcome::CannotTell {
+                        if let Some(seeds) = comparison.seeds_needed {
+                            found.push_str(&format!("; about {seeds} seeds would tell a difference this large"));
+                        }
+                    }
+                    found
+                }
+            };
+            let (outcome, class) = match row.outcome {
+                Outcome::Agrees => ("agrees", "better"),
+                Outcome::Disagrees => ("disagrees", "worse"),
+                Outcome::CannotTell => ("cannot tell", "none"),
+                Outcome::NotRun => ("not run", "none"),
+            };
+            ClaimLine {
+                env: row.claim.env.clone(),
+                comparison: format!("{} vs {}", row.claim.variant, row.reference),
+                expected: match row.claim.expected {
+                    Direction::Better => "better",
+                    Direction::Worse => "worse",
+                },
+                found,
+                outcome,
+                class,
+                source: row.claim.source.clone(),
+            }
+        })
+        .collect()
 }
 
 fn answer(analysis: &Analysis) -> Result<Answer, PageError> {
@@ -222,6 +305,7 @@ fn answer(analysis: &Analysis) -> Result<Answer, PageError> {
             .join(", "),
         measure_from_spec: analysis.measure_from_spec,
         extended_references: analysis.extended_references.join(", "),
+        multiplicity: multiplicity_sentence(&analysis.comparisons, analysis.confidence),
         all_on_training_measure: analysis
             .measures
             .iter()
