@@ -272,6 +272,7 @@ agent_config! {
     /// The network's kind: `Mlp` or `MinAtarConv(filters: 16)` (a convolution before the `hidden` layers).
     network: Network = Network::Mlp,
     /// Widths of the Q-network's hidden layers (ReLU after each); the input and output sizes come from the env.
+    /// Empty only after a convolution (`MinAtarConv`), whose features then feed the head.
     hidden: Vec<usize> = vec![120, 84],
     /// Adam's learning rate.
     learning_rate: f64 = 2.5e-4,
@@ -456,11 +457,12 @@ fn unit_interval(field: &'static str, value: f64) -> Result<(), FieldProblem> {
 impl AgentConfig {
     /// Checks every field against its rule, in field order, and returns the first one broken.
     pub fn check(&self) -> Result<(), FieldProblem> {
-        if self.hidden.is_empty() {
+        // A convolution may feed the head directly (the Revisiting Rainbow MinAtar network); an MLP needs a layer.
+        if self.hidden.is_empty() && self.network == Network::Mlp {
             return Err(FieldProblem::new(
                 "hidden",
                 "no hidden layers",
-                "at least one layer width, e.g. [120, 84]",
+                "at least one layer width, e.g. [120, 84] (none only after a MinAtarConv convolution)",
             ));
         }
         if let Some(index) = self.hidden.iter().position(|&width| width == 0) {

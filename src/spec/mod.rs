@@ -577,7 +577,7 @@ Spec(
     fn refuses_missing_or_empty_hidden_layers() {
         assert_eq!(
             agent_error("hidden: []"),
-            "t.ron:4:13: agent.hidden: no hidden layers, expected at least one layer width, e.g. [120, 84]"
+            "t.ron:4:13: agent.hidden: no hidden layers, expected at least one layer width, e.g. [120, 84] (none only after a MinAtarConv convolution)"
         );
         assert_eq!(
             agent_error("hidden: [64, 0]"),
