@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use crate::agent::config::{AgentConfig, Exploration, Loss, Network, Replay, Target};
+use crate::agent::config::{AgentConfig, Distributional, Exploration, Loss, Network, Replay, Target};
 use crate::agent::dqn::{Dqn, ObservationSpace};
 use crate::agent::n_step::EnvStep;
 use crate::envs::{make_env, Env};
@@ -290,6 +290,16 @@ pub fn costly_tricks(base: &AgentConfig) -> Vec<(&'static str, AgentConfig)> {
         ("noisy", with(|config| config.exploration = Exploration::Noisy(0.5))),
         ("dueling", with(|config| config.dueling = true)),
         ("n-step 3", with(|config| config.n_step = 3)),
+        (
+            "c51 (51 atoms)",
+            with(|config| {
+                config.distributional = Distributional::C51 {
+                    atoms: 51,
+                    v_min: -200.0,
+                    v_max: 200.0,
+                }
+            }),
+        ),
     ]
 }
 
