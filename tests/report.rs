@@ -209,6 +209,13 @@ fn extended_variants_meet_their_own_reference_and_claims_get_a_verdict_that_foll
         page.contains("double-no-target vs vanilla<"),
         "the second claim's own reference"
     );
+    let claims = fs::read_to_string(out.join("expectations.csv")).unwrap();
+    let first = claims.lines().nth(1).unwrap();
+    assert!(
+        first.starts_with("CartPole-v1,double-no-target,double,Worse,")
+            && first.contains(&format!(",{},", verdict.replace(' ', "-"))),
+        "{first}"
+    );
 }
 
 #[test]

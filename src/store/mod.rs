@@ -39,6 +39,8 @@ pub mod layout {
     pub const SUMMARY: &str = "summary.csv";
     pub const AGGREGATE: &str = "aggregate.csv";
     pub const COMPARISONS: &str = "comparisons.csv";
+    /// The spec's published claims and what the run found (only for a spec with `expectations`).
+    pub const EXPECTATIONS: &str = "expectations.csv";
     /// The report.
     pub const PAGE: &str = "index.html";
     /// A report that could not be rewritten, set aside.
