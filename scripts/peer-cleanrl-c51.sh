@@ -5,9 +5,9 @@
 #   ONLY=cleanrl scripts/peer-cleanrl-c51.sh    # just CleanRL's runs (install + c51.py), no cargo, no knowhow
 #   SEEDS=4 JOBS=2 WORK=target/peer-c51-quick scripts/peer-cleanrl-c51.sh   # another results folder, same install
 #
-# Measured (one lane, one thread, 2-core machine with a compile running beside it): a c51.py run takes about
-# MEASURED_CLEANRL per seed (whole process), so CleanRL's 10 seeds take about MEASURED_CLEANRL_TOTAL; knowhow's share
-# is not measured yet. The install takes about 3 min and several GB (torch from PyPI brings its CUDA libraries).
+# Measured (ONLY=cleanrl, one lane, one thread, on 2 cores shared with a cargo build): a c51.py run took 545-708 s
+# (median 621 s, about 750 steps/s by its own SPS lines), so CleanRL's 10 seeds took 104 min. knowhow's share is not
+# measured yet. The install took about 3 min and ~5 GB (torch from PyPI brings its CUDA libraries).
 #
 # 1. Installs c51.py's own environment into target/peer-cleanrl-c51/venv (once). c51.py in cleanrl 1.2.0 still uses
 #    the old `gym` API (env.seed, 4-tuple step, `terminal_observation` in SyncVectorEnv's infos, SB3's ReplayBuffer
