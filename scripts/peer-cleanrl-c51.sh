@@ -6,8 +6,9 @@
 #   SEEDS=4 JOBS=2 WORK=target/peer-c51-quick scripts/peer-cleanrl-c51.sh   # another results folder, same install
 #
 # Measured (ONLY=cleanrl, one lane, one thread, on 2 cores shared with a cargo build): a c51.py run took 545-708 s
-# (median 621 s, about 750 steps/s by its own SPS lines), so CleanRL's 10 seeds took 104 min. knowhow's share is not
-# measured yet. The install took about 3 min and ~5 GB (torch from PyPI brings its CUDA libraries).
+# (median 621 s, about 750 steps/s by its own SPS lines), so CleanRL's 10 seeds took 104 min. knowhow's runs of the
+# same spec, made by hand beside them rather than by this script's interleaved lanes, took 109-339 s each (results in
+# docs/fidelity-cleanrl.md). The install took about 3 min and ~5 GB (torch from PyPI brings its CUDA libraries).
 #
 # 1. Installs c51.py's own environment into target/peer-cleanrl-c51/venv (once). c51.py in cleanrl 1.2.0 still uses
 #    the old `gym` API (env.seed, 4-tuple step, `terminal_observation` in SyncVectorEnv's infos, SB3's ReplayBuffer
