@@ -135,6 +135,17 @@ impl ComparisonRow {
             Metric::FinalScore => "the final score",
             Metric::Auc => "the area under the learning curve",
         };
+        if self.n < 2 || self.n_reference < 2 {
+            return format!(
+                "{} and {} differ by {} in {what} on {} ({numbers}), but a single seed has no spread to compare \
+                 with: nothing can be concluded; run at least 2 seeds each (10 or more to detect moderate \
+                 differences).",
+                self.variant,
+                self.reference,
+                signed(self.iqm_diff),
+                self.env
+            );
+        }
         match self.verdict {
             Verdict::Higher => format!(
                 "{} improves {what} on {} over {} by {} ({numbers}).",
@@ -643,9 +654,19 @@ fn compare(
     let (x, y) = (column(scores), column(reference_scores));
     let difference = difference_interval(&x, &y, aggregate_iqm, settings, rng)?;
     let improvement = two_sample_interval(&x, &y, probability_of_improvement, settings, rng)?;
-    let verdict = decide(difference, 0.0);
-    let detectable =
-        minimum_detectable_difference(difference.low, difference.high, settings.confidence).unwrap_or(f64::NAN);
+    // One seed on a side has no spread to resample: its interval has no width and would call any difference
+    // "better" or "worse". Such a comparison tells nothing, and says so.
+    let single = scores.len() < 2 || reference_scores.len() < 2;
+    let verdict = if single {
+        Verdict::NoDetectableDifference
+    } else {
+        decide(difference, 0.0)
+    };
+    let detectable = if single {
+        f64::NAN
+    } else {
+        minimum_detectable_difference(difference.low, difference.high, settings.confidence).unwrap_or(f64::NAN)
+    };
     Some(ComparisonRow {
         env: env.to_string(),
         variant: variant.to_string(),
@@ -671,6 +692,7 @@ fn compare(
             difference.high,
             settings.confidence,
         )
+        .filter(|_| !single)
         .unwrap_or(f64::NAN),
         holm: false,
         metric: Metric::FinalScore,
@@ -790,6 +812,44 @@ mod tests {
             holm: false,
             metric: Metric::FinalScore,
         }
+    }
+
+    #[test]
+    fn a_single_seed_decides_nothing_however_large_the_difference() {
+        // Regression: with one seed a side the bootstrap interval is [d, d], which excluded zero, so any difference
+        // was called better or worse.
+        let settings = BootstrapSettings {
+            replicates: 200,
+            confidence: 0.95,
+        };
+        let mut rng = analysis_rng(1, AnalysisStream::Report);
+        let row = compare(
+            "CartPole-v1",
+            "double",
+            "vanilla",
+            &[120.0],
+            &[200.0],
+            settings,
+            &mut rng,
+        )
+        .unwrap();
+        assert_eq!(row.verdict, Verdict::NoDetectableDifference);
+        assert!(row.detectable.is_nan() && row.seeds_needed.is_none() && row.p_value.is_nan());
+        let sentence = row.sentence();
+        assert!(sentence.contains("a single seed has no spread"), "{sentence}");
+        assert!(!sentence.contains("lowers"), "{sentence}");
+        // Two seeds a side: the interval has width, and the usual rule applies.
+        let mut rng = analysis_rng(1, AnalysisStream::Report);
+        let row = compare(
+            "CartPole-v1",
+            "double",
+            "vanilla",
+            &[120.0, 121.0],
+            &[200.0, 201.0],
+            settings,
+            &mut rng,
+        );
+        assert_eq!(row.unwrap().verdict, Verdict::Lower);
     }
 
     #[test]
