@@ -21,7 +21,7 @@ use crate::stats::estimate::Estimate;
 use crate::stats::multiplicity::{holm_rejections, p_value_from_interval};
 use crate::stats::profile::{performance_profile_with_bands, ProfileKind};
 use crate::stats::run_scores::final_score;
-use crate::stats::verdict::{decide, Verdict};
+use crate::stats::verdict::{decide_with_seeds, Verdict};
 use crate::store::{RunStatus, StoredResults, StoredRun};
 
 /// How many bootstrap replicates, and how sure the intervals are.
@@ -657,11 +657,7 @@ fn compare(
     // One seed on a side has no spread to resample: its interval has no width and would call any difference
     // "better" or "worse". Such a comparison tells nothing, and says so.
     let single = scores.len() < 2 || reference_scores.len() < 2;
-    let verdict = if single {
-        Verdict::NoDetectableDifference
-    } else {
-        decide(difference, 0.0)
-    };
+    let verdict = decide_with_seeds(difference, 0.0, scores.len(), reference_scores.len());
     let detectable = if single {
         f64::NAN
     } else {

@@ -15,7 +15,7 @@ use crate::stats::aggregate::{aggregate_iqm, median};
 use crate::stats::bootstrap::{difference_interval, two_sample_interval, BootstrapSettings};
 use crate::stats::comparison::{normalise, probability_of_improvement};
 use crate::stats::estimate::Estimate;
-use crate::stats::verdict::{decide, Verdict};
+use crate::stats::verdict::{decide_with_seeds, Verdict};
 use crate::store::{RunStatus, StoredResults};
 
 /// How strict the check is.
@@ -239,7 +239,7 @@ pub fn check(
             iqm_baseline: aggregate_iqm(&y).unwrap_or(f64::NAN),
             difference,
             probability_of_improvement: improvement,
-            verdict: decide(difference, settings.noise),
+            verdict: decide_with_seeds(difference, settings.noise, x.len(), y.len()),
         });
 
         // An imported run's log may not say how long it took: no speed check then.
@@ -260,7 +260,7 @@ pub fn check(
                 median_new: column_median(&x).unwrap_or(f64::NAN),
                 median_baseline: column_median(&y).unwrap_or(f64::NAN),
                 relative_change: change,
-                verdict: decide(change, settings.speed_noise),
+                verdict: decide_with_seeds(change, settings.speed_noise, x.len(), y.len()),
             });
         }
     }
@@ -536,6 +536,7 @@ fn percent_interval(estimate: Estimate) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::stats::verdict::decide;
     use rand::Rng;
     use rand_distr::StandardNormal;
 

@@ -30,9 +30,29 @@ pub fn decide(difference: Estimate, band: f64) -> Verdict {
     }
 }
 
+/// [`decide`] for a comparison of `seeds` runs against `reference_seeds`: with a single run on either side the
+/// bootstrap interval has no width (there is no spread to resample) and would decide any difference, so it decides
+/// nothing.
+pub fn decide_with_seeds(difference: Estimate, band: f64, seeds: usize, reference_seeds: usize) -> Verdict {
+    if seeds < 2 || reference_seeds < 2 {
+        return Verdict::NoDetectableDifference;
+    }
+    decide(difference, band)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_run_on_a_side_decides_nothing() {
+        // The interval of one run against one run is a point: [−80, −80] lies far outside any band.
+        let point = interval(-80.0, -80.0);
+        assert_eq!(decide(point, 0.05), Verdict::Lower);
+        assert_eq!(decide_with_seeds(point, 0.05, 1, 10), Verdict::NoDetectableDifference);
+        assert_eq!(decide_with_seeds(point, 0.05, 10, 1), Verdict::NoDetectableDifference);
+        assert_eq!(decide_with_seeds(point, 0.05, 2, 2), Verdict::Lower);
+    }
 
     fn interval(low: f64, high: f64) -> Estimate {
         Estimate {
