@@ -151,6 +151,10 @@ fn a_spec_may_score_its_runs_on_training_episodes_as_the_revisiting_rainbow_stud
     }
     let page = fs::read_to_string(out.join("index.html")).unwrap();
     assert!(page.contains("This spec scores every run on its training episodes"));
+    assert!(
+        page.contains("training return (exploration on)") && !page.contains("greedy eval return"),
+        "the questions' curves say what they show"
+    );
 }
 
 #[test]

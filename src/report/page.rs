@@ -531,13 +531,27 @@ fn question_on_env(
         .filter(|row| row.env == env && question.variants.contains(&row.variant))
         .map(Finding::from)
         .collect();
+    // Scores and curves on training episodes where the env is measured on them (a spec's `measure`, or imports).
+    let on_training = analysis
+        .measures
+        .iter()
+        .any(|(measured, measure)| measured == env && *measure == Measure::TrainingEpisodes);
     let seeds_label = match question.metric {
+        Metric::FinalScore if on_training => "final score (training return, last tenth)",
+        Metric::Auc if on_training => "area under the training curve (mean training return)",
         Metric::FinalScore => "final score (eval return)",
         Metric::Auc => "area under the eval curve (mean eval return)",
     };
     Ok(Some(QuestionBlock {
         env: env.to_string(),
-        curves_svg: learning_curves(&bands, "greedy eval return")?,
+        curves_svg: learning_curves(
+            &bands,
+            if on_training {
+                "training return (exploration on)"
+            } else {
+                "greedy eval return"
+            },
+        )?,
         seeds_svg: seed_scores(&groups, seeds_label)?,
         metric: match question.metric {
             Metric::FinalScore => "Final score",
