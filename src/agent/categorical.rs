@@ -153,8 +153,7 @@ pub fn cross_entropy<T: Tape<f32, Cpu>>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::agent::config::{Initialization, NoisyLayers};
-    use crate::agent::network::{gradients_of, Architecture, Dense, Head, Noise, QNetwork};
+    use crate::agent::network::{gradients_of, plain_architecture, Architecture, Dense, Head, Noise, QNetwork};
     use rand::SeedableRng;
     use rand_pcg::Pcg64;
 
@@ -256,14 +255,8 @@ mod tests {
         let device = Cpu::default();
         let mut rng = Pcg64::seed_from_u64(2);
         let architecture = Architecture {
-            hidden: vec![],
-            dueling: false,
-            noisy_sigma0: None,
-            convolution: None,
             atoms: 3,
-            noisy_layers: NoisyLayers::LastHiddenAndHead,
-            initialization: Initialization::PyTorchDefault,
-            input_bounds: None,
+            ..plain_architecture(&[])
         };
         let network = QNetwork::new(&device, 1, &architecture, 2, &mut rng);
         let Head::Single(Dense::Plain(head)) = &network.head else {

@@ -424,6 +424,15 @@ pub fn argmax(values: &[f32]) -> usize {
 mod tests {
     use super::*;
 
+    /// Observations of `size` real values (no image, not binary).
+    fn flat_observations(size: usize) -> ObservationSpace {
+        ObservationSpace {
+            size,
+            image_shape: None,
+            binary: false,
+        }
+    }
+
     /// Two transitions into states s'_0 and s'_1 with 2 actions; the second ends in a termination.
     fn two_state_batch() -> Batch {
         Batch {
@@ -527,11 +536,7 @@ mod tests {
             },
             ..AgentConfig::default()
         };
-        let space = ObservationSpace {
-            size: 2,
-            image_shape: None,
-            binary: false,
-        };
+        let space = flat_observations(2);
         let mut agent = Dqn::new(&config, &space, 3, 4).unwrap();
         let mut rng = stream_rng(5, Stream::Env);
         for step in 0..200 {
@@ -571,11 +576,7 @@ mod tests {
             n_step: 3,
             ..AgentConfig::default()
         };
-        let space = ObservationSpace {
-            size: 1,
-            image_shape: None,
-            binary: false,
-        };
+        let space = flat_observations(1);
         let mut agent = Dqn::new(&config, &space, 2, 0).unwrap();
         let mut rng = stream_rng(9, Stream::Env);
         let mut state = 0.0f32;
@@ -608,11 +609,7 @@ mod tests {
             clip_rewards: true,
             ..AgentConfig::default()
         };
-        let space = ObservationSpace {
-            size: 1,
-            image_shape: None,
-            binary: false,
-        };
+        let space = flat_observations(1);
         let mut agent = Dqn::new(&config, &space, 2, 0).unwrap();
         for (step, reward) in [5.0, -3.0, 0.25, -1.0].into_iter().enumerate() {
             agent.observe(&EnvStep {

@@ -867,6 +867,22 @@ unsafe fn adam_step_avx(state: &mut AdamState, gradient: &[f32], constants: Adam
     adam_step(state, gradient, constants)
 }
 
+/// A plain MLP of `hidden` widths: no dueling, noise, convolution or bounds, one output per action, PyTorch's
+/// initialisation (what tests start from and change a field or two of).
+#[cfg(test)]
+pub fn plain_architecture(hidden: &[usize]) -> Architecture {
+    Architecture {
+        hidden: hidden.to_vec(),
+        dueling: false,
+        noisy_sigma0: None,
+        convolution: None,
+        atoms: 1,
+        noisy_layers: NoisyLayers::LastHiddenAndHead,
+        initialization: Initialization::PyTorchDefault,
+        input_bounds: None,
+    }
+}
+
 /// The gradients of every stored parameter (the order of `parameters_mut`) of the loss `loss_of` builds from the
 /// network's traced outputs for one observation: what a test of a loss compares with its derivative by hand.
 #[cfg(test)]
@@ -888,19 +904,6 @@ mod tests {
     use super::*;
     use rand::SeedableRng;
 
-    fn plain(hidden: &[usize]) -> Architecture {
-        Architecture {
-            hidden: hidden.to_vec(),
-            dueling: false,
-            noisy_sigma0: None,
-            convolution: None,
-            atoms: 1,
-            noisy_layers: NoisyLayers::LastHiddenAndHead,
-            initialization: Initialization::PyTorchDefault,
-            input_bounds: None,
-        }
-    }
-
     fn set(device: &Cpu, layer: &mut Dense, weight: Vec<f32>, bias: Vec<f32>) {
         let Dense::Plain(linear) = layer else {
             panic!("a plain layer")
@@ -913,7 +916,7 @@ mod tests {
     /// A 1 → 1 network `y = w·x + b` with chosen parameters.
     fn scalar_network(device: &Cpu, weight: f32, bias: f32) -> QNetwork {
         let mut rng = Pcg64::seed_from_u64(0);
-        let mut network = QNetwork::new(device, 1, &plain(&[]), 1, &mut rng);
+        let mut network = QNetwork::new(device, 1, &plain_architecture(&[]), 1, &mut rng);
         let Head::Single(output) = &mut network.head else {
             panic!("a single head")
         };
@@ -932,7 +935,7 @@ mod tests {
     fn forward_matches_a_hand_computed_two_layer_network() {
         let device = Cpu::default();
         let mut rng = Pcg64::seed_from_u64(0);
-        let mut network = QNetwork::new(&device, 2, &plain(&[2]), 1, &mut rng);
+        let mut network = QNetwork::new(&device, 2, &plain_architecture(&[2]), 1, &mut rng);
         set(
             &device,
             &mut network.hidden[0],
@@ -954,7 +957,7 @@ mod tests {
         // y = x · W + b on three rows, L = Σ y: ∂L/∂b_j = 3 (one per row), ∂L/∂W_ij = Σ_rows x_i.
         let device = Cpu::default();
         let mut rng = Pcg64::seed_from_u64(0);
-        let network = QNetwork::new(&device, 2, &plain(&[]), 2, &mut rng);
+        let network = QNetwork::new(&device, 2, &plain_architecture(&[]), 2, &mut rng);
         let input = device.tensor_from_vec(vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0], (3, 2));
         let layers = network.pass_layers(Noise::Off);
         let output = network.forward_with(&layers, input.leaky_traced());
@@ -967,14 +970,8 @@ mod tests {
         let device = Cpu::default();
         let mut rng = Pcg64::seed_from_u64(0);
         let architecture = Architecture {
-            hidden: vec![],
             dueling: true,
-            noisy_sigma0: None,
-            convolution: None,
-            atoms: 1,
-            noisy_layers: NoisyLayers::LastHiddenAndHead,
-            initialization: Initialization::PyTorchDefault,
-            input_bounds: None,
+            ..plain_architecture(&[])
         };
         let mut network = QNetwork::new(&device, 1, &architecture, 3, &mut rng);
         let Head::Dueling { value, advantage } = &mut network.head else {
@@ -1010,14 +1007,8 @@ mod tests {
         let device = Cpu::default();
         let mut rng = Pcg64::seed_from_u64(3);
         let architecture = Architecture {
-            hidden: vec![],
-            dueling: false,
             noisy_sigma0: Some(0.5),
-            convolution: None,
-            atoms: 1,
-            noisy_layers: NoisyLayers::LastHiddenAndHead,
-            initialization: Initialization::PyTorchDefault,
-            input_bounds: None,
+            ..plain_architecture(&[])
         };
         let mut network = QNetwork::new(&device, 1, &architecture, 1, &mut rng);
         let Head::Single(Dense::Noisy(noisy)) = &mut network.head else {
@@ -1056,14 +1047,8 @@ mod tests {
         let device = Cpu::default();
         let mut rng = Pcg64::seed_from_u64(5);
         let architecture = Architecture {
-            hidden: vec![],
-            dueling: false,
             noisy_sigma0: Some(0.5),
-            convolution: None,
-            atoms: 1,
-            noisy_layers: NoisyLayers::LastHiddenAndHead,
-            initialization: Initialization::PyTorchDefault,
-            input_bounds: None,
+            ..plain_architecture(&[])
         };
         let mut network = QNetwork::new(&device, 1, &architecture, 1, &mut rng);
         network.resample_noise(&mut rng);
@@ -1094,7 +1079,7 @@ mod tests {
         let architecture = Architecture {
             dueling: true,
             atoms: 2,
-            ..plain(&[])
+            ..plain_architecture(&[])
         };
         let mut network = QNetwork::new(&device, 1, &architecture, 2, &mut rng);
         let Head::Dueling { value, advantage } = &mut network.head else {
@@ -1111,14 +1096,9 @@ mod tests {
         let device = Cpu::default();
         let mut rng = Pcg64::seed_from_u64(0);
         let architecture = Architecture {
-            hidden: vec![8, 8],
             dueling: true,
             noisy_sigma0: Some(0.5),
-            convolution: None,
-            atoms: 1,
-            noisy_layers: NoisyLayers::LastHiddenAndHead,
-            initialization: Initialization::PyTorchDefault,
-            input_bounds: None,
+            ..plain_architecture(&[8, 8])
         };
         let network = QNetwork::new(&device, 4, &architecture, 2, &mut rng);
         let noisy: Vec<bool> = network
@@ -1133,7 +1113,7 @@ mod tests {
     fn initial_weights_lie_within_one_over_root_fan_in() {
         let device = Cpu::default();
         let mut rng = Pcg64::seed_from_u64(7);
-        let network = QNetwork::new(&device, 4, &plain(&[16]), 2, &mut rng);
+        let network = QNetwork::new(&device, 4, &plain_architecture(&[16]), 2, &mut rng);
         let bounds = [0.5, 0.25];
         for (values, bound) in network.parameter_values().chunks(2).zip(bounds) {
             for value in values.iter().flatten() {
@@ -1149,7 +1129,7 @@ mod tests {
         let mut rng = Pcg64::seed_from_u64(7);
         let architecture = Architecture {
             initialization: Initialization::GlorotUniform,
-            ..plain(&[16])
+            ..plain_architecture(&[16])
         };
         let network = QNetwork::new(&device, 4, &architecture, 2, &mut rng);
         let values = network.parameter_values();
@@ -1170,7 +1150,7 @@ mod tests {
         let architecture = Architecture {
             noisy_sigma0: Some(0.1),
             noisy_layers: NoisyLayers::All,
-            ..plain(&[8, 8])
+            ..plain_architecture(&[8, 8])
         };
         let network = QNetwork::new(&device, 4, &architecture, 2, &mut rng);
         assert!(network.layers().iter().all(|layer| matches!(layer, Dense::Noisy(_))));
@@ -1183,10 +1163,10 @@ mod tests {
         let device = Cpu::default();
         let bounded = Architecture {
             input_bounds: Some(vec![(-2.0, 2.0), (0.0, 10.0)]),
-            ..plain(&[3])
+            ..plain_architecture(&[3])
         };
         let network = QNetwork::new(&device, 2, &bounded, 2, &mut Pcg64::seed_from_u64(1));
-        let unbounded = QNetwork::new(&device, 2, &plain(&[3]), 2, &mut Pcg64::seed_from_u64(1));
+        let unbounded = QNetwork::new(&device, 2, &plain_architecture(&[3]), 2, &mut Pcg64::seed_from_u64(1));
         let raw = device.tensor_from_vec(vec![1.0, 10.0, -2.0, 0.0], (2, 2));
         let mapped = device.tensor_from_vec(vec![0.5, 1.0, -1.0, -1.0], (2, 2));
         assert_eq!(
@@ -1222,14 +1202,8 @@ mod tests {
         let device = Cpu::default();
         let mut rng = Pcg64::seed_from_u64(0);
         let architecture = Architecture {
-            hidden: vec![],
-            dueling: false,
-            noisy_sigma0: None,
             convolution: Some(convolution),
-            atoms: 1,
-            noisy_layers: NoisyLayers::LastHiddenAndHead,
-            initialization: Initialization::PyTorchDefault,
-            input_bounds: None,
+            ..plain_architecture(&[])
         };
         let mut network = QNetwork::new(&device, 24, &architecture, 1, &mut rng);
         set(
@@ -1384,7 +1358,7 @@ mod tests {
         // learnt. One input, 3 atoms, a fixed target distribution: the softmax of the outputs must approach it.
         let device = Cpu::default();
         let mut rng = Pcg64::seed_from_u64(3);
-        let network = QNetwork::new(&device, 1, &plain(&[]), 3, &mut rng);
+        let network = QNetwork::new(&device, 1, &plain_architecture(&[]), 3, &mut rng);
         let mut learner = Learner::new(network, 0.05, 1e-8);
         let target = [0.2_f32, 0.5, 0.3];
         let mut per_sample = Vec::new();
