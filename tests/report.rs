@@ -2,6 +2,7 @@
 //! re-renders the same bytes from the stored CSVs; a folder that holds no results is bad input.
 
 use std::fs;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 const SPEC: &str = r#"(
@@ -13,6 +14,17 @@ const SPEC: &str = r#"(
     reference: "vanilla",
     seeds: Count(3),
 )"#;
+
+/// Writes `source` to `dir/file`, runs it with `--out dir/out`, checks that the run succeeded, and returns the
+/// results folder.
+fn run_spec(dir: &Path, file: &str, source: &str) -> PathBuf {
+    let spec = dir.join(file);
+    fs::write(&spec, source).unwrap();
+    let out = dir.join("out");
+    let run = knowhow(&["run", spec.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    out
+}
 
 fn knowhow(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_knowhow"))
@@ -79,7 +91,6 @@ fn run_writes_the_report_and_report_rerenders_it_byte_for_byte() {
 #[test]
 fn a_spec_declares_its_own_questions_and_score_anchors() {
     let dir = tempfile::tempdir().unwrap();
-    let spec = dir.path().join("declared.ron");
     let source = SPEC
         .replace("final_evals: 1)", "final_evals: 1, random_score: 10.0, reference_score: 200.0)")
         .replace(
@@ -87,10 +98,7 @@ fn a_spec_declares_its_own_questions_and_score_anchors() {
             "seeds: Count(3),\n    questions: [(title: \"Does double DQN learn sooner?\", text: \"Judged by the area under \
              the curve.\", variants: [\"double\"], metric: Auc)],",
         );
-    fs::write(&spec, source).unwrap();
-    let out = dir.path().join("out");
-    let run = knowhow(&["run", spec.to_str().unwrap(), "--out", out.to_str().unwrap()]);
-    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let out = run_spec(dir.path(), "declared.ron", &source);
     let page = fs::read_to_string(out.join("index.html")).unwrap();
     assert!(page.contains("Does double DQN learn sooner?") && page.contains("Judged by the area under the curve."));
     assert!(
@@ -111,15 +119,11 @@ fn a_spec_declares_its_own_questions_and_score_anchors() {
 #[test]
 fn a_spec_may_score_its_runs_on_training_episodes_as_the_revisiting_rainbow_study_does() {
     let dir = tempfile::tempdir().unwrap();
-    let spec = dir.path().join("training.ron");
     let source = SPEC.replace(
         "seeds: Count(3),",
         "seeds: Count(3),\n    measure: Some(TrainingEpisodes),",
     );
-    fs::write(&spec, source).unwrap();
-    let out = dir.path().join("out");
-    let run = knowhow(&["run", spec.to_str().unwrap(), "--out", out.to_str().unwrap()]);
-    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let out = run_spec(dir.path(), "training.ron", &source);
     // Each run's score, from its episodes.csv by hand: the mean return of the episodes that ended at step 1,350 or
     // later (the last tenth of 1,500 steps). The aggregate's mean is their mean over the seeds.
     for variant in ["vanilla", "double", "no-target"] {
@@ -160,7 +164,6 @@ fn a_spec_may_score_its_runs_on_training_episodes_as_the_revisiting_rainbow_stud
 #[test]
 fn extended_variants_meet_their_own_reference_and_claims_get_a_verdict_that_follows_the_interval() {
     let dir = tempfile::tempdir().unwrap();
-    let spec = dir.path().join("claims.ron");
     let source = SPEC
         .replace(
             r#"(name: "no-target", agent: (target: None))"#,
@@ -172,10 +175,7 @@ fn extended_variants_meet_their_own_reference_and_claims_get_a_verdict_that_foll
              expected: Worse, source: \"a paper, Sec. 1\"),\n        (env: \"CartPole-v1\", variant: \
              \"double-no-target\", reference: \"vanilla\", expected: Better, source: \"another\"),\n    ],",
         );
-    fs::write(&spec, source).unwrap();
-    let out = dir.path().join("out");
-    let run = knowhow(&["run", spec.to_str().unwrap(), "--out", out.to_str().unwrap()]);
-    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let out = run_spec(dir.path(), "claims.ron", &source);
     // comparisons.csv: double against vanilla, double-no-target against double (the variant it extends).
     let comparisons = fs::read_to_string(out.join("comparisons.csv")).unwrap();
     let mut rows = comparisons
@@ -233,20 +233,16 @@ fn report_of_a_folder_without_results_is_bad_input() {
 #[test]
 fn game_evaluations_record_win_draw_and_loss_rates_and_the_report_shows_them() {
     let dir = tempfile::tempdir().unwrap();
-    let spec = dir.path().join("game.ron");
-    fs::write(
-        &spec,
+    let out = run_spec(
+        dir.path(),
+        "game.ron",
         r#"(
             name: "game",
             envs: [(id: "ConnectFour-v0", steps: 600, eval_every: 300, eval_episodes: 20, final_evals: 1)],
             agent: (hidden: [16], batch_size: 16, buffer_size: 600, learning_starts: 100),
             seeds: Count(1),
         )"#,
-    )
-    .unwrap();
-    let out = dir.path().join("out");
-    let run = knowhow(&["run", spec.to_str().unwrap(), "--out", out.to_str().unwrap()]);
-    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    );
 
     let evals = fs::read_to_string(out.join("runs/ConnectFour-v0/base/seed-0/evals.csv")).unwrap();
     let mut lines = evals.lines();
@@ -331,9 +327,9 @@ fn a_reference_whose_runs_all_failed_is_named_not_called_missing() {
 #[test]
 fn a_lunar_lander_report_draws_a_landing_per_variant() {
     let dir = tempfile::tempdir().unwrap();
-    let spec = dir.path().join("lander.ron");
-    fs::write(
-        &spec,
+    let out = run_spec(
+        dir.path(),
+        "lander.ron",
         r#"(
             name: "lander",
             envs: [(id: "LunarLander-v3", steps: 1200, eval_every: 600, eval_episodes: 1, final_evals: 1,
@@ -343,11 +339,7 @@ fn a_lunar_lander_report_draws_a_landing_per_variant() {
             reference: "vanilla",
             seeds: Count(3),
         )"#,
-    )
-    .unwrap();
-    let out = dir.path().join("out");
-    let run = knowhow(&["run", spec.to_str().unwrap(), "--out", out.to_str().unwrap()]);
-    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    );
     let flight: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(out.join("runs/LunarLander-v3/vanilla/seed-0/landing.json")).unwrap())
             .unwrap();
