@@ -66,71 +66,14 @@ if [ -z "$only" ]; then
     "$knowhow" validate "$work/spec.ron"
 fi
 
-# --- 2. Interleaved runs, timed -----------------------------------------------------------------------------------
-# Each lane has its own results folder (a folder takes one writer at a time); they are merged below.
-mkdir -p "$work/logs" "$work/timing"
-elapsed_since() { awk -v start="$1" -v now="$(date +%s.%N)" 'BEGIN { printf "%.3f", now - start }'; }
-lane() {
-    local lane=$1 seed start log
-    for ((seed = lane; seed < seeds; seed += jobs)); do
-        log="$work/logs/seed-$seed.log"
-        if [ ! -s "$log.done" ]; then
-            start=$(date +%s.%N)
-            if (cd "$work/logs" && OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 "$python" "$cleanrl_c51" \
-                --seed "$seed" --total-timesteps "$steps" --cuda False --exp-name "cleanrl-c51-seed-$seed" \
-                > "seed-$seed.log.partial" 2>&1); then
-                mv "$log.partial" "$log"
-                echo "cleanrl,$seed,$(elapsed_since "$start")" > "$log.done"
-            else
-                echo "CleanRL failed on seed $seed: see $log.partial" >&2
-                return 1
-            fi
-        fi
-        if [ -z "$only" ] && [ ! -s "$work/timing/knowhow-$seed" ]; then
-            start=$(date +%s.%N)
-            "$knowhow" run "$work/spec.ron" --out "$work/lanes/$lane" --jobs 1 --shard "$((seed + 1))/$seeds" > /dev/null
-            echo "knowhow,$seed,$(elapsed_since "$start")" > "$work/timing/knowhow-$seed"
-        fi
-    done
-}
-lanes=()
-for ((lane_index = 0; lane_index < jobs; lane_index++)); do
-    lane "$lane_index" &
-    lanes+=($!)
-done
-for pid in "${lanes[@]}"; do wait "$pid"; done
-
-# --- 3. One results folder, CleanRL imported, the report ----------------------------------------------------------
+# --- 2. Interleaved runs, timed; 3. one results folder, CleanRL imported, the report -----------------------------
+cleanrl_program=$cleanrl_c51 variant=cleanrl-c51
+source scripts/peer-lanes.sh
+peer_run_lanes
 if [ -z "$only" ]; then
-    rm -rf "$work/results"
-    mkdir -p "$work/results/runs"
-    cp "$work/spec.ron" "$work/results/spec.ron"
-    for lane_dir in "$work"/lanes/*; do
-        cp -r "$lane_dir/runs/." "$work/results/runs/"
-    done
-    logs=()
-    for ((seed = 0; seed < seeds; seed++)); do logs+=("$work/logs/seed-$seed.log"); done
-    "$knowhow" import "$work/results" --variant cleanrl-c51 --format cleanrl-log --framework cleanrl \
-        --framework-version 1.2.0 "${logs[@]}"
-    "$knowhow" report "$work/results"
+    peer_import_and_report
 fi
-
-{
-    echo "program,seed,wall_secs"
-    cat "$work"/logs/*.done
-    if [ -z "$only" ]; then cat "$work"/timing/knowhow-*; fi
-} > "$work/timing.csv"
-python3 - "$work/timing.csv" "$steps" <<'PYTHON'
-import csv, statistics, sys
-rows = list(csv.DictReader(open(sys.argv[1])))
-steps = int(sys.argv[2])
-wall = {program: [float(row["wall_secs"]) for row in rows if row["program"] == program] for program in ("cleanrl", "knowhow")}
-for program, values in wall.items():
-    if values:
-        print(f"{program}: {len(values)} runs, median {statistics.median(values):.1f} s per {steps:,}-step run (whole process)")
-if wall["cleanrl"] and wall["knowhow"]:
-    print(f"CleanRL / knowhow wall time per run: {statistics.median(wall['cleanrl']) / statistics.median(wall['knowhow']):.1f}x")
-PYTHON
+peer_timing_summary
 if [ -z "$only" ]; then
     echo "report: $work/results/index.html; comparison: $work/results/comparisons.csv"
 else

@@ -46,60 +46,10 @@ knowhow=$(realpath "$work/bin/knowhow")
 sed "s/seeds: Count(60)/seeds: Count($seeds)/" experiments/peer-cleanrl.ron > "$work/spec.ron"
 "$knowhow" validate "$work/spec.ron"
 
-# --- 2. Interleaved runs, timed -----------------------------------------------------------------------------------
-# Each lane has its own results folder (a folder takes one writer at a time); they are merged below.
-mkdir -p "$work/logs" "$work/timing"
-elapsed_since() { awk -v start="$1" -v now="$(date +%s.%N)" 'BEGIN { printf "%.3f", now - start }'; }
-lane() {
-    local lane=$1 seed start
-    for ((seed = lane; seed < seeds; seed += jobs)); do
-        log="$work/logs/seed-$seed.log"
-        if [ ! -s "$log.done" ]; then
-            start=$(date +%s.%N)
-            if (cd "$work/logs" && OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 "$python" "$cleanrl_dqn" \
-                --seed "$seed" --total-timesteps "$steps" --cuda False --exp-name "cleanrl-dqn-seed-$seed" \
-                > "seed-$seed.log.partial" 2>&1); then
-                mv "$log.partial" "$log"
-                echo "cleanrl,$seed,$(elapsed_since "$start")" > "$log.done"
-            else
-                echo "CleanRL failed on seed $seed: see $log.partial" >&2
-                return 1
-            fi
-        fi
-        if [ ! -s "$work/timing/knowhow-$seed" ]; then
-            start=$(date +%s.%N)
-            "$knowhow" run "$work/spec.ron" --out "$work/lanes/$lane" --jobs 1 --shard "$((seed + 1))/$seeds" > /dev/null
-            echo "knowhow,$seed,$(elapsed_since "$start")" > "$work/timing/knowhow-$seed"
-        fi
-    done
-}
-lanes=()
-for ((lane_index = 0; lane_index < jobs; lane_index++)); do
-    lane "$lane_index" &
-    lanes+=($!)
-done
-for pid in "${lanes[@]}"; do wait "$pid"; done
-
-# --- 3. One results folder, CleanRL imported, the report ----------------------------------------------------------
-rm -rf "$work/results"
-mkdir -p "$work/results/runs"
-cp "$work/spec.ron" "$work/results/spec.ron"
-for lane_dir in "$work"/lanes/*; do
-    cp -r "$lane_dir/runs/." "$work/results/runs/"
-done
-logs=()
-for ((seed = 0; seed < seeds; seed++)); do logs+=("$work/logs/seed-$seed.log"); done
-"$knowhow" import "$work/results" --variant cleanrl-dqn --format cleanrl-log --framework cleanrl \
-    --framework-version 1.2.0 "${logs[@]}"
-"$knowhow" report "$work/results"
-
-{ echo "program,seed,wall_secs"; cat "$work"/logs/*.done "$work"/timing/knowhow-*; } > "$work/timing.csv"
-python3 - "$work/timing.csv" <<'PYTHON'
-import csv, statistics, sys
-rows = list(csv.DictReader(open(sys.argv[1])))
-wall = {program: [float(row["wall_secs"]) for row in rows if row["program"] == program] for program in ("cleanrl", "knowhow")}
-for program, values in wall.items():
-    print(f"{program}: {len(values)} runs, median {statistics.median(values):.1f} s per 100,000-step run (whole process)")
-print(f"CleanRL / knowhow wall time per run: {statistics.median(wall['cleanrl']) / statistics.median(wall['knowhow']):.1f}x")
-PYTHON
+# --- 2. Interleaved runs, timed; 3. one results folder, CleanRL imported, the report -----------------------------
+cleanrl_program=$cleanrl_dqn variant=cleanrl-dqn only=""
+source scripts/peer-lanes.sh
+peer_run_lanes
+peer_import_and_report
+peer_timing_summary
 echo "report: $work/results/index.html; comparison: $work/results/comparisons.csv"
