@@ -1,6 +1,7 @@
 //! The benchmark suite (numbers to report, never timed tests): envs alone, acting forward passes, gradient updates
-//! per network × batch × costly trick with their roofline against the machine's gemm, whole runs at CleanRL's
-//! CartPole settings, two-job scaling, and replay memory. Every figure is a median over repetitions with min and max.
+//! per network × batch × costly trick with their roofline against the machine's gemm, the Rainbow study's network
+//! shapes, the core's peak f32 FLOP rate, whole runs at CleanRL's CartPole settings, two-job scaling, and replay
+//! memory. Every figure is a median over repetitions with min and max.
 
 use std::time::{Duration, Instant};
 
@@ -9,6 +10,7 @@ use serde::Serialize;
 use crate::agent::config::{AgentConfig, Distributional, Exploration, Loss, Network, Replay, Target};
 use crate::agent::dqn::{Dqn, ObservationSpace};
 use crate::agent::n_step::EnvStep;
+use crate::agent::products::{multiply, Operand};
 use crate::envs::{make_env, Env};
 use crate::spec::EnvSpec;
 use crate::train::train_run;
@@ -318,6 +320,168 @@ pub fn other_tricks(base: &AgentConfig) -> Vec<(&'static str, AgentConfig)> {
     ]
 }
 
+/// Rainbow's six components at once (Exploration::Noisy with σ0 0.5, as the bench's `noisy` case), over `base`.
+pub fn rainbow(base: &AgentConfig, support: (f64, f64)) -> AgentConfig {
+    AgentConfig {
+        double: true,
+        dueling: true,
+        n_step: 3,
+        replay: Replay::prioritized(),
+        exploration: Exploration::Noisy(0.5),
+        distributional: Distributional::C51 {
+            atoms: 51,
+            v_min: support.0,
+            v_max: support.1,
+        },
+        ..base.clone()
+    }
+}
+
+/// The networks of the Rainbow study (Obando-Ceron & Castro 2021): two hidden layers of 512 on CartPole's and
+/// LunarLander's inputs, and MinAtar's two networks (the paper's convolution straight to the head, and the 128-unit
+/// one of MinAtar's own DQN).
+pub fn study_networks() -> Vec<BenchNetwork> {
+    let mlp = AgentConfig {
+        hidden: vec![512, 512],
+        ..AgentConfig::default()
+    };
+    let convolution = |hidden: Vec<usize>| AgentConfig {
+        network: Network::MinAtarConv { filters: 16 },
+        hidden,
+        ..AgentConfig::default()
+    };
+    vec![
+        BenchNetwork {
+            name: "MLP 4-512-512-2",
+            env: "CartPole-v1",
+            config: mlp.clone(),
+        },
+        BenchNetwork {
+            name: "MLP 8-512-512-4",
+            env: "LunarLander-v3",
+            config: mlp,
+        },
+        BenchNetwork {
+            name: "MinAtar conv16-6 (paper)",
+            env: "MinAtar/Breakout-v0",
+            config: convolution(Vec::new()),
+        },
+        BenchNetwork {
+            name: "MinAtar conv16-128-6",
+            env: "MinAtar/Breakout-v0",
+            config: convolution(vec![128]),
+        },
+    ]
+}
+
+/// The study's update cases: each MLP at batch 128 with every costly trick alone and all of Rainbow's at once; each
+/// MinAtar network at batch 32, vanilla, C51 and Rainbow.
+pub fn study_cases(networks: &[BenchNetwork]) -> Vec<UpdateCase> {
+    let mut cases = Vec::new();
+    for network in networks {
+        let convolution = matches!(network.config.network, Network::MinAtarConv { .. });
+        let base = AgentConfig {
+            batch_size: if convolution { 32 } else { 128 },
+            ..network.config.clone()
+        };
+        let mut tricks = costly_tricks(&base);
+        if convolution {
+            tricks.retain(|(trick, _)| matches!(*trick, "vanilla" | "c51 (51 atoms)"));
+        }
+        tricks.push(("rainbow (all six)", rainbow(&base, (-200.0, 200.0))));
+        cases.extend(tricks.into_iter().map(|(trick, config)| UpdateCase {
+            network: network.clone(),
+            trick,
+            config,
+        }));
+    }
+    cases
+}
+
+/// The core's peak f32 rate in FLOP/s, measured: independent chains of fused multiply-adds on full vector
+/// registers (AVX-512 where the CPU has it, else AVX2 with FMA), one thread, for `repetitions` timings of 0.2 s.
+/// Empty where the CPU has neither (the roofline then says nothing about the peak).
+pub fn peak_flops(repetitions: usize) -> Vec<Measurement> {
+    #[cfg(target_arch = "x86_64")]
+    {
+        let (name, loop_flops): (&str, fn(usize) -> f64) = if std::arch::is_x86_feature_detected!("avx512f") {
+            // SAFETY: the CPU has AVX-512F (checked just above).
+            ("AVX-512 FMA", |iterations| unsafe { fma_chains_avx512(iterations) })
+        } else if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
+            // SAFETY: the CPU has AVX2 and FMA (checked just above).
+            ("AVX2 FMA", |iterations| unsafe { fma_chains_avx2(iterations) })
+        } else {
+            return Vec::new();
+        };
+        let samples = (0..repetitions)
+            .map(|_| {
+                let iterations = 1_000_000;
+                let mut work = 0.0;
+                let started = Instant::now();
+                while work == 0.0 || started.elapsed() < Duration::from_millis(200) {
+                    work += std::hint::black_box(loop_flops(iterations));
+                }
+                work / started.elapsed().as_secs_f64()
+            })
+            .collect();
+        vec![Measurement::new(
+            "peak",
+            format!("f32 {name}, 1 thread"),
+            "FLOP/s",
+            samples,
+        )]
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        let _ = repetitions;
+        Vec::new()
+    }
+}
+
+/// Independent chains of fused multiply-adds the peak loop keeps in flight, so that the FMA units never wait on a
+/// result (two units × four cycles of latency need eight; twelve leave a margin and still fit in the registers).
+const CHAINS: usize = 12;
+
+/// `iterations` rounds of `a ← a·b + c` on each of the chains, 8 lanes wide; returns the FLOPs done.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn fma_chains_avx2(iterations: usize) -> f64 {
+    use std::arch::x86_64::{_mm256_fmadd_ps, _mm256_set1_ps, _mm256_storeu_ps};
+    let (factor, addend) = (_mm256_set1_ps(0.999_999), _mm256_set1_ps(1e-7));
+    let mut chains = [_mm256_set1_ps(1.0); CHAINS];
+    for _ in 0..iterations {
+        for chain in &mut chains {
+            *chain = _mm256_fmadd_ps(*chain, factor, addend);
+        }
+    }
+    let mut lanes = [0.0f32; 8];
+    for chain in chains {
+        _mm256_storeu_ps(lanes.as_mut_ptr(), chain);
+        std::hint::black_box(lanes);
+    }
+    (iterations * CHAINS * 8 * 2) as f64
+}
+
+/// As [`fma_chains_avx2`], 16 lanes wide.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+unsafe fn fma_chains_avx512(iterations: usize) -> f64 {
+    use std::arch::x86_64::{_mm512_fmadd_ps, _mm512_set1_ps, _mm512_storeu_ps};
+    let (factor, addend) = (_mm512_set1_ps(0.999_999), _mm512_set1_ps(1e-7));
+    let mut chains = [_mm512_set1_ps(1.0); CHAINS];
+    for _ in 0..iterations {
+        for chain in &mut chains {
+            *chain = _mm512_fmadd_ps(*chain, factor, addend);
+        }
+    }
+    let mut lanes = [0.0f32; 16];
+    for chain in chains {
+        _mm512_storeu_ps(lanes.as_mut_ptr(), chain);
+        std::hint::black_box(lanes);
+    }
+    (iterations * CHAINS * 16 * 2) as f64
+}
+
 /// One update benchmark: a network, a batch size and a trick.
 #[derive(Debug, Clone)]
 pub struct UpdateCase {
@@ -412,7 +576,7 @@ pub fn update_throughputs(cases: &[UpdateCase], repetitions: usize) -> Vec<Measu
 }
 
 /// An agent of `config` on `env_id` whose replay holds 10,000 transitions of random play.
-fn filled_agent(env_id: &str, config: &AgentConfig, seed: u64) -> Dqn {
+pub fn filled_agent(env_id: &str, config: &AgentConfig, seed: u64) -> Dqn {
     let mut env = make_env(env_id).expect("a registered env");
     let mut agent = Dqn::new(config, &ObservationSpace::of(env.as_ref()), env.action_count(), seed)
         .expect("a benchmark agent fits in memory");
@@ -457,8 +621,8 @@ pub fn flops(products: &[(usize, usize, usize)]) -> f64 {
         .sum()
 }
 
-/// Seconds per call of the products `(m, k, n)` done back to back with the gemm crate dfdx uses, one thread,
-/// row-major operands: the machine's matrix-multiply speed at exactly these shapes.
+/// Seconds per call of the products `(m, k, n)` done back to back with the network's own product (the gemm crate),
+/// one thread, row-major operands: the machine's matrix-multiply speed at exactly these shapes.
 pub fn gemm_seconds(products: &[(usize, usize, usize)]) -> f64 {
     let operands: Vec<(Vec<f32>, Vec<f32>, Vec<f32>)> = products
         .iter()
@@ -472,31 +636,8 @@ pub fn gemm_seconds(products: &[(usize, usize, usize)]) -> f64 {
         .collect();
     let mut operands = operands;
     let rate = rate_over(Duration::from_millis(200), || {
-        for (&(rows, inner, columns), (left, right, out)) in products.iter().zip(&mut operands) {
-            // SAFETY: the three buffers are m×k, k×n and m×n, row-major (column stride 1, row stride = columns).
-            unsafe {
-                gemm::gemm(
-                    rows,
-                    columns,
-                    inner,
-                    out.as_mut_ptr(),
-                    1,
-                    columns as isize,
-                    false,
-                    left.as_ptr(),
-                    1,
-                    inner as isize,
-                    right.as_ptr(),
-                    1,
-                    columns as isize,
-                    0.0,
-                    1.0,
-                    false,
-                    false,
-                    false,
-                    gemm::Parallelism::None,
-                );
-            }
+        for (&shape, (left, right, out)) in products.iter().zip(&mut operands) {
+            multiply(shape, Operand::plain(left), Operand::plain(right), out, false);
         }
         std::hint::black_box(&operands);
     });
@@ -504,35 +645,49 @@ pub fn gemm_seconds(products: &[(usize, usize, usize)]) -> f64 {
 }
 
 /// The roofline of each vanilla update case: its matrix products' FLOPs per update times its measured updates/s,
-/// against the gemm crate's speed on the same products (`repetitions` timings, the median kept).
-pub fn rooflines(cases: &[UpdateCase], updates: &[Measurement], repetitions: usize) -> Vec<Measurement> {
+/// against the gemm crate's speed on the same products (`repetitions` timings, the median kept); and with the core's
+/// measured `peak` (FLOP/s), gemm's own speed at those shapes as a fraction of it.
+pub fn rooflines(
+    cases: &[UpdateCase],
+    updates: &[Measurement],
+    repetitions: usize,
+    peak: Option<f64>,
+) -> Vec<Measurement> {
     let pool = single_thread();
-    cases
-        .iter()
-        .zip(updates)
-        .filter(|(case, _)| case.trick == "vanilla")
-        .map(|(case, update)| {
-            let env = make_env(case.network.env).expect("a registered env");
-            let agent = Dqn::new(&case.config, &ObservationSpace::of(env.as_ref()), env.action_count(), 0)
-                .expect("a benchmark agent fits in memory");
-            let products = update_matmuls(&agent.network().matmul_shapes(case.config.batch_size));
-            let work = flops(&products);
-            let gemm_rates: Vec<f64> = (0..repetitions)
-                .map(|_| pool.install(|| work / gemm_seconds(&products)))
-                .collect();
-            let gemm = Measurement::new("roofline", String::new(), "", gemm_rates).median();
-            let achieved = work * update.median();
-            let samples = update.samples.iter().map(|rate| work * rate / gemm).collect();
-            let mut measurement = Measurement::new("roofline", case.name(), "fraction of gemm", samples);
-            measurement.note = format!(
-                "{:.2} MFLOP per update; {:.2} GFLOP/s achieved vs gemm {:.2} GFLOP/s at these shapes",
-                work / 1e6,
-                achieved / 1e9,
-                gemm / 1e9
+    let mut measurements = Vec::new();
+    for (case, update) in cases.iter().zip(updates).filter(|(case, _)| case.trick == "vanilla") {
+        let env = make_env(case.network.env).expect("a registered env");
+        let agent = Dqn::new(&case.config, &ObservationSpace::of(env.as_ref()), env.action_count(), 0)
+            .expect("a benchmark agent fits in memory");
+        let products = update_matmuls(&agent.network().matmul_shapes(case.config.batch_size));
+        let work = flops(&products);
+        let gemm_rates: Vec<f64> = (0..repetitions)
+            .map(|_| pool.install(|| work / gemm_seconds(&products)))
+            .collect();
+        let gemm = Measurement::new("roofline", String::new(), "", gemm_rates.clone()).median();
+        let achieved = work * update.median();
+        let samples = update.samples.iter().map(|rate| work * rate / gemm).collect();
+        let mut measurement = Measurement::new("roofline", case.name(), "fraction of gemm", samples);
+        measurement.note = format!(
+            "{:.2} MFLOP per update; {:.2} GFLOP/s achieved vs gemm {:.2} GFLOP/s at these shapes",
+            work / 1e6,
+            achieved / 1e9,
+            gemm / 1e9
+        );
+        measurements.push(measurement);
+        if let Some(peak) = peak {
+            let samples = gemm_rates.iter().map(|rate| rate / peak).collect();
+            let mut measurement = Measurement::new(
+                "roofline",
+                format!("gemm at the shapes of {}", case.name()),
+                "fraction of peak",
+                samples,
             );
-            measurement
-        })
-        .collect()
+            measurement.note = format!("peak {:.1} GFLOP/s measured by the FMA loop", peak / 1e9);
+            measurements.push(measurement);
+        }
+    }
+    measurements
 }
 
 /// A short MinAtar Breakout run with MinAtar's DQN network (batch 32, an update every step after 1,000 steps of

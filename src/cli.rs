@@ -123,7 +123,8 @@ pub enum Command {
         spec: PathBuf,
     },
     /// Measure speed on one thread: envs alone, acting, updates per network × batch × trick with their roofline,
-    /// whole runs at CleanRL's CartPole settings, two-job scaling, replay memory. Prints a table, writes a CSV.
+    /// the Rainbow study's shapes, the core's peak, whole runs at CleanRL's CartPole settings, two-job scaling,
+    /// replay memory. Prints a table, writes a CSV.
     Bench {
         /// Repetitions of each measurement (the median, min and max are reported).
         #[arg(long, default_value_t = 5)]
@@ -131,6 +132,10 @@ pub enum Command {
         /// Only these groups (default: all).
         #[arg(long, value_enum, num_args = 1..)]
         only: Vec<BenchGroup>,
+        /// Only the update cases whose name contains this text (e.g. "4-512-512-2, batch 128, vanilla"), to time
+        /// or profile one of them.
+        #[arg(long)]
+        cases: Option<String>,
         /// Where the CSV goes.
         #[arg(long, default_value = "reports/bench/bench.csv")]
         out: PathBuf,
@@ -256,7 +261,12 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Bench { repetitions, only, out } => bench_command(repetitions, &only, &out),
+        Command::Bench {
+            repetitions,
+            only,
+            cases,
+            out,
+        } => bench_command(repetitions, &only, cases.as_deref(), &out),
     }
 }
 
@@ -566,12 +576,21 @@ pub enum BenchGroup {
     Env,
     Act,
     Update,
+    /// The Rainbow study's shapes (2×512 MLPs at batch 128, MinAtar's networks at batch 32), with the core's peak.
+    Study,
+    /// The core's peak f32 FLOP rate alone.
+    Peak,
     WholeRun,
     Scaling,
     Memory,
 }
 
-fn bench_command(repetitions: usize, only: &[BenchGroup], out: &Path) -> Result<ExitCode, Failure> {
+fn bench_command(
+    repetitions: usize,
+    only: &[BenchGroup],
+    cases: Option<&str>,
+    out: &Path,
+) -> Result<ExitCode, Failure> {
     use crate::bench;
     let repetitions = repetitions.max(1);
     let wanted = |group: BenchGroup| only.is_empty() || only.contains(&group);
@@ -605,12 +624,27 @@ fn bench_command(repetitions: usize, only: &[BenchGroup], out: &Path) -> Result<
     if wanted(BenchGroup::Act) {
         show(bench::acting_throughputs(&networks, repetitions));
     }
-    if wanted(BenchGroup::Update) {
-        let cases = bench::update_cases(&networks);
+    let peak = if wanted(BenchGroup::Peak) || wanted(BenchGroup::Study) {
+        let peak = bench::peak_flops(repetitions);
+        let median = peak.first().map(bench::Measurement::median);
+        show(peak);
+        median
+    } else {
+        None
+    };
+    let mut updates_of = |mut all: Vec<bench::UpdateCase>| {
+        all.retain(|case| cases.is_none_or(|text| case.name().contains(text)));
+        let cases = all;
         let updates = bench::update_throughputs(&cases, repetitions);
-        let rooflines = bench::rooflines(&cases, &updates, repetitions);
+        let rooflines = bench::rooflines(&cases, &updates, repetitions, peak);
         show(updates);
         show(rooflines);
+    };
+    if wanted(BenchGroup::Update) {
+        updates_of(bench::update_cases(&networks));
+    }
+    if wanted(BenchGroup::Study) {
+        updates_of(bench::study_cases(&bench::study_networks()));
     }
     if wanted(BenchGroup::WholeRun) {
         show(vec![bench::whole_run_cleanrl_cartpole(repetitions)]);

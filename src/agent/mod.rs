@@ -1,4 +1,4 @@
-//! The DQN agent and its parts: configuration, Q-network, C51's categorical returns, replay buffer (with its sum-tree
+//! The DQN agent and its parts: configuration, Q-network (and its matrix products), C51's categorical returns, replay buffer (with its sum-tree
 //! and n-step window), and the update.
 
 pub mod allocation;
@@ -8,5 +8,6 @@ pub mod dqn;
 pub mod frames;
 pub mod n_step;
 pub mod network;
+pub mod products;
 pub mod replay;
 pub mod sum_tree;

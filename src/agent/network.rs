@@ -4,8 +4,8 @@
 //!
 //! dfdx 0.13's `Linear` fixes its sizes at compile time, which would turn every hidden width a spec may ask for into
 //! a separate monomorphised type. Here each layer's weight is a dfdx tensor of runtime shape `(inputs, outputs)`
-//! (stored input-major so the forward pass is a plain `x · W` with no transpose) and gradients come from dfdx's
-//! autodiff; Adam (PyTorch's update rule), gradient clipping and the Polyak average are written by hand over the
+//! (stored input-major so the forward pass is a plain `x · W` with no transpose); a layer is one op of dfdx's graph
+//! with its own backward pass (`products`), and the rest of the loss gets its gradients from dfdx's autodiff; Adam (PyTorch's update rule), gradient clipping and the Polyak average are written by hand over the
 //! parameter buffers.
 //!
 //! A forward pass first turns every layer into the plain `(weight, bias)` it uses this time ([`Linear`]): a plain
@@ -20,6 +20,7 @@ use rand_distr::StandardNormal;
 use rand_pcg::Pcg64;
 
 use crate::agent::config::{Initialization, NoisyLayers};
+use crate::agent::products::{dense, Activation};
 
 /// A batch of rows on dfdx's CPU device.
 pub type Matrix<T = NoneTape> = Tensor<(usize, usize), f32, Cpu, T>;
@@ -142,14 +143,9 @@ impl Linear {
         }
     }
 
-    /// `input · weight + bias`.
-    fn forward<T: Tape<f32, Cpu>>(&self, input: Matrix<T>) -> Matrix<T> {
-        bias_and_activation(input.matmul(self.weight.clone()), &self.bias, Activation::Identity)
-    }
-
-    /// `max(input · weight + bias, 0)`.
-    fn forward_relu<T: Tape<f32, Cpu>>(&self, input: Matrix<T>) -> Matrix<T> {
-        bias_and_activation(input.matmul(self.weight.clone()), &self.bias, Activation::Relu)
+    /// `activation(input · weight + bias)`; the input gets a gradient only with `input_gradient`.
+    fn forward<T: Tape<f32, Cpu>>(&self, input: Matrix<T>, activation: Activation, input_gradient: bool) -> Matrix<T> {
+        dense(input, &self.weight, &self.bias, activation, input_gradient)
     }
 }
 
@@ -160,61 +156,6 @@ pub fn contiguous_values<S: Shape, T>(tensor: &Tensor<S, f32, Cpu, T>) -> Vec<f3
     let mut values = vec![0.0; tensor.shape().num_elements()];
     tensor.copy_into(&mut values);
     values
-}
-
-/// What follows a layer's bias.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Activation {
-    /// Nothing (the head).
-    Identity,
-    /// max(x, 0) (hidden layers).
-    Relu,
-}
-
-/// `activation(product + bias)` on every row, as one dfdx op with its own backward pass: ∂/∂pre = ∂/∂out where the
-/// ReLU passed (everywhere without it), ∂/∂product = ∂/∂pre, ∂/∂bias = the column sums of ∂/∂pre. (dfdx's broadcast
-/// add and its ReLU compute the same but walk an N-dimensional index per element: a third of an update's time on
-/// the small MLPs, against a few percent for these plain row loops. Skipping the ReLU's `0 · ∂/∂out` changes no
-/// bit: the gradients it would add to start from +0.)
-fn bias_and_activation<T: Tape<f32, Cpu>>(product: Matrix<T>, bias: &Vector, activation: Activation) -> Matrix<T> {
-    let (product, mut tape) = product.split_tape();
-    let (rows, columns) = *product.shape();
-    let bias_values = contiguous_values(bias);
-    let mut values = contiguous_values(&product);
-    for row in values.chunks_exact_mut(columns) {
-        for (value, bias) in row.iter_mut().zip(&bias_values) {
-            *value += bias;
-        }
-    }
-    // Where the ReLU passed the gradient (its input was positive); empty without one.
-    let mut passed = Vec::new();
-    if activation == Activation::Relu {
-        passed = values.iter().map(|value| *value > 0.0).collect();
-        for value in &mut values {
-            *value = value.max(0.0);
-        }
-    }
-    let out = product.device().tensor_from_vec(values, (rows, columns));
-    let (product, bias, result) = (product.ghost(), bias.ghost(), out.ghost());
-    tape.add_backward_op(move |gradients| {
-        let mut pre_gradient: Vec<f32> = gradients.get_or_alloc_mut(&result)?.to_vec();
-        for (gradient, passed) in pre_gradient.iter_mut().zip(&passed) {
-            if !passed {
-                *gradient = 0.0;
-            }
-        }
-        for (gradient, pre) in gradients.get_or_alloc_mut(&product)?.iter_mut().zip(&pre_gradient) {
-            *gradient += pre;
-        }
-        let bias_gradient = gradients.get_or_alloc_mut(&bias)?;
-        for row in pre_gradient.chunks_exact(columns) {
-            for (gradient, pre) in bias_gradient.iter_mut().zip(row) {
-                *gradient += pre;
-            }
-        }
-        Ok(())
-    });
-    out.put_tape(tape)
 }
 
 /// A factorised Gaussian noisy linear layer (Fortunato et al. 2018): `weight = mean + scale ∘ noise` with
@@ -561,27 +502,31 @@ impl QNetwork {
     fn forward_with<T: Tape<f32, Cpu> + Merge<T>>(&self, layers: &[Linear], input: Matrix<T>) -> Matrix<T> {
         let (mut hidden, head) = layers.split_at(self.hidden.len());
         let mut features = self.bounded(input);
+        // The observation needs no gradient; every layer after the first passes one back to the layer before it.
+        let mut input_gradient = false;
         if let Some(convolution) = self.convolution {
             // The observation needs no gradient: unfold it outside the graph, start a fresh tape on the patches.
             let batch = features.shape().0;
             let patches = convolution.unfold(&contiguous_values(&features), batch);
             let rows = (batch * convolution.positions(), convolution.patch_size());
             let patches = features.device().tensor_from_vec(patches, rows).put_tape(T::default());
-            let filters = hidden[0].forward_relu(patches);
+            let filters = hidden[0].forward(patches, Activation::Relu, input_gradient);
             features = filters.reshape_like(&(batch, convolution.positions() * convolution.filters));
             hidden = &hidden[1..];
+            input_gradient = true;
         }
         for layer in hidden {
-            features = layer.forward_relu(features);
+            features = layer.forward(features, Activation::Relu, input_gradient);
+            input_gradient = true;
         }
         match head {
-            [output] => output.forward(features),
+            [output] => output.forward(features, Activation::Identity, input_gradient),
             [value, advantage] => {
                 // trick: dueling — Q = V + A − mean(A); both streams read the same features. With C51, per atom:
                 // logit(a, i) = V(i) + A(a, i) − mean over actions of A(·, i).
                 let (features, tape) = features.split_tape();
-                let value = value.forward(features.clone().put_tape(tape));
-                let advantage = advantage.forward(features.retaped::<T>());
+                let value = value.forward(features.clone().put_tape(tape), Activation::Identity, input_gradient);
+                let advantage = advantage.forward(features.retaped::<T>(), Activation::Identity, input_gradient);
                 let (batch, atoms) = *value.shape();
                 let actions = advantage.shape().1 / atoms;
                 let shape = (batch, actions, atoms);

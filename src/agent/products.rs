@@ -1,0 +1,248 @@
+//! The network's matrix products: one fully connected layer (`activation(x · W + b)`) as a single dfdx op whose
+//! forward and backward passes call the gemm crate directly, and the plain product the benchmark's roofline times.
+//!
+//! dfdx 0.13's own `matmul` calls gemm 0.15, whose f32 kernels reach about half of this machine's peak on the
+//! Rainbow study's 512-wide layers; gemm 0.19 reaches about 0.85 on the same shapes. dfdx pins its gemm, so the layer
+//! is an op of its own here: the products, the bias and the ReLU in one pass, and a backward pass that skips the
+//! input's gradient where nothing reads it (the observation, the convolution's patches).
+
+use dfdx::prelude::*;
+
+use crate::agent::network::{contiguous_values, Matrix, Vector};
+
+/// One operand of a product: `rows × columns` values, stored row-major, or stored as its transpose (row-major
+/// `columns × rows`), which is how the backward pass reads the layer's input and weight.
+#[derive(Debug, Clone, Copy)]
+pub struct Operand<'a> {
+    pub values: &'a [f32],
+    pub transposed: bool,
+}
+
+impl<'a> Operand<'a> {
+    /// A row-major operand.
+    pub fn plain(values: &'a [f32]) -> Self {
+        Operand {
+            values,
+            transposed: false,
+        }
+    }
+
+    /// The transpose of a row-major matrix, read in place.
+    pub fn transpose_of(values: &'a [f32]) -> Self {
+        Operand {
+            values,
+            transposed: true,
+        }
+    }
+
+    /// (row stride, column stride) of a `rows × columns` view.
+    fn strides(&self, rows: usize, columns: usize) -> (isize, isize) {
+        if self.transposed {
+            (1, rows as isize)
+        } else {
+            (columns as isize, 1)
+        }
+    }
+}
+
+/// `out = left · right` (or `out += left · right` with `accumulate`), `left` being `rows × inner`, `right`
+/// `inner × columns` and `out` row-major `rows × columns`; one thread (a batch's runs share the cores instead).
+pub fn multiply(
+    (rows, inner, columns): (usize, usize, usize),
+    left: Operand,
+    right: Operand,
+    out: &mut [f32],
+    accumulate: bool,
+) {
+    assert_eq!(
+        left.values.len(),
+        rows * inner,
+        "left operand of a {rows}×{inner} product"
+    );
+    assert_eq!(
+        right.values.len(),
+        inner * columns,
+        "right operand of a {inner}×{columns} product"
+    );
+    assert_eq!(out.len(), rows * columns, "result of a {rows}×{columns} product");
+    let (left_row_stride, left_column_stride) = left.strides(rows, inner);
+    let (right_row_stride, right_column_stride) = right.strides(inner, columns);
+    // SAFETY: the three buffers hold exactly the matrices the strides describe (asserted above), and `out` is
+    // borrowed mutably, so it aliases neither operand.
+    unsafe {
+        gemm::gemm(
+            rows,
+            columns,
+            inner,
+            out.as_mut_ptr(),
+            1,
+            columns as isize,
+            accumulate,
+            left.values.as_ptr(),
+            left_column_stride,
+            left_row_stride,
+            right.values.as_ptr(),
+            right_column_stride,
+            right_row_stride,
+            1.0,
+            1.0,
+            false,
+            false,
+            false,
+            gemm::Parallelism::None,
+        );
+    }
+}
+
+/// What follows a layer's bias.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Activation {
+    /// Nothing (the head).
+    Identity,
+    /// max(x, 0) (hidden layers).
+    Relu,
+}
+
+/// `activation(input · weight + bias)` for a batch of rows, as one dfdx op. Backward: ∂/∂pre = ∂/∂out where the
+/// ReLU passed (everywhere without it); ∂/∂weight += inputᵀ · ∂/∂pre; ∂/∂bias += the column sums of ∂/∂pre; and,
+/// with `input_gradient`, ∂/∂input += ∂/∂pre · weightᵀ (without it the input gets no gradient: pass `false` only
+/// where nothing upstream learns). Skipping the ReLU's `0 · ∂/∂out` changes no bit: the sums it would add to start
+/// from +0.
+pub fn dense<T: Tape<f32, Cpu>>(
+    input: Matrix<T>,
+    weight: &Matrix,
+    bias: &Vector,
+    activation: Activation,
+    input_gradient: bool,
+) -> Matrix<T> {
+    let (input, mut tape) = input.split_tape();
+    let (rows, inputs) = *input.shape();
+    let outputs = weight.shape().1;
+    assert_eq!(
+        weight.shape().0,
+        inputs,
+        "a layer of {} inputs given rows of {inputs}",
+        weight.shape().0
+    );
+    let input_values = contiguous_values(&input);
+    let weight_values = contiguous_values(weight);
+    // Each row starts as the bias; the product is added onto it.
+    let bias_values = contiguous_values(bias);
+    let mut values = Vec::with_capacity(rows * outputs);
+    for _ in 0..rows {
+        values.extend_from_slice(&bias_values);
+    }
+    multiply(
+        (rows, inputs, outputs),
+        Operand::plain(&input_values),
+        Operand::plain(&weight_values),
+        &mut values,
+        true,
+    );
+    // Where the ReLU passed the gradient (its input was positive); empty without one.
+    let mut passed = Vec::new();
+    if activation == Activation::Relu {
+        passed = values.iter().map(|value| *value > 0.0).collect();
+        for value in &mut values {
+            *value = value.max(0.0);
+        }
+    }
+    let out = input.device().tensor_from_vec(values, (rows, outputs));
+    if !T::OWNS_TAPE {
+        return out.put_tape(tape);
+    }
+    let (input_ghost, weight_ghost, bias_ghost, result) = (input.ghost(), weight.ghost(), bias.ghost(), out.ghost());
+    tape.add_backward_op(move |gradients| {
+        let mut pre_gradient: Vec<f32> = gradients.get_or_alloc_mut(&result)?.to_vec();
+        if !passed.is_empty() {
+            for (gradient, passed) in pre_gradient.iter_mut().zip(&passed) {
+                if !passed {
+                    *gradient = 0.0;
+                }
+            }
+        }
+        let bias_gradient = gradients.get_or_alloc_mut(&bias_ghost)?;
+        for row in pre_gradient.chunks_exact(outputs) {
+            for (gradient, pre) in bias_gradient.iter_mut().zip(row) {
+                *gradient += pre;
+            }
+        }
+        multiply(
+            (inputs, rows, outputs),
+            Operand::transpose_of(&input_values),
+            Operand::plain(&pre_gradient),
+            gradients.get_or_alloc_mut(&weight_ghost)?,
+            true,
+        );
+        if input_gradient {
+            multiply(
+                (rows, outputs, inputs),
+                Operand::plain(&pre_gradient),
+                Operand::transpose_of(&weight_values),
+                gradients.get_or_alloc_mut(&input_ghost)?,
+                true,
+            );
+        }
+        Ok(())
+    });
+    out.put_tape(tape)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn products_read_transposed_operands_in_place() {
+        // left 2×3, right 3×2, by hand: [[1,2,3],[4,5,6]] · [[1,0],[0,1],[1,1]] = [[4,5],[10,11]].
+        let left = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0];
+        let right = [1.0, 0.0, 0.0, 1.0, 1.0, 1.0];
+        let mut out = vec![0.0; 4];
+        multiply(
+            (2, 3, 2),
+            Operand::plain(&left),
+            Operand::plain(&right),
+            &mut out,
+            false,
+        );
+        assert_eq!(out, vec![4.0, 5.0, 10.0, 11.0]);
+        // The same product from the transposes as stored: leftᵀ is 3×2 row-major, rightᵀ 2×3.
+        let left_transposed = [1.0, 4.0, 2.0, 5.0, 3.0, 6.0];
+        let right_transposed = [1.0, 0.0, 1.0, 0.0, 1.0, 1.0];
+        let mut again = vec![1.0; 4];
+        multiply(
+            (2, 3, 2),
+            Operand::transpose_of(&left_transposed),
+            Operand::transpose_of(&right_transposed),
+            &mut again,
+            true,
+        );
+        // Accumulated onto the ones already there.
+        assert_eq!(again, vec![5.0, 6.0, 11.0, 12.0]);
+    }
+
+    #[test]
+    fn a_dense_layers_gradients_match_a_hand_computation() {
+        let device = Cpu::default();
+        // x = [[1, -2]], W = [[1, 2], [3, 4]], b = [0.5, -20]: pre = [1 - 6 + 0.5, 2 - 8 - 20] = [-4.5, -26] with
+        // identity; loss = sum of outputs, so ∂/∂pre = [1, 1], ∂W = xᵀ·[1, 1], ∂b = [1, 1], ∂x = [1 + 2, 3 + 4].
+        let weight = device.tensor_from_vec(vec![1.0, 2.0, 3.0, 4.0], (2, 2));
+        let bias = device.tensor_from_vec(vec![0.5, -20.0], (2,));
+        let input = device.tensor_from_vec(vec![1.0f32, -2.0], (1, 2));
+        let out = dense(input.clone().leaky_traced(), &weight, &bias, Activation::Identity, true);
+        assert_eq!(contiguous_values(&out), vec![-4.5, -26.0]);
+        let gradients = out.sum().backward();
+        assert_eq!(gradients.get(&weight).as_vec(), vec![1.0, 1.0, -2.0, -2.0]);
+        assert_eq!(gradients.get(&bias).as_vec(), vec![1.0, 1.0]);
+        assert_eq!(gradients.get(&input).as_vec(), vec![3.0, 7.0]);
+        // With a ReLU and b = [5.5, -20]: pre = [0.5, -26], only the first output passes, ∂/∂pre = [1, 0],
+        // ∂W = xᵀ·[1, 0], ∂x = [1, 3] (the first column of W).
+        let bias = device.tensor_from_vec(vec![5.5, -20.0], (2,));
+        let out = dense(input.clone().leaky_traced(), &weight, &bias, Activation::Relu, true);
+        assert_eq!(contiguous_values(&out), vec![0.5, 0.0]);
+        let gradients = out.sum().backward();
+        assert_eq!(gradients.get(&weight).as_vec(), vec![1.0, 0.0, -2.0, 0.0]);
+        assert_eq!(gradients.get(&bias).as_vec(), vec![1.0, 0.0]);
+        assert_eq!(gradients.get(&input).as_vec(), vec![1.0, 3.0]);
+    }
+}
