@@ -252,17 +252,16 @@ mod tests {
         // One input x, no hidden layer, a head of 2 actions × 3 atoms: ℓ = x·W + b. For the taken action a,
         // L = −Σ m_i log softmax(ℓ_a)_i, so ∂L/∂W[0][a·3 + i] = x·(p_i − m_i), ∂L/∂b[a·3 + i] = p_i − m_i, and the
         // other action's parameters get 0. Computed here by hand from the weights the network drew.
-        let device = Cpu::default();
         let mut rng = Pcg64::seed_from_u64(2);
         let architecture = Architecture {
             atoms: 3,
             ..plain_architecture(&[])
         };
-        let network = QNetwork::new(&device, 1, &architecture, 2, &mut rng);
+        let network = QNetwork::new(1, &architecture, 2, &mut rng);
         let Head::Single(Dense::Plain(head)) = &network.head else {
             panic!("a plain single head")
         };
-        let (weight, bias) = (head.weight.as_vec(), head.bias.as_vec());
+        let (weight, bias) = (head.weight.to_vec(), head.bias.to_vec());
         let (x, action, target) = (1.5f32, 1usize, [0.2f32, 0.7, 0.1]);
         let logits: Vec<f32> = (0..6).map(|output| x * weight[output] + bias[output]).collect();
         let probabilities = Support::new(3, -1.0, 1.0).probabilities(&logits);

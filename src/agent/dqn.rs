@@ -110,7 +110,7 @@ impl Dqn {
         };
         let mut init_rng = stream_rng(run_seed, Stream::NetworkInit);
         let mut noise_rng = stream_rng(run_seed, Stream::Noise);
-        let mut online = QNetwork::new(&device, observation_size, &architecture, action_count, &mut init_rng);
+        let mut online = QNetwork::new(observation_size, &architecture, action_count, &mut init_rng);
         online.resample_noise(&mut noise_rng);
         let target = online.clone();
         let online = Learner::new(online, config.learning_rate, config.adam_epsilon);

@@ -14,13 +14,15 @@
 //! outputs with a graph and the [`Pass`] that made them, and [`Learner::step`] takes a loss built from those outputs
 //! and does `loss.backward(); optimizer.step()` through that pass.
 
+use std::sync::Arc;
+
 use dfdx::prelude::*;
 use rand::Rng;
 use rand_distr::StandardNormal;
 use rand_pcg::Pcg64;
 
 use crate::agent::config::{Initialization, NoisyLayers};
-use crate::agent::products::{dense, Activation};
+use crate::agent::products::{dense, Activation, LayerGradients, PassLayer};
 
 /// A batch of rows on dfdx's CPU device.
 pub type Matrix<T = NoneTape> = Tensor<(usize, usize), f32, Cpu, T>;
@@ -105,27 +107,28 @@ pub enum Noise {
     Off,
 }
 
+/// A parameter tensor's values, row-major, shared without a copy between the network, a target network copied from
+/// it and the passes that read it; written copy-on-write (`Arc::make_mut`): a buffer is copied only when it is
+/// written while another holder still reads it (the target network after a hard update shares every buffer until
+/// the next optimiser step).
+pub type Values = Arc<Vec<f32>>;
+
 /// One fully connected layer: `y = x · weight + bias`.
 #[derive(Debug, Clone)]
 pub struct Linear {
-    /// Shape `(inputs, outputs)`.
-    pub weight: Matrix,
-    /// Shape `(outputs,)`.
-    pub bias: Vector,
+    pub inputs: usize,
+    pub outputs: usize,
+    /// `inputs × outputs`, row-major (input-major: the forward pass is a plain `x · W`).
+    pub weight: Values,
+    /// `outputs` values.
+    pub bias: Values,
 }
 
 impl Linear {
     /// Weight and bias drawn as `initialization` says: both from U(−1/√fan_in, 1/√fan_in) (PyTorch's and dfdx's
     /// default for linear layers), or the weight from Glorot's U(±√(6 / (fan_in + fan_out))) and the bias 0.
     /// `fan_out` is `outputs` except for a convolution, whose every output position counts (kernel² × filters).
-    fn new(
-        device: &Cpu,
-        inputs: usize,
-        outputs: usize,
-        fan_out: usize,
-        initialization: Initialization,
-        rng: &mut Pcg64,
-    ) -> Self {
+    fn new(inputs: usize, outputs: usize, fan_out: usize, initialization: Initialization, rng: &mut Pcg64) -> Self {
         let (weight, bias) = match initialization {
             Initialization::PyTorchDefault => {
                 let bound = 1.0 / (inputs as f32).sqrt();
@@ -138,14 +141,11 @@ impl Linear {
             }
         };
         Linear {
-            weight: device.tensor_from_vec(weight, (inputs, outputs)),
-            bias: device.tensor_from_vec(bias, (outputs,)),
+            inputs,
+            outputs,
+            weight: Arc::new(weight),
+            bias: Arc::new(bias),
         }
-    }
-
-    /// `activation(input · weight + bias)`; the input gets a gradient only with `input_gradient`.
-    fn forward<T: Tape<f32, Cpu>>(&self, input: Matrix<T>, activation: Activation, input_gradient: bool) -> Matrix<T> {
-        dense(input, &self.weight, &self.bias, activation, input_gradient)
     }
 }
 
@@ -162,10 +162,10 @@ pub fn contiguous_values<S: Shape, T>(tensor: &Tensor<S, f32, Cpu, T>) -> Vec<f3
 /// `noise[i][j] = f(ε_i)·f(ε_j)`, `bias noise = f(ε_j)`, f(x) = sgn(x)·√|x|, ε ~ N(0, 1) per input and per output.
 #[derive(Debug, Clone)]
 pub struct NoisyLinear {
-    pub weight_mean: Matrix,
-    pub weight_scale: Matrix,
-    pub bias_mean: Vector,
-    pub bias_scale: Vector,
+    pub weight_mean: Values,
+    pub weight_scale: Values,
+    pub bias_mean: Values,
+    pub bias_scale: Values,
     /// f(ε_i) per input and f(ε_j) per output of the last draw. The weight noise is their outer product, computed
     /// where it is used rather than stored (storing it cost a pass over the whole matrix per draw and per read).
     input_noise: Vec<f32>,
@@ -174,14 +174,14 @@ pub struct NoisyLinear {
 
 impl NoisyLinear {
     /// Means from U(−1/√p, 1/√p), scales σ0/√p (p = inputs), noise zero until the first `resample`.
-    fn new(device: &Cpu, inputs: usize, outputs: usize, sigma0: f64, rng: &mut Pcg64) -> Self {
+    fn new(inputs: usize, outputs: usize, sigma0: f64, rng: &mut Pcg64) -> Self {
         let bound = 1.0 / (inputs as f32).sqrt();
         let scale = sigma0 as f32 / (inputs as f32).sqrt();
         NoisyLinear {
-            weight_mean: device.tensor_from_vec(uniform(rng, bound, inputs * outputs), (inputs, outputs)),
-            weight_scale: device.tensor_from_vec(vec![scale; inputs * outputs], (inputs, outputs)),
-            bias_mean: device.tensor_from_vec(uniform(rng, bound, outputs), (outputs,)),
-            bias_scale: device.tensor_from_vec(vec![scale; outputs], (outputs,)),
+            weight_mean: Arc::new(uniform(rng, bound, inputs * outputs)),
+            weight_scale: Arc::new(vec![scale; inputs * outputs]),
+            bias_mean: Arc::new(uniform(rng, bound, outputs)),
+            bias_scale: Arc::new(vec![scale; outputs]),
             input_noise: vec![0.0; inputs],
             output_noise: vec![0.0; outputs],
         }
@@ -208,32 +208,30 @@ impl NoisyLinear {
 
     /// The plain layer this pass uses.
     fn effective(&self, noise: Noise) -> Linear {
+        let (inputs, outputs) = (self.input_noise.len(), self.output_noise.len());
         match noise {
             Noise::Off => Linear {
+                inputs,
+                outputs,
                 weight: self.weight_mean.clone(),
                 bias: self.bias_mean.clone(),
             },
             Noise::Sampled => {
                 // mean + scale ∘ noise in plain loops over the buffers: dfdx's element-wise ops on shared tensors
                 // copy them and walk an N-dimensional index per element (noisy nets then cost twice a plain update).
-                let mut weight = contiguous_values(&self.weight_mean);
-                self.with_weight_noise(
-                    &mut weight,
-                    &contiguous_values(&self.weight_scale),
-                    |mean, scale, noise| mean + scale * noise,
-                );
-                let mut bias = contiguous_values(&self.bias_mean);
-                for ((value, scale), noise) in bias
-                    .iter_mut()
-                    .zip(contiguous_values(&self.bias_scale))
-                    .zip(&self.output_noise)
-                {
+                let mut weight = self.weight_mean.to_vec();
+                self.with_weight_noise(&mut weight, &self.weight_scale, |mean, scale, noise| {
+                    mean + scale * noise
+                });
+                let mut bias = self.bias_mean.to_vec();
+                for ((value, scale), noise) in bias.iter_mut().zip(self.bias_scale.iter()).zip(&self.output_noise) {
                     *value += scale * noise;
                 }
-                let device = self.weight_mean.device();
                 Linear {
-                    weight: device.tensor_from_vec(weight, *self.weight_mean.shape()),
-                    bias: device.tensor_from_vec(bias, *self.bias_mean.shape()),
+                    inputs,
+                    outputs,
+                    weight: Arc::new(weight),
+                    bias: Arc::new(bias),
                 }
             }
         }
@@ -262,15 +260,22 @@ pub enum Dense {
 impl Dense {
     /// A fully connected layer: noisy with `Some(σ0)`, else plain and drawn as `initialization` says.
     fn new(
-        device: &Cpu,
         (inputs, outputs): (usize, usize),
         noisy_sigma0: Option<f64>,
         initialization: Initialization,
         rng: &mut Pcg64,
     ) -> Self {
         match noisy_sigma0 {
-            Some(sigma0) => Dense::Noisy(NoisyLinear::new(device, inputs, outputs, sigma0, rng)),
-            None => Dense::Plain(Linear::new(device, inputs, outputs, outputs, initialization, rng)),
+            Some(sigma0) => Dense::Noisy(NoisyLinear::new(inputs, outputs, sigma0, rng)),
+            None => Dense::Plain(Linear::new(inputs, outputs, outputs, initialization, rng)),
+        }
+    }
+
+    /// `(inputs, outputs)`.
+    fn shape(&self) -> (usize, usize) {
+        match self {
+            Dense::Plain(linear) => (linear.inputs, linear.outputs),
+            Dense::Noisy(noisy) => (noisy.input_noise.len(), noisy.output_noise.len()),
         }
     }
 
@@ -282,42 +287,37 @@ impl Dense {
     }
 
     /// The stored parameters, in a fixed order.
-    fn parameters_mut(&mut self) -> Vec<ParameterMut<'_>> {
+    fn parameters_mut(&mut self) -> Vec<&mut Values> {
         match self {
-            Dense::Plain(Linear { weight, bias }) => vec![ParameterMut::Matrix(weight), ParameterMut::Vector(bias)],
+            Dense::Plain(Linear { weight, bias, .. }) => vec![weight, bias],
             Dense::Noisy(noisy) => vec![
-                ParameterMut::Matrix(&mut noisy.weight_mean),
-                ParameterMut::Matrix(&mut noisy.weight_scale),
-                ParameterMut::Vector(&mut noisy.bias_mean),
-                ParameterMut::Vector(&mut noisy.bias_scale),
+                &mut noisy.weight_mean,
+                &mut noisy.weight_scale,
+                &mut noisy.bias_mean,
+                &mut noisy.bias_scale,
             ],
         }
     }
 
-    /// The stored parameters' values, in the order of `parameters_mut`.
-    fn parameter_values(&self) -> Vec<Vec<f32>> {
+    /// The stored parameters, in the order of `parameters_mut`.
+    fn parameters(&self) -> Vec<&Values> {
         match self {
-            Dense::Plain(Linear { weight, bias }) => vec![contiguous_values(weight), contiguous_values(bias)],
+            Dense::Plain(Linear { weight, bias, .. }) => vec![weight, bias],
             Dense::Noisy(noisy) => vec![
-                contiguous_values(&noisy.weight_mean),
-                contiguous_values(&noisy.weight_scale),
-                contiguous_values(&noisy.bias_mean),
-                contiguous_values(&noisy.bias_scale),
+                &noisy.weight_mean,
+                &noisy.weight_scale,
+                &noisy.bias_mean,
+                &noisy.bias_scale,
             ],
         }
     }
 
     /// Gradients of the stored parameters (same order as `parameters_mut`) from those of the effective layer.
-    fn parameter_gradients(&self, used: &Linear, gradients: &mut Gradients<f32, Cpu>) -> Vec<Vec<f32>> {
-        // Borrowed, then copied once (`Gradients::get` would copy twice).
-        let weight_gradient = gradients
-            .get_or_alloc_mut(&used.weight)
-            .expect("the CPU allocates")
-            .to_vec();
-        let bias_gradient = gradients
-            .get_or_alloc_mut(&used.bias)
-            .expect("the CPU allocates")
-            .to_vec();
+    fn parameter_gradients(&self, used: LayerGradients) -> Vec<Vec<f32>> {
+        let LayerGradients {
+            weight: weight_gradient,
+            bias: bias_gradient,
+        } = used;
         match self {
             Dense::Plain(_) => vec![weight_gradient, bias_gradient],
             Dense::Noisy(noisy) => {
@@ -338,30 +338,6 @@ impl Dense {
                     bias_scale_gradient,
                 ]
             }
-        }
-    }
-}
-
-/// A stored parameter tensor, whatever its rank.
-pub enum ParameterMut<'a> {
-    Matrix(&'a mut Matrix),
-    Vector(&'a mut Vector),
-}
-
-impl ParameterMut<'_> {
-    /// Its values, flattened row-major.
-    pub fn values(&self) -> Vec<f32> {
-        match self {
-            ParameterMut::Matrix(tensor) => contiguous_values(*tensor),
-            ParameterMut::Vector(tensor) => contiguous_values(*tensor),
-        }
-    }
-
-    /// Overwrites its values (same length).
-    pub fn set_values(&mut self, values: &[f32]) {
-        match self {
-            ParameterMut::Matrix(tensor) => tensor.copy_from(values),
-            ParameterMut::Vector(tensor) => tensor.copy_from(values),
         }
     }
 }
@@ -389,12 +365,12 @@ pub struct QNetwork {
 }
 
 /// The plain layers one forward pass used, in network order (hidden layers, then the head's one or two).
-pub type PassLayers = Vec<Linear>;
+pub type PassLayers = Vec<PassLayer>;
 
 impl QNetwork {
     /// Builds `inputs → hidden[0] → … → actions × atoms` with weights drawn from `rng`, the run's network-init
     /// stream.
-    pub fn new(device: &Cpu, inputs: usize, architecture: &Architecture, actions: usize, rng: &mut Pcg64) -> Self {
+    pub fn new(inputs: usize, architecture: &Architecture, actions: usize, rng: &mut Pcg64) -> Self {
         // With a convolution, the first layer maps a patch to its filters, and the next one reads every position.
         let mut hidden = Vec::new();
         let mut features = inputs;
@@ -402,7 +378,6 @@ impl QNetwork {
         if let Some(convolution) = architecture.convolution {
             let fan_out = convolution.kernel * convolution.kernel * convolution.filters;
             let layer = Linear::new(
-                device,
                 convolution.patch_size(),
                 convolution.filters,
                 fan_out,
@@ -417,23 +392,17 @@ impl QNetwork {
             let last = index + 1 == architecture.hidden.len();
             let noisy = last || architecture.noisy_layers == NoisyLayers::All;
             let sigma0 = architecture.noisy_sigma0.filter(|_| noisy);
-            hidden.push(Dense::new(device, (features, *width), sigma0, initialization, rng));
+            hidden.push(Dense::new((features, *width), sigma0, initialization, rng));
             features = *width;
         }
         let (sigma0, atoms) = (architecture.noisy_sigma0, architecture.atoms);
         let head = if architecture.dueling {
             Head::Dueling {
-                value: Dense::new(device, (features, atoms), sigma0, initialization, rng),
-                advantage: Dense::new(device, (features, actions * atoms), sigma0, initialization, rng),
+                value: Dense::new((features, atoms), sigma0, initialization, rng),
+                advantage: Dense::new((features, actions * atoms), sigma0, initialization, rng),
             }
         } else {
-            Head::Single(Dense::new(
-                device,
-                (features, actions * atoms),
-                sigma0,
-                initialization,
-                rng,
-            ))
+            Head::Single(Dense::new((features, actions * atoms), sigma0, initialization, rng))
         };
         let input_bounds = architecture.input_bounds.as_ref().map(|bounds| {
             bounds
@@ -472,10 +441,7 @@ impl QNetwork {
             .iter()
             .enumerate()
             .map(|(index, layer)| {
-                let (inputs, outputs) = match layer {
-                    Dense::Plain(linear) => *linear.weight.shape(),
-                    Dense::Noisy(noisy) => *noisy.weight_mean.shape(),
-                };
+                let (inputs, outputs) = layer.shape();
                 // The convolution's layer reads one row per (image, position).
                 let rows = match self.convolution {
                     Some(convolution) if index == 0 => batch * convolution.positions(),
@@ -488,7 +454,10 @@ impl QNetwork {
 
     /// The plain layers a pass with `noise` uses.
     fn pass_layers(&self, noise: Noise) -> PassLayers {
-        self.layers().iter().map(|layer| layer.effective(noise)).collect()
+        self.layers()
+            .iter()
+            .map(|layer| PassLayer::new(layer.effective(noise)))
+            .collect()
     }
 
     /// The outputs for a batch of observations, `(batch, inputs) → (batch, actions × atoms)`, without a graph: Q-values,
@@ -499,7 +468,7 @@ impl QNetwork {
 
     /// The outputs through `layers` (from `pass_layers`). With an `OwnedTape` input the result carries the graph for
     /// `backward`; with `NoneTape` it is a plain evaluation.
-    fn forward_with<T: Tape<f32, Cpu> + Merge<T>>(&self, layers: &[Linear], input: Matrix<T>) -> Matrix<T> {
+    fn forward_with<T: Tape<f32, Cpu> + Merge<T>>(&self, layers: &[PassLayer], input: Matrix<T>) -> Matrix<T> {
         let (mut hidden, head) = layers.split_at(self.hidden.len());
         let mut features = self.bounded(input);
         // The observation needs no gradient; every layer after the first passes one back to the layer before it.
@@ -510,23 +479,28 @@ impl QNetwork {
             let patches = convolution.unfold(&contiguous_values(&features), batch);
             let rows = (batch * convolution.positions(), convolution.patch_size());
             let patches = features.device().tensor_from_vec(patches, rows).put_tape(T::default());
-            let filters = hidden[0].forward(patches, Activation::Relu, input_gradient);
+            let filters = dense(patches, &hidden[0], Activation::Relu, input_gradient);
             features = filters.reshape_like(&(batch, convolution.positions() * convolution.filters));
             hidden = &hidden[1..];
             input_gradient = true;
         }
         for layer in hidden {
-            features = layer.forward(features, Activation::Relu, input_gradient);
+            features = dense(features, layer, Activation::Relu, input_gradient);
             input_gradient = true;
         }
         match head {
-            [output] => output.forward(features, Activation::Identity, input_gradient),
+            [output] => dense(features, output, Activation::Identity, input_gradient),
             [value, advantage] => {
                 // trick: dueling — Q = V + A − mean(A); both streams read the same features. With C51, per atom:
                 // logit(a, i) = V(i) + A(a, i) − mean over actions of A(·, i).
                 let (features, tape) = features.split_tape();
-                let value = value.forward(features.clone().put_tape(tape), Activation::Identity, input_gradient);
-                let advantage = advantage.forward(features.retaped::<T>(), Activation::Identity, input_gradient);
+                let value = dense(
+                    features.clone().put_tape(tape),
+                    value,
+                    Activation::Identity,
+                    input_gradient,
+                );
+                let advantage = dense(features.retaped::<T>(), advantage, Activation::Identity, input_gradient);
                 let (batch, atoms) = *value.shape();
                 let actions = advantage.shape().1 / atoms;
                 let shape = (batch, actions, atoms);
@@ -556,24 +530,28 @@ impl QNetwork {
         input.device().tensor_from_vec(values, *input.shape()).put_tape(tape)
     }
 
-    /// Gradients of every stored parameter (the order of `parameters_mut`) after `backward` through `layers`.
-    fn parameter_gradients(&self, layers: &[Linear], gradients: &mut Gradients<f32, Cpu>) -> Vec<Vec<f32>> {
+    /// Gradients of every stored parameter (the order of `parameters_mut`), taken from `layers` after `backward`.
+    fn parameter_gradients(&self, layers: &[PassLayer]) -> Vec<Vec<f32>> {
         self.layers()
             .iter()
             .zip(layers)
-            .flat_map(|(layer, used)| layer.parameter_gradients(used, gradients))
+            .flat_map(|(layer, used)| layer.parameter_gradients(used.take_gradients()))
             .collect()
     }
 
     /// Every stored parameter, in a fixed order (layer by layer; weight before bias, mean before scale). Private:
     /// only the optimiser and the Polyak average write parameters.
-    fn parameters_mut(&mut self) -> Vec<ParameterMut<'_>> {
+    fn parameters_mut(&mut self) -> Vec<&mut Values> {
         self.layers_mut().into_iter().flat_map(Dense::parameters_mut).collect()
     }
 
     /// Every stored parameter's values, flattened, in the order of `parameters_mut`.
     pub fn parameter_values(&self) -> Vec<Vec<f32>> {
-        self.layers().into_iter().flat_map(Dense::parameter_values).collect()
+        self.layers()
+            .into_iter()
+            .flat_map(Dense::parameters)
+            .map(|values| values.to_vec())
+            .collect()
     }
 
     /// Draws fresh noise for every noisy layer (none without noisy layers).
@@ -588,14 +566,11 @@ impl QNetwork {
     /// Polyak averaging: every parameter becomes `tau · source + (1 − tau) · self`. Shapes must match.
     pub fn blend_from(&mut self, source: &QNetwork, tau: f64) {
         let tau = tau as f32;
-        for (mut parameter, source_values) in self.parameters_mut().into_iter().zip(source.parameter_values()) {
-            let blended: Vec<f32> = parameter
-                .values()
-                .iter()
-                .zip(source_values)
-                .map(|(own, source)| tau * source + (1.0 - tau) * own)
-                .collect();
-            parameter.set_values(&blended);
+        let sources: Vec<&Values> = source.layers().into_iter().flat_map(Dense::parameters).collect();
+        for (parameter, source_values) in self.parameters_mut().into_iter().zip(sources) {
+            for (own, source) in Arc::make_mut(parameter).iter_mut().zip(source_values.iter()) {
+                *own = tau * source + (1.0 - tau) * *own;
+            }
         }
     }
 }
@@ -647,7 +622,8 @@ impl Learner {
     /// `loss.backward(); optimizer.step()`: the gradients of `loss` (built from the outputs of `pass`) with respect
     /// to every parameter, their global norm scaled down to `max_grad_norm` when given, then one Adam step.
     pub fn step(&mut self, pass: Pass, loss: Loss, max_grad_norm: Option<f64>) {
-        let mut gradients = self.network.parameter_gradients(&pass.layers, &mut loss.backward());
+        drop(loss.backward());
+        let mut gradients = self.network.parameter_gradients(&pass.layers);
         drop(pass);
         if let Some(max_norm) = max_grad_norm {
             clip_gradient_norm(&mut gradients, max_norm);
@@ -674,12 +650,8 @@ pub fn clip_gradient_norm(gradients: &mut [Vec<f32>], max_norm: f64) -> f64 {
     norm
 }
 
-/// Adam (Kingma & Ba 2015) with PyTorch's bias correction and ε outside the square root.
-///
-/// The optimiser keeps the master copy of the values of the parameters it updates, and writes them into the
-/// network after each step: dfdx gives no mutable view of a tensor's buffer, so reading the values back each step
-/// would be one more copy of every parameter (a MinAtar update is bound by such memory traffic when two runs share
-/// the machine). Only the [`Learner`] holds one, next to the network whose parameters it alone changes.
+/// Adam (Kingma & Ba 2015) with PyTorch's bias correction and ε outside the square root, writing the network's
+/// parameter buffers in place. Only the [`Learner`] holds one, next to the network whose parameters it alone changes.
 #[derive(Debug, Clone)]
 struct Adam {
     learning_rate: f32,
@@ -687,14 +659,13 @@ struct Adam {
     beta2: f32,
     epsilon: f32,
     step: i32,
-    /// Per parameter tensor (the network's order): its values and first and second moment estimates.
+    /// Per parameter tensor (the network's order): its first and second moment estimates.
     parameters: Vec<AdamState>,
 }
 
-/// Three buffers the size of one parameter tensor.
+/// Two buffers the size of one parameter tensor.
 #[derive(Debug, Clone, Default)]
 struct AdamState {
-    values: Vec<f32>,
     first: Vec<f32>,
     second: Vec<f32>,
 }
@@ -708,7 +679,6 @@ impl Adam {
             .map(|values| AdamState {
                 first: vec![0.0; values.len()],
                 second: vec![0.0; values.len()],
-                values,
             })
             .collect();
         Adam {
@@ -736,20 +706,21 @@ impl Adam {
         };
         for ((parameter, gradient), state) in network
             .parameters_mut()
-            .iter_mut()
+            .into_iter()
             .zip(gradients)
             .zip(&mut self.parameters)
         {
+            // Copies the buffer only while a target network or a pass still shares it.
+            let values = Arc::make_mut(parameter);
             #[cfg(target_arch = "x86_64")]
             if std::arch::is_x86_feature_detected!("avx") {
                 // SAFETY: the CPU has AVX (checked just above).
-                unsafe { adam_step_avx(state, gradient, constants) };
+                unsafe { adam_step_avx(values, state, gradient, constants) };
             } else {
-                adam_step(state, gradient, constants);
+                adam_step(values, state, gradient, constants);
             }
             #[cfg(not(target_arch = "x86_64"))]
-            adam_step(state, gradient, constants);
-            parameter.set_values(&state.values);
+            adam_step(values, state, gradient, constants);
         }
     }
 }
@@ -774,7 +745,7 @@ struct AdamConstants {
 /// subnormal at any time). What the flush drops is below 10⁻³⁸: divided by at least ε it moves a parameter by under
 /// 10⁻²⁹, below the last bit of any parameter that is not itself that small, so the trained numbers stay the same.
 #[inline(always)]
-fn adam_step(state: &mut AdamState, gradient: &[f32], constants: AdamConstants) {
+fn adam_step(values: &mut [f32], state: &mut AdamState, gradient: &[f32], constants: AdamConstants) {
     let AdamConstants {
         beta1,
         beta2,
@@ -782,8 +753,7 @@ fn adam_step(state: &mut AdamState, gradient: &[f32], constants: AdamConstants) 
         step_size,
         bias_correction2,
     } = constants;
-    let elements = state
-        .values
+    let elements = values
         .iter_mut()
         .zip(gradient)
         .zip(state.first.iter_mut().zip(state.second.iter_mut()));
@@ -808,8 +778,8 @@ fn flush_subnormal(number: f32) -> f32 {
 /// IEEE operations on each element (Rust never fuses a multiply and an add on its own), so the same bits.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx")]
-unsafe fn adam_step_avx(state: &mut AdamState, gradient: &[f32], constants: AdamConstants) {
-    adam_step(state, gradient, constants)
+unsafe fn adam_step_avx(values: &mut [f32], state: &mut AdamState, gradient: &[f32], constants: AdamConstants) {
+    adam_step(values, state, gradient, constants)
 }
 
 /// A plain MLP of `hidden` widths: no dueling, noise, convolution or bounds, one output per action, PyTorch's
@@ -841,7 +811,8 @@ pub fn gradients_of(
     let input = device.tensor_from_vec(observation.to_vec(), (1, observation.len()));
     let layers = network.pass_layers(noise);
     let outputs = network.forward_with(&layers, input.leaky_traced());
-    network.parameter_gradients(&layers, &mut loss_of(outputs).backward())
+    drop(loss_of(outputs).backward());
+    network.parameter_gradients(&layers)
 }
 
 #[cfg(test)]
@@ -849,23 +820,23 @@ mod tests {
     use super::*;
     use rand::SeedableRng;
 
-    fn set(device: &Cpu, layer: &mut Dense, weight: Vec<f32>, bias: Vec<f32>) {
+    fn set(layer: &mut Dense, weight: Vec<f32>, bias: Vec<f32>) {
         let Dense::Plain(linear) = layer else {
             panic!("a plain layer")
         };
-        let (inputs, outputs) = *linear.weight.shape();
-        linear.weight = device.tensor_from_vec(weight, (inputs, outputs));
-        linear.bias = device.tensor_from_vec(bias, (outputs,));
+        assert_eq!((weight.len(), bias.len()), (linear.weight.len(), linear.bias.len()));
+        linear.weight = Arc::new(weight);
+        linear.bias = Arc::new(bias);
     }
 
     /// A 1 → 1 network `y = w·x + b` with chosen parameters.
-    fn scalar_network(device: &Cpu, weight: f32, bias: f32) -> QNetwork {
+    fn scalar_network(weight: f32, bias: f32) -> QNetwork {
         let mut rng = Pcg64::seed_from_u64(0);
-        let mut network = QNetwork::new(device, 1, &plain_architecture(&[]), 1, &mut rng);
+        let mut network = QNetwork::new(1, &plain_architecture(&[]), 1, &mut rng);
         let Head::Single(output) = &mut network.head else {
             panic!("a single head")
         };
-        set(device, output, vec![weight], vec![bias]);
+        set(output, vec![weight], vec![bias]);
         network
     }
 
@@ -880,17 +851,12 @@ mod tests {
     fn forward_matches_a_hand_computed_two_layer_network() {
         let device = Cpu::default();
         let mut rng = Pcg64::seed_from_u64(0);
-        let mut network = QNetwork::new(&device, 2, &plain_architecture(&[2]), 1, &mut rng);
-        set(
-            &device,
-            &mut network.hidden[0],
-            vec![1.0, -1.0, 2.0, 0.5],
-            vec![0.0, -3.0],
-        );
+        let mut network = QNetwork::new(2, &plain_architecture(&[2]), 1, &mut rng);
+        set(&mut network.hidden[0], vec![1.0, -1.0, 2.0, 0.5], vec![0.0, -3.0]);
         let Head::Single(output) = &mut network.head else {
             panic!("a single head")
         };
-        set(&device, output, vec![1.0, 2.0], vec![0.25]);
+        set(output, vec![1.0, 2.0], vec![0.25]);
         // x = (1, 1): hidden pre-activation (1 + 2, −1 + 0.5 − 3) = (3, −3.5) → ReLU (3, 0) → 3 + 0 + 0.25.
         // x = (−1, 0): (−1, 1 − 3) = (−1, −2) → (0, 0) → 0.25.
         let input = device.tensor_from_vec(vec![1.0, 1.0, -1.0, 0.0], (2, 2));
@@ -902,11 +868,12 @@ mod tests {
         // y = x · W + b on three rows, L = Σ y: ∂L/∂b_j = 3 (one per row), ∂L/∂W_ij = Σ_rows x_i.
         let device = Cpu::default();
         let mut rng = Pcg64::seed_from_u64(0);
-        let network = QNetwork::new(&device, 2, &plain_architecture(&[]), 2, &mut rng);
+        let network = QNetwork::new(2, &plain_architecture(&[]), 2, &mut rng);
         let input = device.tensor_from_vec(vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0], (3, 2));
         let layers = network.pass_layers(Noise::Off);
         let output = network.forward_with(&layers, input.leaky_traced());
-        let gradients = network.parameter_gradients(&layers, &mut output.sum::<(), _>().backward());
+        drop(output.sum::<(), _>().backward());
+        let gradients = network.parameter_gradients(&layers);
         assert_eq!(gradients, vec![vec![9.0, 9.0, 12.0, 12.0], vec![3.0, 3.0]]);
     }
 
@@ -918,13 +885,13 @@ mod tests {
             dueling: true,
             ..plain_architecture(&[])
         };
-        let mut network = QNetwork::new(&device, 1, &architecture, 3, &mut rng);
+        let mut network = QNetwork::new(1, &architecture, 3, &mut rng);
         let Head::Dueling { value, advantage } = &mut network.head else {
             panic!("a dueling head")
         };
         // V(x) = 2x + 1; A(x) = (x, 2x, 6x) + (0, 1, −4).
-        set(&device, value, vec![2.0], vec![1.0]);
-        set(&device, advantage, vec![1.0, 2.0, 6.0], vec![0.0, 1.0, -4.0]);
+        set(value, vec![2.0], vec![1.0]);
+        set(advantage, vec![1.0, 2.0, 6.0], vec![0.0, 1.0, -4.0]);
         // x = 1: V = 3, A = (1, 3, 2), mean 2 → Q = (2, 4, 3). x = 0: V = 1, A = (0, 1, −4), mean −1 → (2, 3, −2).
         let input = device.tensor_from_vec(vec![1.0, 0.0], (2, 1));
         assert_eq!(
@@ -936,7 +903,8 @@ mod tests {
         let layers = network.pass_layers(Noise::Off);
         let q = network.forward_with(&layers, input.slice((0..1, ..)).leaky_traced());
         let picked = q.select(device.tensor_from_vec(vec![0usize], (1,)));
-        let gradients = network.parameter_gradients(&layers, &mut picked.sum::<(), _>().backward());
+        drop(picked.sum::<(), _>().backward());
+        let gradients = network.parameter_gradients(&layers);
         assert_eq!(gradients[1], vec![1.0]);
         let advantage_bias: Vec<f32> = gradients[3].clone();
         for (got, want) in advantage_bias.iter().zip([2.0 / 3.0, -1.0 / 3.0, -1.0 / 3.0]) {
@@ -955,15 +923,15 @@ mod tests {
             noisy_sigma0: Some(0.5),
             ..plain_architecture(&[])
         };
-        let mut network = QNetwork::new(&device, 1, &architecture, 1, &mut rng);
+        let mut network = QNetwork::new(1, &architecture, 1, &mut rng);
         let Head::Single(Dense::Noisy(noisy)) = &mut network.head else {
             panic!("a noisy head")
         };
-        noisy.weight_mean = device.tensor_from_vec(vec![0.3], (1, 1));
-        noisy.bias_mean = device.tensor_from_vec(vec![-0.2], (1,));
+        noisy.weight_mean = Arc::new(vec![0.3]);
+        noisy.bias_mean = Arc::new(vec![-0.2]);
         // σ0 = 0.5 and p = 1: both scales start at 0.5.
-        assert_eq!(noisy.weight_scale.as_vec(), vec![0.5]);
-        assert_eq!(noisy.bias_scale.as_vec(), vec![0.5]);
+        assert_eq!(*noisy.weight_scale, vec![0.5]);
+        assert_eq!(*noisy.bias_scale, vec![0.5]);
         let x = 2.0f64;
         let input = device.tensor_from_vec(vec![x as f32], (1, 1));
         let samples = 200_000;
@@ -995,13 +963,13 @@ mod tests {
             noisy_sigma0: Some(0.5),
             ..plain_architecture(&[])
         };
-        let mut network = QNetwork::new(&device, 1, &architecture, 1, &mut rng);
+        let mut network = QNetwork::new(1, &architecture, 1, &mut rng);
         network.resample_noise(&mut rng);
         let Head::Single(Dense::Noisy(noisy)) = &network.head else {
             panic!("a noisy head")
         };
-        let (mean, scale) = (noisy.weight_mean.as_vec()[0], noisy.weight_scale.as_vec()[0]);
-        let (bias_mean, bias_scale) = (noisy.bias_mean.as_vec()[0], noisy.bias_scale.as_vec()[0]);
+        let (mean, scale) = (noisy.weight_mean[0], noisy.weight_scale[0]);
+        let (bias_mean, bias_scale) = (noisy.bias_mean[0], noisy.bias_scale[0]);
         let (weight_noise, bias_noise) = (noisy.input_noise[0] * noisy.output_noise[0], noisy.output_noise[0]);
         let (x, target) = (1.5f32, 2.0f32);
         // L = (y − t)², y = x(μ + σ e_w) + μ_b + σ_b e_b.
@@ -1026,26 +994,25 @@ mod tests {
             atoms: 2,
             ..plain_architecture(&[])
         };
-        let mut network = QNetwork::new(&device, 1, &architecture, 2, &mut rng);
+        let mut network = QNetwork::new(1, &architecture, 2, &mut rng);
         let Head::Dueling { value, advantage } = &mut network.head else {
             panic!("a dueling head")
         };
-        set(&device, value, vec![1.0, -1.0], vec![0.0, 0.0]);
-        set(&device, advantage, vec![2.0, 0.0, 4.0, 6.0], vec![0.0; 4]);
+        set(value, vec![1.0, -1.0], vec![0.0, 0.0]);
+        set(advantage, vec![2.0, 0.0, 4.0, 6.0], vec![0.0; 4]);
         let input = device.tensor_from_vec(vec![1.0], (1, 1));
         assert_eq!(network.forward(input, Noise::Off).as_vec(), vec![0.0, -4.0, 2.0, 2.0]);
     }
 
     #[test]
     fn noisy_nets_make_the_last_hidden_layer_and_the_head_noisy() {
-        let device = Cpu::default();
         let mut rng = Pcg64::seed_from_u64(0);
         let architecture = Architecture {
             dueling: true,
             noisy_sigma0: Some(0.5),
             ..plain_architecture(&[8, 8])
         };
-        let network = QNetwork::new(&device, 4, &architecture, 2, &mut rng);
+        let network = QNetwork::new(4, &architecture, 2, &mut rng);
         let noisy: Vec<bool> = network
             .layers()
             .iter()
@@ -1056,9 +1023,8 @@ mod tests {
 
     #[test]
     fn initial_weights_lie_within_one_over_root_fan_in() {
-        let device = Cpu::default();
         let mut rng = Pcg64::seed_from_u64(7);
-        let network = QNetwork::new(&device, 4, &plain_architecture(&[16]), 2, &mut rng);
+        let network = QNetwork::new(4, &plain_architecture(&[16]), 2, &mut rng);
         let bounds = [0.5, 0.25];
         for (values, bound) in network.parameter_values().chunks(2).zip(bounds) {
             for value in values.iter().flatten() {
@@ -1070,13 +1036,12 @@ mod tests {
     #[test]
     fn glorot_weights_lie_within_their_bound_with_zero_biases() {
         // 4 → 16 → 2: bounds √(6/20) and √(6/18); with 64 + 32 draws each, the largest |w| comes near its bound.
-        let device = Cpu::default();
         let mut rng = Pcg64::seed_from_u64(7);
         let architecture = Architecture {
             initialization: Initialization::GlorotUniform,
             ..plain_architecture(&[16])
         };
-        let network = QNetwork::new(&device, 4, &architecture, 2, &mut rng);
+        let network = QNetwork::new(4, &architecture, 2, &mut rng);
         let values = network.parameter_values();
         for (weights, bound) in [
             (&values[0], (6.0f32 / 20.0).sqrt()),
@@ -1090,14 +1055,13 @@ mod tests {
 
     #[test]
     fn noisy_layers_all_makes_every_fully_connected_layer_noisy() {
-        let device = Cpu::default();
         let mut rng = Pcg64::seed_from_u64(0);
         let architecture = Architecture {
             noisy_sigma0: Some(0.1),
             noisy_layers: NoisyLayers::All,
             ..plain_architecture(&[8, 8])
         };
-        let network = QNetwork::new(&device, 4, &architecture, 2, &mut rng);
+        let network = QNetwork::new(4, &architecture, 2, &mut rng);
         assert!(network.layers().iter().all(|layer| matches!(layer, Dense::Noisy(_))));
     }
 
@@ -1110,8 +1074,8 @@ mod tests {
             input_bounds: Some(vec![(-2.0, 2.0), (0.0, 10.0)]),
             ..plain_architecture(&[3])
         };
-        let network = QNetwork::new(&device, 2, &bounded, 2, &mut Pcg64::seed_from_u64(1));
-        let unbounded = QNetwork::new(&device, 2, &plain_architecture(&[3]), 2, &mut Pcg64::seed_from_u64(1));
+        let network = QNetwork::new(2, &bounded, 2, &mut Pcg64::seed_from_u64(1));
+        let unbounded = QNetwork::new(2, &plain_architecture(&[3]), 2, &mut Pcg64::seed_from_u64(1));
         let raw = device.tensor_from_vec(vec![1.0, 10.0, -2.0, 0.0], (2, 2));
         let mapped = device.tensor_from_vec(vec![0.5, 1.0, -1.0, -1.0], (2, 2));
         assert_eq!(
@@ -1150,9 +1114,8 @@ mod tests {
             convolution: Some(convolution),
             ..plain_architecture(&[])
         };
-        let mut network = QNetwork::new(&device, 24, &architecture, 1, &mut rng);
+        let mut network = QNetwork::new(24, &architecture, 1, &mut rng);
         set(
-            &device,
             &mut network.hidden[0],
             (0..8).map(|index| if index % 2 == 0 { 1.0 } else { 0.0 }).collect(),
             vec![-30.0],
@@ -1160,7 +1123,7 @@ mod tests {
         let Head::Single(output) = &mut network.head else {
             panic!("a single head")
         };
-        set(&device, output, vec![1.0; 6], vec![0.0]);
+        set(output, vec![1.0; 6], vec![0.0]);
         let direct: f32 = (0..3)
             .flat_map(|y| (0..2).map(move |x| (y, x)))
             .map(|(y, x)| {
@@ -1178,9 +1141,8 @@ mod tests {
 
     #[test]
     fn polyak_average_moves_tau_of_the_way() {
-        let device = Cpu::default();
-        let mut target = scalar_network(&device, 1.0, -2.0);
-        let online = scalar_network(&device, 3.0, 2.0);
+        let mut target = scalar_network(1.0, -2.0);
+        let online = scalar_network(3.0, 2.0);
         target.blend_from(&online, 0.25);
         // 0.25·3 + 0.75·1 = 1.5; 0.25·2 + 0.75·(−2) = −1.
         assert_eq!(target.parameter_values(), vec![vec![1.5], vec![-1.0]]);
@@ -1229,12 +1191,12 @@ mod tests {
         // Element 0: no gradient, its first moment 1.2e-38 (normal) shrinks to 1.08e-38 (subnormal) and its second
         // moment 1.176e-38 shrinks by β₂ to 1.1748e-38 (subnormal too); element 1: the negative twin; element 2:
         // ordinary numbers, worked by hand.
+        let mut values = vec![0.5, -0.25, 1.0];
         let mut state = AdamState {
-            values: vec![0.5, -0.25, 1.0],
             first: vec![1.2e-38, -1.2e-38, 0.1],
             second: vec![1.176e-38, 1.176e-38, 0.04],
         };
-        adam_step(&mut state, &[0.0, 0.0, 0.5], constants);
+        adam_step(&mut values, &mut state, &[0.0, 0.0, 0.5], constants);
         assert_eq!(state.first[0].to_bits(), 0.0f32.to_bits());
         assert_eq!(
             state.first[1].to_bits(),
@@ -1243,7 +1205,7 @@ mod tests {
         );
         assert_eq!(state.second[..2], [0.0, 0.0]);
         assert_eq!(
-            state.values[..2],
+            values[..2],
             [0.5, -0.25],
             "a subnormal step is below the parameters' last bit"
         );
@@ -1252,11 +1214,7 @@ mod tests {
         assert!((state.first[2] - 0.14).abs() < 1e-7);
         assert!((state.second[2] - 0.04021).abs() < 1e-8);
         let expected = 1.0 - 0.00014 / ((0.04021f64 / 0.5).sqrt() + 1e-8);
-        assert!(
-            (f64::from(state.values[2]) - expected).abs() < 1e-7,
-            "{}",
-            state.values[2]
-        );
+        assert!((f64::from(values[2]) - expected).abs() < 1e-7, "{}", values[2]);
     }
 
     #[cfg(target_arch = "x86_64")]
@@ -1268,8 +1226,8 @@ mod tests {
         let mut rng = Pcg64::seed_from_u64(11);
         // 1,003 elements: full eight-lane blocks and a remainder.
         let draw = |rng: &mut Pcg64| uniform(rng, 2.0, 1003);
+        let values = draw(&mut rng);
         let state = AdamState {
-            values: draw(&mut rng),
             first: draw(&mut rng),
             second: draw(&mut rng).iter().map(|value| value.abs()).collect(),
         };
@@ -1281,19 +1239,19 @@ mod tests {
             step_size: 0.003,
             bias_correction2: 0.02,
         };
-        let original = state.values.clone();
         let (mut plain, mut avx) = (state.clone(), state);
-        adam_step(&mut plain, &gradient, constants);
+        let (mut plain_values, mut avx_values) = (values.clone(), values.clone());
+        adam_step(&mut plain_values, &mut plain, &gradient, constants);
         // SAFETY: the CPU has AVX (checked above).
-        unsafe { adam_step_avx(&mut avx, &gradient, constants) };
+        unsafe { adam_step_avx(&mut avx_values, &mut avx, &gradient, constants) };
         for (plain, avx) in [
-            (&plain.values, &avx.values),
+            (&plain_values, &avx_values),
             (&plain.first, &avx.first),
             (&plain.second, &avx.second),
         ] {
             assert!(plain.iter().zip(avx).all(|(a, b)| a.to_bits() == b.to_bits()));
         }
-        assert_ne!(plain.values, original, "the step moved the values");
+        assert_ne!(plain_values, values, "the step moved the values");
     }
 
     #[test]
@@ -1303,7 +1261,7 @@ mod tests {
         // learnt. One input, 3 atoms, a fixed target distribution: the softmax of the outputs must approach it.
         let device = Cpu::default();
         let mut rng = Pcg64::seed_from_u64(3);
-        let network = QNetwork::new(&device, 1, &plain_architecture(&[]), 3, &mut rng);
+        let network = QNetwork::new(1, &plain_architecture(&[]), 3, &mut rng);
         let mut learner = Learner::new(network, 0.05, 1e-8);
         let target = [0.2_f32, 0.5, 0.3];
         let mut per_sample = Vec::new();
@@ -1340,7 +1298,7 @@ mod tests {
         // them, `step`.
         let device = Cpu::default();
         let (learning_rate, epsilon) = (0.1_f64, 1e-8_f64);
-        let mut learner = Learner::new(scalar_network(&device, 0.5, 0.0), learning_rate, epsilon);
+        let mut learner = Learner::new(scalar_network(0.5, 0.0), learning_rate, epsilon);
         let (input, target) = (2.0_f64, 3.0_f64);
         let mut weight = ReferenceAdam {
             value: 0.5,

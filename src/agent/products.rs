@@ -6,9 +6,11 @@
 //! is an op of its own here: the products, the bias and the ReLU in one pass, and a backward pass that skips the
 //! input's gradient where nothing reads it (the observation, the convolution's patches).
 
+use std::sync::{Arc, Mutex};
+
 use dfdx::prelude::*;
 
-use crate::agent::network::{contiguous_values, Matrix, Vector};
+use crate::agent::network::{contiguous_values, Linear, Matrix};
 
 /// One operand of a product: `rows × columns` values, stored row-major, or stored as its transpose (row-major
 /// `columns × rows`), which is how the backward pass reads the layer's input and weight.
@@ -103,39 +105,71 @@ pub enum Activation {
     Relu,
 }
 
+/// The gradients of one layer's weight and bias.
+#[derive(Debug, Clone, Default)]
+pub struct LayerGradients {
+    pub weight: Vec<f32>,
+    pub bias: Vec<f32>,
+}
+
+/// A layer as one pass uses it, and where that pass's backward leaves the layer's parameter gradients. The
+/// parameters are not dfdx tensors (their buffers are shared with the network, see `network::Values`), so their
+/// gradients do not live in dfdx's gradient store but here, summed over every use of the layer in the pass.
+#[derive(Debug)]
+pub struct PassLayer {
+    pub linear: Linear,
+    gradients: Arc<Mutex<LayerGradients>>,
+}
+
+impl PassLayer {
+    pub fn new(linear: Linear) -> Self {
+        PassLayer {
+            linear,
+            gradients: Arc::default(),
+        }
+    }
+
+    /// The gradients the backward pass left (zero where it reached nothing), taken out of the pass.
+    pub fn take_gradients(&self) -> LayerGradients {
+        let mut gradients = std::mem::take(&mut *self.gradients.lock().expect("no backward pass panicked"));
+        gradients.weight.resize(self.linear.weight.len(), 0.0);
+        gradients.bias.resize(self.linear.bias.len(), 0.0);
+        gradients
+    }
+}
+
 /// `activation(input · weight + bias)` for a batch of rows, as one dfdx op. Backward: ∂/∂pre = ∂/∂out where the
-/// ReLU passed (everywhere without it); ∂/∂weight += inputᵀ · ∂/∂pre; ∂/∂bias += the column sums of ∂/∂pre; and,
-/// with `input_gradient`, ∂/∂input += ∂/∂pre · weightᵀ (without it the input gets no gradient: pass `false` only
-/// where nothing upstream learns). Skipping the ReLU's `0 · ∂/∂out` changes no bit: the sums it would add to start
-/// from +0.
+/// ReLU passed (everywhere without it); ∂/∂weight += inputᵀ · ∂/∂pre; ∂/∂bias += the column sums of ∂/∂pre (both
+/// into the pass layer's gradients); and, with `input_gradient`, ∂/∂input += ∂/∂pre · weightᵀ (without it the
+/// input gets no gradient: pass `false` only where nothing upstream learns). Skipping the ReLU's `0 · ∂/∂out`
+/// changes no bit: the sums it would add to start from +0.
 pub fn dense<T: Tape<f32, Cpu>>(
     input: Matrix<T>,
-    weight: &Matrix,
-    bias: &Vector,
+    layer: &PassLayer,
     activation: Activation,
     input_gradient: bool,
 ) -> Matrix<T> {
     let (input, mut tape) = input.split_tape();
     let (rows, inputs) = *input.shape();
-    let outputs = weight.shape().1;
+    let Linear {
+        inputs: layer_inputs,
+        outputs,
+        ..
+    } = layer.linear;
     assert_eq!(
-        weight.shape().0,
-        inputs,
-        "a layer of {} inputs given rows of {inputs}",
-        weight.shape().0
+        layer_inputs, inputs,
+        "a layer of {layer_inputs} inputs given rows of {inputs}"
     );
     let input_values = contiguous_values(&input);
-    let weight_values = contiguous_values(weight);
     // Each row starts as the bias; the product is added onto it.
-    let bias_values = contiguous_values(bias);
     let mut values = Vec::with_capacity(rows * outputs);
     for _ in 0..rows {
-        values.extend_from_slice(&bias_values);
+        values.extend_from_slice(&layer.linear.bias);
     }
     multiply(
         (rows, inputs, outputs),
         Operand::plain(&input_values),
-        Operand::plain(&weight_values),
+        Operand::plain(&layer.linear.weight),
         &mut values,
         true,
     );
@@ -151,7 +185,8 @@ pub fn dense<T: Tape<f32, Cpu>>(
     if !T::OWNS_TAPE {
         return out.put_tape(tape);
     }
-    let (input_ghost, weight_ghost, bias_ghost, result) = (input.ghost(), weight.ghost(), bias.ghost(), out.ghost());
+    let (input_ghost, result) = (input.ghost(), out.ghost());
+    let (weight, layer_gradients) = (layer.linear.weight.clone(), layer.gradients.clone());
     tape.add_backward_op(move |gradients| {
         let mut pre_gradient: Vec<f32> = gradients.get_or_alloc_mut(&result)?.to_vec();
         if !passed.is_empty() {
@@ -161,24 +196,34 @@ pub fn dense<T: Tape<f32, Cpu>>(
                 }
             }
         }
-        let bias_gradient = gradients.get_or_alloc_mut(&bias_ghost)?;
-        for row in pre_gradient.chunks_exact(outputs) {
-            for (gradient, pre) in bias_gradient.iter_mut().zip(row) {
-                *gradient += pre;
+        {
+            let mut layer_gradients = layer_gradients.lock().expect("no backward pass panicked");
+            let LayerGradients {
+                weight: weight_gradient,
+                bias: bias_gradient,
+            } = &mut *layer_gradients;
+            // The first use of the layer in the pass writes its gradients, a later one adds to them.
+            let accumulate = !weight_gradient.is_empty();
+            weight_gradient.resize(inputs * outputs, 0.0);
+            bias_gradient.resize(outputs, 0.0);
+            for row in pre_gradient.chunks_exact(outputs) {
+                for (gradient, pre) in bias_gradient.iter_mut().zip(row) {
+                    *gradient += pre;
+                }
             }
+            multiply(
+                (inputs, rows, outputs),
+                Operand::transpose_of(&input_values),
+                Operand::plain(&pre_gradient),
+                weight_gradient,
+                accumulate,
+            );
         }
-        multiply(
-            (inputs, rows, outputs),
-            Operand::transpose_of(&input_values),
-            Operand::plain(&pre_gradient),
-            gradients.get_or_alloc_mut(&weight_ghost)?,
-            true,
-        );
         if input_gradient {
             multiply(
                 (rows, outputs, inputs),
                 Operand::plain(&pre_gradient),
-                Operand::transpose_of(&weight_values),
+                Operand::transpose_of(&weight),
                 gradients.get_or_alloc_mut(&input_ghost)?,
                 true,
             );
@@ -221,28 +266,55 @@ mod tests {
         assert_eq!(again, vec![5.0, 6.0, 11.0, 12.0]);
     }
 
+    /// A pass layer of `weight` (2 × 2) and `bias`.
+    fn layer(weight: Vec<f32>, bias: Vec<f32>) -> PassLayer {
+        PassLayer::new(Linear {
+            inputs: 2,
+            outputs: 2,
+            weight: Arc::new(weight),
+            bias: Arc::new(bias),
+        })
+    }
+
     #[test]
     fn a_dense_layers_gradients_match_a_hand_computation() {
         let device = Cpu::default();
         // x = [[1, -2]], W = [[1, 2], [3, 4]], b = [0.5, -20]: pre = [1 - 6 + 0.5, 2 - 8 - 20] = [-4.5, -26] with
         // identity; loss = sum of outputs, so ∂/∂pre = [1, 1], ∂W = xᵀ·[1, 1], ∂b = [1, 1], ∂x = [1 + 2, 3 + 4].
-        let weight = device.tensor_from_vec(vec![1.0, 2.0, 3.0, 4.0], (2, 2));
-        let bias = device.tensor_from_vec(vec![0.5, -20.0], (2,));
         let input = device.tensor_from_vec(vec![1.0f32, -2.0], (1, 2));
-        let out = dense(input.clone().leaky_traced(), &weight, &bias, Activation::Identity, true);
+        let identity = layer(vec![1.0, 2.0, 3.0, 4.0], vec![0.5, -20.0]);
+        let out = dense(input.clone().leaky_traced(), &identity, Activation::Identity, true);
         assert_eq!(contiguous_values(&out), vec![-4.5, -26.0]);
         let gradients = out.sum().backward();
-        assert_eq!(gradients.get(&weight).as_vec(), vec![1.0, 1.0, -2.0, -2.0]);
-        assert_eq!(gradients.get(&bias).as_vec(), vec![1.0, 1.0]);
+        let LayerGradients { weight, bias } = identity.take_gradients();
+        assert_eq!((weight, bias), (vec![1.0, 1.0, -2.0, -2.0], vec![1.0, 1.0]));
         assert_eq!(gradients.get(&input).as_vec(), vec![3.0, 7.0]);
         // With a ReLU and b = [5.5, -20]: pre = [0.5, -26], only the first output passes, ∂/∂pre = [1, 0],
         // ∂W = xᵀ·[1, 0], ∂x = [1, 3] (the first column of W).
-        let bias = device.tensor_from_vec(vec![5.5, -20.0], (2,));
-        let out = dense(input.clone().leaky_traced(), &weight, &bias, Activation::Relu, true);
+        let relu = layer(vec![1.0, 2.0, 3.0, 4.0], vec![5.5, -20.0]);
+        let out = dense(input.clone().leaky_traced(), &relu, Activation::Relu, true);
         assert_eq!(contiguous_values(&out), vec![0.5, 0.0]);
         let gradients = out.sum().backward();
-        assert_eq!(gradients.get(&weight).as_vec(), vec![1.0, 0.0, -2.0, 0.0]);
-        assert_eq!(gradients.get(&bias).as_vec(), vec![1.0, 0.0]);
+        let LayerGradients { weight, bias } = relu.take_gradients();
+        assert_eq!((weight, bias), (vec![1.0, 0.0, -2.0, 0.0], vec![1.0, 0.0]));
         assert_eq!(gradients.get(&input).as_vec(), vec![1.0, 3.0]);
+    }
+
+    #[test]
+    fn a_layer_used_twice_in_a_pass_sums_its_gradients_and_the_first_layer_passes_none_back() {
+        let device = Cpu::default();
+        // y = (x·W + b)·W + b on one row, W = I, b = 0: ∂Σy/∂W = x₁ᵀ·1 + x₂ᵀ·1 with x₁ = x = [1, 2] and x₂ = x·W = x,
+        // so every entry of ∂W is summed twice: rows [1, 1] + [1, 1] and [2, 2] + [2, 2]; ∂b = [2, 2].
+        let twice = layer(vec![1.0, 0.0, 0.0, 1.0], vec![0.0, 0.0]);
+        let input = device.tensor_from_vec(vec![1.0f32, 2.0], (1, 2));
+        let hidden = dense(input.clone().leaky_traced(), &twice, Activation::Identity, false);
+        let out = dense(hidden, &twice, Activation::Identity, true);
+        let mut gradients = out.sum().backward();
+        let LayerGradients { weight, bias } = twice.take_gradients();
+        assert_eq!((weight, bias), (vec![2.0, 2.0, 4.0, 4.0], vec![2.0, 2.0]));
+        // The first use was told its input needs no gradient: the observation gets none (a fresh zero buffer when
+        // asked; it would be [2, 2] had it been passed back).
+        let input_gradient = gradients.get_or_alloc_mut(&input).unwrap().to_vec();
+        assert_eq!(input_gradient, vec![0.0, 0.0]);
     }
 }
