@@ -255,15 +255,15 @@ impl Dqn {
         };
         let next_observations = self.device.tensor_from_vec(batch.next_observations.clone(), shape);
         let next_outputs = contiguous_values(&bootstrap_network.forward(next_observations.clone(), Noise::Sampled));
-        // trick: double DQN — the online network picks a* = argmax_a' Q_online(s', a'), the target evaluates it.
-        let online_next_q = self.config.double.then(|| {
-            let outputs = contiguous_values(&self.online.network().forward(next_observations, Noise::Sampled));
-            self.q_values_of(outputs)
-        });
 
         // The online network's outputs at s, with a graph for the gradient.
         let observations = self.device.tensor_from_vec(batch.observations.clone(), shape);
         let (outputs, pass) = self.online.forward_traced(observations, Noise::Sampled);
+        // trick: double DQN — the online network picks a* = argmax_a' Q_online(s', a'), the target evaluates it.
+        let online_next_q = self.config.double.then(|| {
+            let outputs = contiguous_values(&self.online.forward_again(&pass, next_observations));
+            self.q_values_of(outputs)
+        });
         let (per_sample, priorities, mean_abs_td_error) = match &self.support {
             None => {
                 let targets = td_targets(batch, &next_outputs, online_next_q.as_deref(), self.action_count);

@@ -619,6 +619,13 @@ impl Learner {
         (outputs, Pass { layers })
     }
 
+    /// The network's outputs for another `input` through the layers of `pass` (the same noise), without a graph:
+    /// double DQN's online Q at s' reuses the noisy layers' weights of the traced pass at s instead of making them
+    /// again.
+    pub fn forward_again(&self, pass: &Pass, input: Matrix) -> Matrix {
+        self.network.forward_with(&pass.layers, input)
+    }
+
     /// `loss.backward(); optimizer.step()`: the gradients of `loss` (built from the outputs of `pass`) with respect
     /// to every parameter, their global norm scaled down to `max_grad_norm` when given, then one Adam step.
     pub fn step(&mut self, pass: Pass, loss: Loss, max_grad_norm: Option<f64>) {
