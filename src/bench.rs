@@ -241,20 +241,17 @@ pub fn bench_networks() -> Vec<BenchNetwork> {
     ]
 }
 
-/// Greedy forward passes/s at batch 1 (what acting costs per env step), over observations of random play.
-pub fn acting_throughputs(networks: &[BenchNetwork], repetitions: usize) -> Vec<Measurement> {
+/// Actions/s at batch 1 (what acting costs per env step) over observations of random play, one thread: greedy
+/// forward passes, or with noisy nets a fresh noise draw and a forward pass through the noisy weights, as training
+/// acts. Each case's network and trick name the measurement (the batch size plays no part).
+pub fn acting_throughputs(cases: &[UpdateCase], repetitions: usize) -> Vec<Measurement> {
     let pool = single_thread();
-    networks
+    cases
         .iter()
-        .map(|network| {
-            let mut env = make_env(network.env).expect("a registered env");
-            let agent = Dqn::new(
-                &network.config,
-                &ObservationSpace::of(env.as_ref()),
-                env.action_count(),
-                0,
-            )
-            .expect("a benchmark agent fits in memory");
+        .map(|case| {
+            let mut env = make_env(case.network.env).expect("a registered env");
+            let mut agent = Dqn::new(&case.config, &ObservationSpace::of(env.as_ref()), env.action_count(), 0)
+                .expect("a benchmark agent fits in memory");
             let mut player = RandomPlayer::new(env.as_mut(), 0);
             let mut observations = Vec::new();
             for _ in 0..256 {
@@ -268,13 +265,28 @@ pub fn acting_throughputs(networks: &[BenchNetwork], repetitions: usize) -> Vec<
                     pool.install(|| {
                         let mut next = 0;
                         rate_over(Duration::from_millis(200), || {
-                            std::hint::black_box(agent.greedy_action(&observations[next % observations.len()], &legal));
+                            let observation = &observations[next % observations.len()];
+                            // ε = 0: the greedy action, through the noisy weights where the agent has them.
+                            std::hint::black_box(agent.act(observation, 0.0, &legal));
                             next += 1;
                         })
                     })
                 })
                 .collect();
-            Measurement::new("act", format!("{}, batch 1", network.name), "forward passes/s", samples)
+            let name = format!("{}, {}, batch 1", case.network.name, case.trick);
+            Measurement::new("act", name, "actions/s", samples)
+        })
+        .collect()
+}
+
+/// Each network's own configuration, greedy: the acting cases of the suite's networks.
+pub fn acting_cases(networks: &[BenchNetwork]) -> Vec<UpdateCase> {
+    networks
+        .iter()
+        .map(|network| UpdateCase {
+            network: network.clone(),
+            trick: "greedy",
+            config: network.config.clone(),
         })
         .collect()
 }

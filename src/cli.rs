@@ -622,7 +622,7 @@ fn bench_command(
     }
     let networks = bench::bench_networks();
     if wanted(BenchGroup::Act) {
-        show(bench::acting_throughputs(&networks, repetitions));
+        show(bench::acting_throughputs(&bench::acting_cases(&networks), repetitions));
     }
     let peak = if wanted(BenchGroup::Peak) || wanted(BenchGroup::Study) {
         let peak = bench::peak_flops(repetitions);
@@ -644,7 +644,14 @@ fn bench_command(
         updates_of(bench::update_cases(&networks));
     }
     if wanted(BenchGroup::Study) {
-        updates_of(bench::study_cases(&bench::study_networks()));
+        let cases = bench::study_cases(&bench::study_networks());
+        updates_of(cases.clone());
+        // Acting with the study's vanilla and Rainbow agents (noisy nets draw noise at every step).
+        let acting: Vec<bench::UpdateCase> = cases
+            .into_iter()
+            .filter(|case| matches!(case.trick, "vanilla" | "rainbow (all six)"))
+            .collect();
+        show(bench::acting_throughputs(&acting, repetitions));
     }
     if wanted(BenchGroup::WholeRun) {
         show(vec![bench::whole_run_cleanrl_cartpole(repetitions)]);

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 
 use dfdx::prelude::*;
 
-use crate::agent::network::{contiguous_values, Linear, Matrix};
+use crate::agent::network::{contiguous_values, Linear, Matrix, Values};
 
 /// One operand of a product: `rows × columns` values, stored row-major, or stored as its transpose (row-major
 /// `columns × rows`), which is how the backward pass reads the layer's input and weight.
@@ -112,12 +112,25 @@ pub struct LayerGradients {
     pub bias: Vec<f32>,
 }
 
+/// A noisy layer's noise term kept factorised: it adds `((x ∘ f_in) · scale_weight + scale_bias) ∘ f_out` to
+/// `x · mean_weight + mean_bias`, which is `x · (mean + scale ∘ f_in f_outᵀ) + bias` without making that matrix.
+#[derive(Debug, Clone)]
+pub struct FactorisedNoise {
+    pub weight_scale: Values,
+    pub bias_scale: Values,
+    /// f(ε_i) per input and f(ε_j) per output.
+    pub input_noise: Vec<f32>,
+    pub output_noise: Vec<f32>,
+}
+
 /// A layer as one pass uses it, and where that pass's backward leaves the layer's parameter gradients. The
 /// parameters are not dfdx tensors (their buffers are shared with the network, see `network::Values`), so their
 /// gradients do not live in dfdx's gradient store but here, summed over every use of the layer in the pass.
 #[derive(Debug)]
 pub struct PassLayer {
     pub linear: Linear,
+    /// `Some` (passes without a graph only): `linear` is a noisy layer's mean and this its noise term.
+    noise: Option<FactorisedNoise>,
     gradients: Arc<Mutex<LayerGradients>>,
 }
 
@@ -125,7 +138,17 @@ impl PassLayer {
     pub fn new(linear: Linear) -> Self {
         PassLayer {
             linear,
+            noise: None,
             gradients: Arc::default(),
+        }
+    }
+
+    /// A noisy layer as its `mean` and its factorised `noise`: for passes on a few rows without a graph (acting),
+    /// where making `mean + scale ∘ noise` would read and write the whole matrix for one row's product.
+    pub fn factorised(mean: Linear, noise: FactorisedNoise) -> Self {
+        PassLayer {
+            noise: Some(noise),
+            ..PassLayer::new(mean)
         }
     }
 
@@ -173,6 +196,10 @@ pub fn dense<T: Tape<f32, Cpu>>(
         &mut values,
         true,
     );
+    if let Some(noise) = &layer.noise {
+        assert!(!T::OWNS_TAPE, "a factorised noisy layer has no backward pass");
+        add_factorised_noise(&input_values, rows, noise, &mut values);
+    }
     // Where the ReLU passed the gradient (its input was positive); empty without one.
     let mut passed = Vec::new();
     if activation == Activation::Relu {
@@ -231,6 +258,31 @@ pub fn dense<T: Tape<f32, Cpu>>(
         Ok(())
     });
     out.put_tape(tape)
+}
+
+/// `values += ((input ∘ f_in) · scale_weight + scale_bias) ∘ f_out` on `rows` rows.
+fn add_factorised_noise(input: &[f32], rows: usize, noise: &FactorisedNoise, values: &mut [f32]) {
+    let (inputs, outputs) = (noise.input_noise.len(), noise.output_noise.len());
+    let noisy_input: Vec<f32> = input
+        .chunks_exact(inputs)
+        .flat_map(|row| row.iter().zip(&noise.input_noise).map(|(value, noise)| value * noise))
+        .collect();
+    let mut term = Vec::with_capacity(rows * outputs);
+    for _ in 0..rows {
+        term.extend_from_slice(&noise.bias_scale);
+    }
+    multiply(
+        (rows, inputs, outputs),
+        Operand::plain(&noisy_input),
+        Operand::plain(&noise.weight_scale),
+        &mut term,
+        true,
+    );
+    for (value_row, term_row) in values.chunks_exact_mut(outputs).zip(term.chunks_exact(outputs)) {
+        for ((value, term), noise) in value_row.iter_mut().zip(term_row).zip(&noise.output_noise) {
+            *value += term * noise;
+        }
+    }
 }
 
 #[cfg(test)]
