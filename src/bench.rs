@@ -837,6 +837,34 @@ mod tests {
     }
 
     #[test]
+    fn the_study_cases_have_the_papers_shapes_and_batch_sizes() {
+        let cases = study_cases(&study_networks());
+        let shapes = |name: &str| {
+            let case = cases.iter().find(|case| case.name() == name).expect(name);
+            let env = make_env(case.network.env).unwrap();
+            let agent = Dqn::new(&case.config, &ObservationSpace::of(env.as_ref()), env.action_count(), 0).unwrap();
+            agent.network().matmul_shapes(case.config.batch_size)
+        };
+        // Two hidden layers of 512 at batch 128; LunarLander's 8 inputs and 4 actions.
+        assert_eq!(
+            shapes("MLP 8-512-512-4, batch 128, vanilla"),
+            vec![(128, 8, 512), (128, 512, 512), (128, 512, 4)]
+        );
+        // The paper's MinAtar network: the 16 filters' 8×8 positions straight to the head, at batch 32; with C51
+        // the head has 6 actions × 51 atoms; Rainbow's dueling head adds a value stream of 51.
+        assert_eq!(
+            shapes("MinAtar conv16-6 (paper), batch 32, c51 (51 atoms)"),
+            vec![(32 * 64, 36, 16), (32, 1024, 306)]
+        );
+        assert_eq!(
+            shapes("MinAtar conv16-6 (paper), batch 32, rainbow (all six)"),
+            vec![(32 * 64, 36, 16), (32, 1024, 51), (32, 1024, 306)]
+        );
+        // Every MLP trick alone and Rainbow on each MLP, vanilla, C51 and Rainbow on each MinAtar network.
+        assert_eq!(cases.len(), 2 * 7 + 2 * 3);
+    }
+
+    #[test]
     fn network_shapes_read_one_row_per_image_position_in_the_convolution() {
         let network = &bench_networks()[2];
         let env = make_env(network.env).unwrap();
