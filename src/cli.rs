@@ -132,8 +132,8 @@ pub enum Command {
         /// Only these groups (default: all).
         #[arg(long, value_enum, num_args = 1..)]
         only: Vec<BenchGroup>,
-        /// Only the update cases whose name contains this text (e.g. "4-512-512-2, batch 128, vanilla"), to time
-        /// or profile one of them.
+        /// Only the update and study cases whose name contains this text (e.g. "4-512-512-2, batch 128, vanilla"),
+        /// to time or profile one of them.
         #[arg(long)]
         cases: Option<String>,
         /// Where the CSV goes.
@@ -632,19 +632,21 @@ fn bench_command(
     } else {
         None
     };
-    let mut updates_of = |mut all: Vec<bench::UpdateCase>| {
+    let chosen = |mut all: Vec<bench::UpdateCase>| {
         all.retain(|case| cases.is_none_or(|text| case.name().contains(text)));
-        let cases = all;
+        all
+    };
+    let mut updates_of = |cases: Vec<bench::UpdateCase>| {
         let updates = bench::update_throughputs(&cases, repetitions);
         let rooflines = bench::rooflines(&cases, &updates, repetitions, peak);
         show(updates);
         show(rooflines);
     };
     if wanted(BenchGroup::Update) {
-        updates_of(bench::update_cases(&networks));
+        updates_of(chosen(bench::update_cases(&networks)));
     }
     if wanted(BenchGroup::Study) {
-        let cases = bench::study_cases(&bench::study_networks());
+        let cases = chosen(bench::study_cases(&bench::study_networks()));
         updates_of(cases.clone());
         // Acting with the study's vanilla and Rainbow agents (noisy nets draw noise at every step).
         let acting: Vec<bench::UpdateCase> = cases
