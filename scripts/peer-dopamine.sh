@@ -8,10 +8,11 @@
 #   STEPS=10000 WORK=target/peer-dopamine/short scripts/peer-dopamine.sh   # shorter runs, another results folder
 #   KNOWHOW_BIN=/path/to/knowhow scripts/peer-dopamine.sh     # that binary instead of `cargo build --release`
 #
-# Measured (docs/peer-dopamine.md): 2 seeds, 30,000 steps, one core each, another job on the machine's other core.
-# knowhow / Dopamine in env steps/s of the whole process (median, min-max over seeds): DQN 2.4x (2.4-2.4), Rainbow
-# (knowhow's six components against Dopamine's three) 1.1x (1.0-1.1), Rainbow at Dopamine's three components 1.8x
-# (1.8-1.8). The install takes about 5 min and 2.5 GB; a seed of all five runs about 12 min.
+# Measured (SEEDS=2, docs/peer-dopamine.md): one core each, another job on the machine's other core. Env steps/s of
+# the whole process, median over seeds, knowhow / Dopamine (min-max of the same-seed ratios): DQN 700 / 211 = 3.3x
+# (3.2-3.4); Rainbow, knowhow's six components against Dopamine's JaxRainbowAgent (3-step, C51, prioritized only),
+# 169 / 88 = 1.9x (1.9-2.0); knowhow at those three components, 290 / 88 = 3.3x (3.2-3.3). A seed (five runs) took
+# about 13.5 min, Dopamine's Rainbow alone about 6 min; the install about 4 min and 3 GB.
 #
 # 1. Installs Dopamine into target/peer-dopamine/venv (once): dopamine-rl 4.1.2 with the JAX, Flax, TensorFlow and
 #    TensorFlow Probability versions pinned below (the newest of each do not import together), and OpenAI baselines
@@ -56,7 +57,7 @@ fi
 # --- 2. Dopamine's gin files ------------------------------------------------------------------------------------
 # The paper's CartPole settings (experiments/revisiting-rainbow.ron): 2 hidden layers of 512 (Glorot uniform, inputs
 # mapped to [-1, 1] by CartPole's bounds, as Dopamine's ClassicControl networks do), Adam with ε 3.125e-4, γ 0.99,
-# batch 128, replay 50,000, 500 steps before learning, target copied every 100 updates' worth of steps, ε-greedy at a
+# batch 128, replay 50,000, 500 steps before learning, target network copied every 100 env steps, ε-greedy at a
 # constant 0.01, episodes capped at 200 steps, rewards clipped to [-1, 1]. DQN: lr 0.001, update every 4 steps, Huber
 # loss (Dopamine 4's default is MSE). Rainbow: lr 0.0001, update every 2 steps, 3-step, C51 with 51 atoms on
 # [-200, 200], prioritized replay (Dopamine's: priority √loss, weights 1/√p normalised by their max).
@@ -193,7 +194,7 @@ run_knowhow() {
         END { exit !found }' "$out"/summary*.csv > "$work/timing/knowhow-$variant-$seed"
 }
 
-{ date -u +"start %Y-%m-%dT%H:%M:%SZ"; echo "nproc $(nproc)"; uptime; } > "$work/conditions.txt"
+{ date -u +"start %Y-%m-%dT%H:%M:%SZ"; echo "cores $(getconf _NPROCESSORS_ONLN)"; uptime; } > "$work/conditions.txt"
 for ((seed = 0; seed < seeds; seed++)); do
     if ((seed % 2 == 0)); then
         run_dopamine dqn "$seed"; run_knowhow dqn "$seed"
