@@ -303,6 +303,10 @@ agent_config! {
     /// With `Noisy(sigma0)`: `LastHiddenAndHead` or `All` (every fully connected layer, as Dopamine).
     #[serde(skip_serializing_if = "NoisyLayers::is_last_hidden_and_head")]
     noisy_layers: NoisyLayers = NoisyLayers::LastHiddenAndHead,
+    /// With `Noisy(sigma0)`: also act ε-greedily on the ε schedule, as Dopamine's agents do (without it ε is 0 with
+    /// noisy nets, as Fortunato et al. describe).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    noisy_epsilon: bool = false,
     /// The first weights: `PyTorchDefault` (U(±1/√fan_in)) or `GlorotUniform` (biases 0).
     #[serde(skip_serializing_if = "Initialization::is_pytorch_default")]
     initialization: Initialization = Initialization::PyTorchDefault,
@@ -337,9 +341,9 @@ agent_config! {
 impl AgentConfig {
     /// ε at env step `step` of a run of `total_steps`: linear from `epsilon_start` to `epsilon_end` over
     /// `exploration_fraction * total_steps` steps, then flat.
-    /// Always 0 with noisy exploration.
+    /// Always 0 with noisy exploration, unless `noisy_epsilon`.
     pub fn epsilon_at(&self, step: usize, total_steps: usize) -> f64 {
-        if let Exploration::Noisy(_) = self.exploration {
+        if let (Exploration::Noisy(_), false) = (self.exploration, self.noisy_epsilon) {
             return 0.0;
         }
         let decay_steps = self.exploration_fraction * total_steps as f64;
@@ -659,9 +663,15 @@ mod tests {
         assert!((config.epsilon_at(900, 1000) - 0.1).abs() < 1e-12);
         let noisy = AgentConfig {
             exploration: Exploration::Noisy(0.5),
-            ..config
+            ..config.clone()
         };
         assert_eq!(noisy.epsilon_at(0, 1000), 0.0);
+        // Dopamine's way: noise and the same ε schedule on top.
+        let noisy_with_epsilon = AgentConfig {
+            noisy_epsilon: true,
+            ..noisy
+        };
+        assert!((noisy_with_epsilon.epsilon_at(250, 1000) - 0.55).abs() < 1e-12);
     }
 
     #[test]

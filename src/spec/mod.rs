@@ -40,6 +40,7 @@
 //!         exploration_fraction: 0.5,   // fraction of `steps` over which ε decays, in [0, 1]
 //!         exploration: EpsilonGreedy,  // or Noisy(sigma0 > 0), e.g. Noisy(0.5); ε is then 0
 //!         noisy_layers: LastHiddenAndHead, // or All (every fully connected layer, as Dopamine)
+//!         noisy_epsilon: false,        // true: noisy nets also act ε-greedily on the ε schedule (Dopamine)
 //!         initialization: PyTorchDefault,  // or GlorotUniform (biases 0)
 //!         input_bounds: None,          // or Some([(min, max), ...]): each observation value to [-1, 1]
 //!         clip_rewards: false,         // learn from rewards clipped to [-1, 1] (returns are reported unclipped)
@@ -916,7 +917,8 @@ Spec(
             "t.ron:4:55: variants[1].agent.doubel: unknown field, expected one of `network`, `hidden`, `learning_rate`, \
              `adam_epsilon`, `gamma`, `batch_size`, `buffer_size`, `learning_starts`, `train_every`, \
              `gradient_steps`, `target`, `epsilon_start`, `epsilon_end`, `exploration_fraction`, `exploration`, \
-             `noisy_layers`, `initialization`, `input_bounds`, `clip_rewards`, `loss`, `double`, `dueling`, `replay`, \
+             `noisy_layers`, `noisy_epsilon`, `initialization`, `input_bounds`, `clip_rewards`, `loss`, `double`, \
+             `dueling`, `replay`, \
              `distributional`, `n_step`, `max_grad_norm`, `history`"
         );
         assert_eq!(
