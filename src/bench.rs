@@ -588,7 +588,7 @@ pub fn update_throughputs(cases: &[UpdateCase], repetitions: usize) -> Vec<Measu
 }
 
 /// An agent of `config` on `env_id` whose replay holds 10,000 transitions of random play.
-pub fn filled_agent(env_id: &str, config: &AgentConfig, seed: u64) -> Dqn {
+fn filled_agent(env_id: &str, config: &AgentConfig, seed: u64) -> Dqn {
     let mut env = make_env(env_id).expect("a registered env");
     let mut agent = Dqn::new(config, &ObservationSpace::of(env.as_ref()), env.action_count(), seed)
         .expect("a benchmark agent fits in memory");

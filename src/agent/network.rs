@@ -1,15 +1,16 @@
-//! The Q-network: a multilayer perceptron on dfdx tensors with runtime-sized layers, optionally with noisy layers
+//! The Q-network: a multilayer perceptron with runtime-sized layers on dfdx's autodiff, optionally with noisy layers
 //! and a dueling head; and the [`Learner`], the online network with the Adam optimiser that alone changes its
 //! parameters.
 //!
 //! dfdx 0.13's `Linear` fixes its sizes at compile time, which would turn every hidden width a spec may ask for into
-//! a separate monomorphised type. Here each layer's weight is a dfdx tensor of runtime shape `(inputs, outputs)`
-//! (stored input-major so the forward pass is a plain `x · W` with no transpose); a layer is one op of dfdx's graph
-//! with its own backward pass (`products`), and the rest of the loss gets its gradients from dfdx's autodiff; Adam (PyTorch's update rule), gradient clipping and the Polyak average are written by hand over the
-//! parameter buffers.
+//! a separate monomorphised type. Here each layer's weight is a plain buffer of runtime shape `(inputs, outputs)`
+//! (stored input-major so the forward pass is a plain `x · W` with no transpose), shared copy-on-write ([`Values`]);
+//! a layer is one op of dfdx's graph with its own forward and backward products (`products`), the rest of the loss
+//! gets its gradients from dfdx's autodiff, and Adam (PyTorch's update rule), gradient clipping and the Polyak
+//! average are written by hand over the parameter buffers.
 //!
 //! A forward pass first turns every layer into the plain `(weight, bias)` it uses this time ([`Linear`]): a plain
-//! layer's own tensors, or a noisy layer's `mean + scale ∘ noise`. The gradient of the loss with respect to those
+//! layer's own buffers, or a noisy layer's `mean + scale ∘ noise`. The gradient of the loss with respect to those
 //! is then mapped back to the stored parameters. The learner hides that order: [`Learner::forward_traced`] gives the
 //! outputs with a graph and the [`Pass`] that made them, and [`Learner::step`] takes a loss built from those outputs
 //! and does `loss.backward(); optimizer.step()` through that pass.
@@ -605,7 +606,7 @@ impl QNetwork {
 
 /// The plain layers of one forward pass that recorded a graph: what [`Learner::step`] maps the loss's gradients
 /// back through. Only the learner makes one, and `step` consumes it (the layers share their buffers with the
-/// network, so they must be gone before the optimiser writes the parameters).
+/// network; dropped before the optimiser writes the parameters, they cost it no copy).
 pub struct Pass {
     layers: PassLayers,
 }
