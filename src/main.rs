@@ -9,5 +9,13 @@ use clap::Parser;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
+    // A closed standard output (`knowhow bench | head`) ends the process quietly, as it does any Unix tool: Rust
+    // ignores SIGPIPE by default, and `println!` then panics on the broken pipe. Nothing is lost: results are written
+    // atomically, and an interrupted batch resumes.
+    #[cfg(unix)]
+    // SAFETY: the first thing the process does, before any thread starts; it restores one signal's default action.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     knowhow::cli::main_with(knowhow::cli::Cli::parse())
 }
