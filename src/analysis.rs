@@ -169,13 +169,21 @@ impl ComparisonRow {
                     ),
                     None => String::new(),
                 };
+                // An interval of zero width: every seed on both sides scored alike (a ceiling, say), so the spread
+                // that sizes a detectable difference was never seen.
+                let power = if self.detectable == 0.0 {
+                    "every seed scored the same on both sides, so these seeds cannot say how large a difference \
+                     they would detect"
+                        .to_string()
+                } else {
+                    format!(
+                        "this many seeds would detect a difference of about {} or more 4 times in 5{needed}",
+                        plain(self.detectable)
+                    )
+                };
                 format!(
-                    "{} shows no detectable difference in {what} from {} on {} with these seeds ({numbers}); \
-                     this many seeds would detect a difference of about {} or more 4 times in 5{needed}.",
-                    self.variant,
-                    self.reference,
-                    self.env,
-                    plain(self.detectable)
+                    "{} shows no detectable difference in {what} from {} on {} with these seeds ({numbers}); {power}.",
+                    self.variant, self.reference, self.env,
                 )
             }
         }
@@ -865,6 +873,15 @@ mod tests {
         assert!(
             none.ends_with("would detect a difference of about 57.2 or more 4 times in 5."),
             "{none}"
+        );
+        // Both sides at the same ceiling on every seed: no spread, so no detectable size to quote.
+        let ceiling = row("c51", Verdict::NoDetectableDifference, (0.0, 0.0, 0.0)).sentence();
+        assert!(
+            ceiling.ends_with(
+                "every seed scored the same on both sides, so these seeds cannot say how large a \
+                 difference they would detect."
+            ),
+            "{ceiling}"
         );
         let worse = row("no-target", Verdict::Lower, (-200.0, -300.0, -100.0)).sentence();
         assert!(worse.starts_with("no-target lowers the final score on CartPole-v1 against vanilla by 200.0"));
