@@ -184,17 +184,11 @@ pub fn dense<T: Tape<f32, Cpu>>(
         "a layer of {layer_inputs} inputs given rows of {inputs}"
     );
     let input_values = contiguous_values(&input);
-    // Each row starts as the bias; the product is added onto it.
-    let mut values = Vec::with_capacity(rows * outputs);
-    for _ in 0..rows {
-        values.extend_from_slice(&layer.linear.bias);
-    }
-    multiply(
+    let mut values = affine(
+        &input_values,
         (rows, inputs, outputs),
-        Operand::plain(&input_values),
-        Operand::plain(&layer.linear.weight),
-        &mut values,
-        true,
+        &layer.linear.weight,
+        &layer.linear.bias,
     );
     if let Some(noise) = &layer.noise {
         assert!(!T::OWNS_TAPE, "a factorised noisy layer has no backward pass");
@@ -260,6 +254,23 @@ pub fn dense<T: Tape<f32, Cpu>>(
     out.put_tape(tape)
 }
 
+/// `input · weight + bias` for `rows` rows of `inputs` values (row-major, `rows × outputs`): each row starts as the
+/// bias and the product is added onto it.
+fn affine(input: &[f32], (rows, inputs, outputs): (usize, usize, usize), weight: &[f32], bias: &[f32]) -> Vec<f32> {
+    let mut values = Vec::with_capacity(rows * outputs);
+    for _ in 0..rows {
+        values.extend_from_slice(bias);
+    }
+    multiply(
+        (rows, inputs, outputs),
+        Operand::plain(input),
+        Operand::plain(weight),
+        &mut values,
+        true,
+    );
+    values
+}
+
 /// `values += ((input ∘ f_in) · scale_weight + scale_bias) ∘ f_out` on `rows` rows.
 fn add_factorised_noise(input: &[f32], rows: usize, noise: &FactorisedNoise, values: &mut [f32]) {
     let (inputs, outputs) = (noise.input_noise.len(), noise.output_noise.len());
@@ -267,16 +278,11 @@ fn add_factorised_noise(input: &[f32], rows: usize, noise: &FactorisedNoise, val
         .chunks_exact(inputs)
         .flat_map(|row| row.iter().zip(&noise.input_noise).map(|(value, noise)| value * noise))
         .collect();
-    let mut term = Vec::with_capacity(rows * outputs);
-    for _ in 0..rows {
-        term.extend_from_slice(&noise.bias_scale);
-    }
-    multiply(
+    let term = affine(
+        &noisy_input,
         (rows, inputs, outputs),
-        Operand::plain(&noisy_input),
-        Operand::plain(&noise.weight_scale),
-        &mut term,
-        true,
+        &noise.weight_scale,
+        &noise.bias_scale,
     );
     for (value_row, term_row) in values.chunks_exact_mut(outputs).zip(term.chunks_exact(outputs)) {
         for ((value, term), noise) in value_row.iter_mut().zip(term_row).zip(&noise.output_noise) {
