@@ -86,6 +86,7 @@ mod cartpole;
 pub mod connect_four;
 mod history;
 pub mod lunar_lander;
+pub mod minatar;
 pub mod minatar_breakout;
 mod mountain_car;
 mod options;

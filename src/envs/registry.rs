@@ -3,6 +3,7 @@
 //! a program that uses knowhow as a library adds its own with [`register`].
 
 use super::lunar_lander::LanderSettings;
+use super::minatar::{Asterix, Freeway, Game, MinAtar, MinAtarConfig, Seaquest, SpaceInvaders};
 use super::minatar_breakout::{BreakoutConfig, DEFAULT_STICKY_ACTION_PROBABILITY};
 use super::{
     acrobot, cartpole, connect_four, lunar_lander, minatar_breakout, mountain_car, Acrobot, CartPole, ConnectFour, Env,
@@ -60,6 +61,44 @@ fn minatar_breakout(options: &EnvOptions, minimal: bool) -> Result<Box<dyn Env>,
         max_steps,
     )))
 }
+
+/// MinAtar's games have no time limit; a policy that stays alive without scoring could play forever, so a
+/// truncation at this many steps guards evaluations (real play rarely reaches it; Freeway ends at 2,501 by itself).
+const MINATAR_MAX_STEPS: usize = 10_000;
+
+/// A MinAtar game (`MINIMAL`: its minimal action set, the `-v1` id) with the options `sticky_actions`
+/// (probability, MinAtar's 0.1), `difficulty_ramping` (MinAtar's, on; Freeway has none and ignores it) and
+/// `max_steps` (`MINATAR_MAX_STEPS`).
+fn minatar_game<G: Game, const MINIMAL: bool>(options: &EnvOptions) -> Result<Box<dyn Env>, OptionError> {
+    options.only(&["sticky_actions", "difficulty_ramping", "max_steps"])?;
+    let config = MinAtarConfig {
+        sticky_action_probability: options.number("sticky_actions", DEFAULT_STICKY_ACTION_PROBABILITY, (0.0, 1.0))?,
+        difficulty_ramping: options.flag("difficulty_ramping", true)?,
+        minimal_actions: MINIMAL,
+    };
+    let max_steps = options.count("max_steps", MINATAR_MAX_STEPS)?;
+    Ok(Box::new(TimeLimit::new(MinAtar::<G>::new(config), max_steps)))
+}
+
+/// The registration of a MinAtar game with its full (`-v0`) or minimal (`-v1`) action set.
+const fn minatar<G: Game, const MINIMAL: bool>(score_anchors: (f64, f64)) -> Registration {
+    Registration {
+        id: if MINIMAL { G::MINIMAL_ID } else { G::ID },
+        make: minatar_game::<G, MINIMAL>,
+        info: MinAtar::<G>::info_of(MINIMAL),
+        score_anchors: Some(score_anchors),
+    }
+}
+
+/// (random policy, reference) for MinAtar's games. Random: the mean return of 5,000 episodes of a uniformly random
+/// policy over the six actions with sticky actions 0.1, measured with knowhow's games (`cargo run --release
+/// --example random_policy -- ID 5000`). Reference: the MinAtar paper's DQN (Young & Tian 2019) after 5M frames, a
+/// training return averaged over 100 episodes, read off the README's current learning-curve figure (no table of
+/// numbers is published), so good to about ±0.3 (±2 on Space Invaders).
+const ASTERIX_ANCHORS: (f64, f64) = (0.51, 17.0);
+const FREEWAY_ANCHORS: (f64, f64) = (0.13, 50.0);
+const SEAQUEST_ANCHORS: (f64, f64) = (0.105, 20.0);
+const SPACE_INVADERS_ANCHORS: (f64, f64) = (2.91, 43.5);
 
 /// LunarLander-v3's settings and time limit from gymnasium's options: `gravity` in (−12, 0), `enable_wind`,
 /// `wind_power`, `turbulence_power`, and `max_steps` (1,000). `continuous: true` is refused: knowhow's agents choose
@@ -177,6 +216,14 @@ const REGISTRY: &[Registration] = &[
         info: MinAtarBreakout::info_of(true),
         score_anchors: Some((0.52, 25.0)),
     },
+    minatar::<Asterix, false>(ASTERIX_ANCHORS),
+    minatar::<Asterix, true>(ASTERIX_ANCHORS),
+    minatar::<Freeway, false>(FREEWAY_ANCHORS),
+    minatar::<Freeway, true>(FREEWAY_ANCHORS),
+    minatar::<Seaquest, false>(SEAQUEST_ANCHORS),
+    minatar::<Seaquest, true>(SEAQUEST_ANCHORS),
+    minatar::<SpaceInvaders, false>(SPACE_INVADERS_ANCHORS),
+    minatar::<SpaceInvaders, true>(SPACE_INVADERS_ANCHORS),
 ];
 
 /// Environments registered at run time by a program that uses knowhow as a library (`register`).
