@@ -177,3 +177,20 @@ impl Game for Asterix {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::envs::minatar_breakout::NOOP;
+
+    #[test]
+    fn difficulty_ramps_only_when_asked() {
+        for (ramping, spawn_speed) in [(true, START_SPAWN_SPEED - 1), (false, START_SPAWN_SPEED)] {
+            let mut game = Asterix::new(ramping);
+            game.ramp_timer = -1;
+            game.act(NOOP, &mut NumpyRandom::new(0));
+            assert_eq!(game.spawn_speed, spawn_speed, "ramping {ramping}");
+            assert_eq!(game.ramp_index, i32::from(ramping));
+        }
+    }
+}

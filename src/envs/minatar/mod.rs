@@ -205,3 +205,44 @@ impl<G: Game> Env for MinAtar<G> {
         mask.fill(true);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn minimal_action_sets_map_to_minatars_game_actions() {
+        let minimal = MinAtarConfig {
+            minimal_actions: true,
+            ..MinAtarConfig::default()
+        };
+        let actions = |env: &dyn Fn(usize) -> usize, count: usize| (0..count).map(env).collect::<Vec<_>>();
+        let freeway = MinAtar::<Freeway>::new(minimal);
+        assert_eq!(actions(&|a| freeway.game_action(a), 3), [0, 2, 4]);
+        let invaders = MinAtar::<SpaceInvaders>::new(minimal);
+        assert_eq!(actions(&|a| invaders.game_action(a), 4), [0, 1, 3, 5]);
+        let asterix = MinAtar::<Asterix>::new(MinAtarConfig::default());
+        assert_eq!(actions(&|a| asterix.game_action(a), 6), [0, 1, 2, 3, 4, 5]);
+    }
+
+    #[test]
+    fn a_seeded_reset_starts_the_same_stream_and_forgets_the_last_action() {
+        let mut env = MinAtar::<Seaquest>::new(MinAtarConfig::default());
+        let mut observation = vec![0.0; MinAtar::<Seaquest>::OBSERVATION_SIZE];
+        let mut play = |env: &mut MinAtar<Seaquest>| {
+            env.reset(Some(7), &mut observation);
+            assert_eq!(env.last_action(), NOOP);
+            (0..300)
+                .map(|step| {
+                    let outcome = env.step((step * 7) % 6, &mut observation);
+                    if outcome.terminated {
+                        env.reset(None, &mut observation);
+                    }
+                    (outcome.reward, env.last_action(), env.words_used())
+                })
+                .collect::<Vec<_>>()
+        };
+        let first = play(&mut env);
+        assert_eq!(play(&mut env), first);
+    }
+}

@@ -467,3 +467,57 @@ impl Game for Seaquest {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::envs::minatar_breakout::NOOP;
+
+    #[test]
+    fn a_submarine_shot_as_its_shot_timer_fires_still_fires() {
+        // Not reached by the golden traces; by MinAtar's rules the shot submarine's bullet is appended after it is
+        // removed, and flies on. The player's bullet at (5, 4) flies left to (4, 4) before the submarine at (3, 4)
+        // moves onto it.
+        let mut game = Seaquest::new(true);
+        game.sub_y = 7;
+        game.friendly_bullets.push(Bullet {
+            x: 5,
+            y: 4,
+            moves_right: false,
+        });
+        game.enemy_subs.push(EnemySub {
+            x: 3,
+            y: 4,
+            moves_right: true,
+            move_timer: 0,
+            shot_timer: 0,
+        });
+        let (reward, terminal) = game.act(NOOP, &mut NumpyRandom::new(0));
+        assert_eq!((reward, terminal), (1.0, false));
+        assert!(game.enemy_subs.is_empty());
+        assert!(game.friendly_bullets.is_empty());
+        // Fired at (4, 4) and moved on one column in the same step.
+        assert_eq!(
+            game.enemy_bullets,
+            [Bullet {
+                x: 5,
+                y: 4,
+                moves_right: true
+            }]
+        );
+    }
+
+    #[test]
+    fn a_full_crew_pays_the_oxygen_left_and_leaves_the_count_at_minus_one() {
+        let mut game = Seaquest::new(true);
+        game.sub_y = 1;
+        game.surface = false;
+        game.diver_count = FULL_CREW;
+        game.oxygen = 120;
+        let (reward, terminal) = game.act(UP, &mut NumpyRandom::new(0));
+        // The bonus is the oxygen left, 120 · 10 / 200; the tank is refilled and the count goes one below zero.
+        assert_eq!((reward, terminal), (6.0, false));
+        assert_eq!((game.oxygen, game.diver_count, game.ramp_index), (MAX_OXYGEN, -1, 1));
+        assert_eq!(game.enemy_spawn_speed, START_ENEMY_SPAWN_SPEED - 1);
+    }
+}

@@ -220,3 +220,24 @@ impl Game for SpaceInvaders {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::envs::minatar_breakout::NOOP;
+
+    #[test]
+    fn a_cleared_wave_comes_back_faster_only_with_ramping() {
+        for (ramping, interval) in [(true, START_MOVE_INTERVAL - 1), (false, START_MOVE_INTERVAL)] {
+            let mut game = SpaceInvaders::new(ramping);
+            // The last alien, one row above a player bullet: they meet this step.
+            game.aliens = [[false; SIZE]; SIZE];
+            game.aliens[3][5] = true;
+            game.friendly_bullets[4][5] = true;
+            let (reward, terminal) = game.act(NOOP, &mut NumpyRandom::new(0));
+            assert_eq!((reward, terminal), (1.0, false), "ramping {ramping}");
+            assert_eq!(game.aliens, new_wave());
+            assert_eq!(game.enemy_move_interval, interval);
+        }
+    }
+}
