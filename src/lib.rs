@@ -7,6 +7,7 @@
 // plan, the batch runner, the results folder, one run's training and records, and the statistics.
 pub mod cli;
 pub mod envs;
+pub mod episode_frames;
 pub mod error;
 pub mod plan;
 pub mod runner;

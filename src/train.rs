@@ -12,6 +12,7 @@ use crate::agent::dqn::{Dqn, ObservationSpace, UpdateStats};
 use crate::agent::n_step::EnvStep;
 use crate::envs::lunar_lander::{self, Flight, LunarLander};
 use crate::envs::{lunar_lander_settings, make_env_with, Env, EnvError, History};
+use crate::episode_frames::{self, EpisodeFrames};
 use crate::seeding::{stream_seed, Stream};
 use crate::spec::EnvSpec;
 
@@ -76,6 +77,8 @@ pub struct RunRecords {
     pub wall_secs: f64,
     /// LunarLander only: one greedy flight after training, for the report's picture of a landing.
     pub landing: Option<Flight>,
+    /// Envs with binary image observations (MinAtar): a few frames of one greedy episode after training.
+    pub episode_frames: Option<EpisodeFrames>,
 }
 
 /// Why a run stopped before its budget.
@@ -223,6 +226,13 @@ pub fn train_run(
         records.landing = Some(lunar_lander::fly(settings, seed, max_steps, |observation| {
             agent.greedy_action(observation, &all_legal)
         }));
+    }
+    // A picture of the greedy policy playing an image env (with history the network's input is no longer the image).
+    if config.history == 1 {
+        let seed = stream_seed(seed, Stream::EvalEnv).wrapping_add(1);
+        records.episode_frames = episode_frames::record(eval_env.as_mut(), seed, |observation, legal| {
+            agent.greedy_action(observation, legal)
+        });
     }
     records.steps = total_steps;
     records.wall_secs = started.elapsed().as_secs_f64();

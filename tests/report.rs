@@ -367,3 +367,53 @@ fn a_lunar_lander_report_draws_a_landing_per_variant() {
         .unwrap()
         .contains("id=\"landings\""));
 }
+
+/// A MinAtar experiment's report shows a few frames of each variant's median run playing greedily after training
+/// (stored as `episode.json`: the first frame is the reset's observation, the last the episode's end).
+#[test]
+fn a_minatar_report_draws_frames_of_a_greedy_episode_per_variant() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_spec(
+        dir.path(),
+        "space.ron",
+        r#"(
+            name: "space",
+            envs: [(id: "MinAtar/SpaceInvaders-v1", steps: 600, eval_every: 300, eval_episodes: 1, final_evals: 1)],
+            agent: (network: MinAtarConv(filters: 4), hidden: [8], batch_size: 8, buffer_size: 600,
+                    learning_starts: 100, train_every: 4),
+            variants: [(name: "vanilla"), (name: "double", agent: (double: true))],
+            reference: "vanilla",
+            seeds: Count(3),
+        )"#,
+    );
+    let episode: serde_json::Value = serde_json::from_str(
+        &fs::read_to_string(out.join("runs/MinAtar/SpaceInvaders-v1/vanilla/seed-0/episode.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(episode["shape"], serde_json::json!([10, 10, 6]));
+    assert_eq!(episode["channel_names"][0], "cannon");
+    let frames = episode["frames"].as_array().unwrap();
+    let steps = episode["steps"].as_u64().unwrap();
+    assert!((2..=8).contains(&frames.len()), "{} frames", frames.len());
+    assert_eq!(frames[0]["step"], 0);
+    assert_eq!(frames.last().unwrap()["step"].as_u64(), Some(steps));
+    // The reset frame: the cannon at (9, 5) and 24 aliens moving left, each also in the "alien_left" channel.
+    let cells = frames[0]["cells"].as_str().unwrap().as_bytes();
+    assert_eq!(cells.len(), 600);
+    assert_eq!(cells[(9 * 10 + 5) * 6], b'1');
+    let ones = |channel: usize| (0..100).filter(|cell| cells[cell * 6 + channel] == b'1').count();
+    assert_eq!([ones(0), ones(1), ones(2), ones(3)], [1, 24, 24, 0]);
+
+    let page = fs::read_to_string(out.join("index.html")).unwrap();
+    let section = page.split("id=\"episodes\"").nth(1).expect("a Greedy episodes section");
+    let section = section.split("</section>").next().unwrap();
+    assert_eq!(section.matches("<svg").count(), 2, "one picture per variant");
+    let caption = section.split("<figcaption>").nth(1).unwrap();
+    // The page escapes the id's slash.
+    assert!(
+        caption.starts_with("vanilla on MinAtar&#x2f;SpaceInvaders-v1: seed ")
+            && caption.contains("the median of its 3 runs"),
+        "{caption}"
+    );
+    assert!(section.contains("alien_left"), "the legend names the channels");
+}

@@ -257,6 +257,7 @@ impl MinAtarBreakout {
         EnvInfo {
             image_shape: Some((GRID_SIZE, GRID_SIZE, CHANNEL_COUNT)),
             binary_observations: true,
+            channel_names: &["paddle", "ball", "trail", "brick"],
             ..EnvInfo::vector(Self::OBSERVATION_SIZE, action_count)
         }
     }

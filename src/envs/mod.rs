@@ -30,6 +30,8 @@ pub struct EnvInfo {
     /// Whether an episode is a game that ends won (return > 0), drawn (0) or lost (< 0); evaluations then also
     /// record win, draw and loss rates.
     pub is_game: bool,
+    /// The image's channels by name, in order (the report's pictures name them); empty when unnamed.
+    pub channel_names: &'static [&'static str],
 }
 
 impl EnvInfo {
@@ -41,6 +43,7 @@ impl EnvInfo {
             image_shape: None,
             binary_observations: false,
             is_game: false,
+            channel_names: &[],
         }
     }
 }

@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::plot::cost::{cost, Speed};
 use super::plot::curves::{learning_curves, Band, BandPoint};
 use super::plot::forest::{forest_plot, ForestRow};
+use super::plot::frames::episode;
 use super::plot::landing::landing;
 use super::plot::overestimation::{overestimation, ValueCurves};
 use super::plot::profile::performance_profile;
@@ -17,6 +18,7 @@ use crate::analysis::{Analysis, Cell, ComparisonRow, FailedRun, Outcome};
 use crate::check::score_word;
 use crate::check::{CheckReport, UnfinishedRun};
 use crate::envs::lunar_lander::Flight;
+use crate::episode_frames::EpisodeFrames;
 use crate::scores::Measure;
 use crate::spec::Direction;
 use crate::spec::Metric;
@@ -65,7 +67,8 @@ struct Page {
     header: Header,
     answer: Answer,
     claims: Vec<ClaimLine>,
-    landings: Vec<LandingFigure>,
+    landings: Vec<RunPicture>,
+    episodes: Vec<RunPicture>,
     aggregate_rows: Vec<AggregateLine>,
     game_rows: Vec<GameLine>,
     questions: Vec<QuestionSection>,
@@ -82,6 +85,7 @@ pub fn render(results: &StoredResults, analysis: &Analysis, check: Option<&Check
         answer: answer(analysis)?,
         claims: claim_lines(analysis),
         landings: landings(results, analysis)?,
+        episodes: episode_figures(results, analysis)?,
         aggregate_rows: aggregate_rows(analysis),
         game_rows: game_rows(analysis),
         questions: question_sections(results, analysis)?,
@@ -313,55 +317,110 @@ fn answer(analysis: &Analysis) -> Result<Answer, PageError> {
     })
 }
 
-/// A picture of one landing: the flight of a variant's median run (LunarLander's `landing.json`).
+/// A picture of one variant's median run: a landing (LunarLander's `landing.json`) or an episode's frames (an image
+/// env's `episode.json`), with its caption.
 #[derive(Serialize)]
-struct LandingFigure {
+struct RunPicture {
     svg: String,
     caption: String,
 }
 
-/// Per env and variant whose runs recorded a flight: the flight of the run with the median final score.
-fn landings(results: &StoredResults, analysis: &Analysis) -> Result<Vec<LandingFigure>, PageError> {
-    let mut figures = Vec::new();
+/// A variant's run with the median final score on one env, and what it recorded in one of its files.
+struct MedianRun<'a, T> {
+    env: &'a str,
+    variant: &'a crate::analysis::VariantSummary,
+    run: &'a crate::store::StoredRun,
+    /// How many runs it is the median of.
+    run_count: usize,
+    recorded: T,
+}
+
+/// For each env and variant, the median run by final score and its file `file` read as `T`, where it has one.
+fn median_run_files<'a, T: serde::de::DeserializeOwned>(
+    results: &'a StoredResults,
+    analysis: &'a Analysis,
+    file: &str,
+) -> Vec<MedianRun<'a, T>> {
+    let mut found = Vec::new();
     for env in &analysis.envs {
         for variant in &analysis.variants {
             let mut runs = results.complete_runs(env, &variant.name);
             let score = |run: &&crate::store::StoredRun| run.manifest.final_score.unwrap_or(f64::NAN);
             runs.sort_by(|a, b| score(a).total_cmp(&score(b)));
-            let Some(median) = runs.get(runs.len() / 2) else {
+            let Some(&run) = runs.get(runs.len() / 2) else {
                 continue;
             };
-            let path = results
-                .root
-                .join(layout::RUNS)
-                .join(&median.manifest.id)
-                .join(layout::LANDING);
-            let Ok(text) = std::fs::read_to_string(&path) else {
+            let path = results.root.join(layout::RUNS).join(&run.manifest.id).join(file);
+            let Some(recorded) = std::fs::read_to_string(&path)
+                .ok()
+                .and_then(|text| serde_json::from_str::<T>(&text).ok())
+            else {
                 continue;
             };
-            let Ok(flight) = serde_json::from_str::<Flight>(&text) else {
-                continue;
-            };
-            let outcome = if flight.landed {
-                "came to rest on its legs"
-            } else {
-                "did not come to rest (it crashed, flew off or ran out of time)"
-            };
-            figures.push(LandingFigure {
-                svg: landing(&flight, variant.index)?,
-                caption: format!(
-                    "{} on {env}: seed {}, the median of its {} runs by final score ({:.1}). After training, this \
-                     greedy flight returned {:.1} in {} steps and {outcome}. The path of the lander, its outline \
-                     every few steps, and a dot wherever an engine fired.",
-                    variant.name,
-                    median.manifest.seed,
-                    runs.len(),
-                    median.manifest.final_score.unwrap_or(f64::NAN),
-                    flight.episode_return,
-                    flight.frames.len() - 1
-                ),
+            found.push(MedianRun {
+                env,
+                variant,
+                run,
+                run_count: runs.len(),
+                recorded,
             });
         }
+    }
+    found
+}
+
+/// Per env and variant whose runs recorded a flight: the flight of the run with the median final score.
+fn landings(results: &StoredResults, analysis: &Analysis) -> Result<Vec<RunPicture>, PageError> {
+    let mut figures = Vec::new();
+    for median in median_run_files::<Flight>(results, analysis, layout::LANDING) {
+        let (env, flight) = (median.env, &median.recorded);
+        let outcome = if flight.landed {
+            "came to rest on its legs"
+        } else {
+            "did not come to rest (it crashed, flew off or ran out of time)"
+        };
+        figures.push(RunPicture {
+            svg: landing(flight, median.variant.index)?,
+            caption: format!(
+                "{} on {env}: seed {}, the median of its {} runs by final score ({:.1}). After training, this \
+                 greedy flight returned {:.1} in {} steps and {outcome}. The path of the lander, its outline \
+                 every few steps, and a dot wherever an engine fired.",
+                median.variant.name,
+                median.run.manifest.seed,
+                median.run_count,
+                median.run.manifest.final_score.unwrap_or(f64::NAN),
+                flight.episode_return,
+                flight.frames.len() - 1
+            ),
+        });
+    }
+    Ok(figures)
+}
+
+/// Per env and variant whose runs recorded an episode's frames: the frames of the run with the median final score.
+fn episode_figures(results: &StoredResults, analysis: &Analysis) -> Result<Vec<RunPicture>, PageError> {
+    let mut figures = Vec::new();
+    for median in median_run_files::<EpisodeFrames>(results, analysis, layout::EPISODE_FRAMES) {
+        let (env, run_count, frames) = (median.env, median.run_count, &median.recorded);
+        let ending = if frames.terminated {
+            "ended in the game"
+        } else {
+            "was cut by the time limit"
+        };
+        figures.push(RunPicture {
+            svg: episode(frames)?,
+            caption: format!(
+                "{} on {env}: seed {}, the median of its {run_count} runs by final score ({:.1}). After training, this \
+                 greedy episode returned {:.1} in {} steps and {ending}; {} of its frames, each cell coloured by the \
+                 last of its channels that is set, as MinAtar's own display does.",
+                median.variant.name,
+                median.run.manifest.seed,
+                median.run.manifest.final_score.unwrap_or(f64::NAN),
+                frames.episode_return,
+                frames.steps,
+                frames.frames.len()
+            ),
+        });
     }
     Ok(figures)
 }

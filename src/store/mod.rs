@@ -54,6 +54,8 @@ pub mod layout {
     pub const IMPORTED: &str = "imported";
     /// LunarLander runs: one greedy flight after training (the report's picture of a landing).
     pub const LANDING: &str = "landing.json";
+    /// Runs on envs with binary image observations: a few frames of one greedy episode after training.
+    pub const EPISODE_FRAMES: &str = "episode.json";
     pub const IMPORT_MANIFEST: &str = "import.json";
 }
 
@@ -242,6 +244,9 @@ impl ResultsDir {
         write_csv(&dir.join(layout::TRAIN), &records.train_log)?;
         if let Some(landing) = &records.landing {
             write_json(&dir.join(layout::LANDING), landing)?;
+        }
+        if let Some(frames) = &records.episode_frames {
+            write_json(&dir.join(layout::EPISODE_FRAMES), frames)?;
         }
         let eval_returns: Vec<f64> = records.evals.iter().map(|eval| eval.mean_return).collect();
         let curve: Vec<(usize, f64)> = records.evals.iter().map(|eval| (eval.step, eval.mean_return)).collect();

@@ -106,6 +106,7 @@ impl<G: Game> MinAtar<G> {
         EnvInfo {
             image_shape: Some((GRID_SIZE, GRID_SIZE, G::CHANNEL_NAMES.len())),
             binary_observations: true,
+            channel_names: G::CHANNEL_NAMES,
             ..EnvInfo::vector(Self::OBSERVATION_SIZE, action_count)
         }
     }

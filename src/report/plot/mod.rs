@@ -4,6 +4,7 @@
 pub mod cost;
 pub mod curves;
 pub mod forest;
+pub mod frames;
 pub mod landing;
 pub mod overestimation;
 pub mod profile;
