@@ -13,6 +13,7 @@ use crate::analysis::AnalysisSettings;
 use crate::check::{check, CheckReport, CheckSettings};
 use crate::import::{import, Format, ImportRequest};
 use crate::memory::{available_bytes, estimate_run, format_bytes, runs_that_fit};
+use crate::merge::{merge, MergeError};
 use crate::plan::{plan, shard_runs, PlannedRun, Shard};
 use crate::report::{write_report, ReportError};
 use crate::runner::{default_out_dir, execute, RunnerOptions};
@@ -43,8 +44,8 @@ pub enum Command {
         /// that holds another experiment.
         #[arg(long)]
         fresh: bool,
-        /// Run only part i of N of the plan (1-based, e.g. 2/4), for one machine of a cluster; the shards' folders
-        /// merge by copying them into one.
+        /// Run only part i of N of the plan (1-based, e.g. 2/4), for one machine of a cluster; `knowhow merge`
+        /// joins the shards' folders.
         #[arg(long)]
         shard: Option<Shard>,
         /// List the runs that would train, and stop.
@@ -81,6 +82,16 @@ pub enum Command {
         /// Only part i of N of the plan.
         #[arg(long)]
         shard: Option<Shard>,
+    },
+    /// Merge the folders of a sharded batch (`run --shard i/N`) into one results folder and write its report: the
+    /// shards must have run the same spec, and no run may be in two of them or have another config. Names the runs
+    /// still missing with the command that trains them; exits 1 while any is missing or failed.
+    Merge {
+        /// The merged results folder (new, or an earlier merge of the same shards).
+        out: PathBuf,
+        /// The shards' results folders.
+        #[arg(required = true)]
+        shards: Vec<PathBuf>,
     },
     /// Re-render a results folder's report (index.html, aggregate.csv, comparisons.csv) from its CSVs, no training.
     Report {
@@ -229,6 +240,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             print_plan(&runs);
             Ok(ExitCode::SUCCESS)
         }
+        Command::Merge { out, shards } => merge_command(&out, &shards),
         Command::Report { dir, baseline } => report_command(&dir, baseline.as_deref()),
         Command::Import {
             dir,
@@ -543,6 +555,52 @@ fn check_command(new: &Path, baseline: &str, settings: &CheckSettings) -> Result
 }
 
 /// Writes the report of `results` and says where; a folder that is not a results folder is bad input (exit 2).
+fn merge_command(out: &Path, shards: &[PathBuf]) -> Result<ExitCode, Failure> {
+    let started = std::time::Instant::now();
+    let outcome = merge(out, shards).map_err(|error| match error {
+        MergeError::Store(StoreError::Io { .. }) => Failure::failed(error),
+        refused => Failure::bad_input(refused),
+    })?;
+    println!(
+        "merged {} shard folder(s) into {}: {} run(s) copied, {} already there, in {:.1} s",
+        shards.len(),
+        out.display(),
+        outcome.copied,
+        outcome.already_there,
+        started.elapsed().as_secs_f64()
+    );
+    if !outcome.failed.is_empty() {
+        println!(
+            "{} run(s) failed (running their shard again trains them): {}",
+            outcome.failed.len(),
+            outcome.failed.join(", ")
+        );
+    }
+    if !outcome.missing.is_empty() {
+        println!("{} planned run(s) are in no shard, whole:", outcome.missing.len());
+        // One line per command: a shard's missing runs share one.
+        let mut commands: Vec<(&str, Vec<&str>)> = Vec::new();
+        for missing in &outcome.missing {
+            match commands.iter_mut().find(|(command, _)| *command == missing.command) {
+                Some((_, ids)) => ids.push(&missing.id),
+                None => commands.push((&missing.command, vec![&missing.id])),
+            }
+        }
+        for (command, ids) in commands {
+            println!("  {}\n    trains: {}", command, ids.join(", "));
+        }
+    }
+    match write_report(&ResultsDir::new(out), &AnalysisSettings::default(), None) {
+        Ok((_, page)) => println!("report: {}", page.display()),
+        Err(error) => {
+            return Err(Failure::failed(format!(
+                "merged, but the report could not be written: {error}"
+            )))
+        }
+    }
+    Ok(exit_code(!outcome.missing.is_empty() || !outcome.failed.is_empty()))
+}
+
 fn report_command(dir: &Path, baseline: Option<&str>) -> Result<ExitCode, Failure> {
     let check_report = baseline
         .map(|baseline| compared(dir, baseline, &CheckSettings::default()))

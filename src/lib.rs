@@ -9,6 +9,7 @@ pub mod cli;
 pub mod envs;
 pub mod episode_frames;
 pub mod error;
+pub mod merge;
 pub mod plan;
 pub mod runner;
 pub mod spec;

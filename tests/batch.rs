@@ -9,6 +9,9 @@ use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 /// Two variants × three seeds of short CartPole runs.
+mod support;
+use support::result_set;
+
 const BATCH_SPEC: &str = r#"(
     name: "batch",
     envs: [(id: "CartPole-v1", steps: 6000, eval_every: 2000, eval_episodes: 2, final_evals: 1)],
@@ -30,54 +33,6 @@ fn write_spec(dir: &Path, source: &str) -> PathBuf {
     let spec = dir.join("spec-under-test.ron");
     fs::write(&spec, source).unwrap();
     spec
-}
-
-/// Every result file under `root` (hidden temporary files, and the report page, which shows dates and times,
-/// aside) with its content, wall-time fields removed.
-fn result_set(root: &Path) -> BTreeMap<String, String> {
-    let mut files = BTreeMap::new();
-    let mut pending = vec![root.to_path_buf()];
-    while let Some(dir) = pending.pop() {
-        for entry in fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            let name = path.file_name().unwrap().to_string_lossy().to_string();
-            if path.is_dir() {
-                pending.push(path);
-            } else if !name.starts_with('.') && name != "index.html" {
-                let relative = path.strip_prefix(root).unwrap().to_string_lossy().to_string();
-                files.insert(relative, without_timings(&fs::read_to_string(&path).unwrap()));
-            }
-        }
-    }
-    files
-}
-
-/// The text without the values that differ between identical runs: wall time and speed columns of CSVs, and the
-/// same fields and the finishing time of manifests.
-fn without_timings(text: &str) -> String {
-    let timing = |name: &str| matches!(name.trim_matches('"'), "wall_secs" | "steps_per_sec" | "finished_at");
-    if text.trim_start().starts_with('{') {
-        return text
-            .lines()
-            .filter(|line| !timing(line.trim().split(':').next().unwrap_or("")))
-            .collect();
-    }
-    let mut lines = text.lines();
-    let header: Vec<&str> = lines.next().unwrap_or_default().split(',').collect();
-    let keep: Vec<bool> = header.iter().map(|name| !timing(name)).collect();
-    std::iter::once(header)
-        .chain(lines.map(|line| line.split(',').collect()))
-        .map(|fields| {
-            fields
-                .iter()
-                .zip(&keep)
-                .filter(|(_, keep)| **keep)
-                .map(|(field, _)| *field)
-                .collect::<Vec<_>>()
-                .join(",")
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 fn manifests_in(root: &Path) -> usize {
