@@ -78,7 +78,10 @@ fn shards_merge_into_one_machines_results_and_a_partial_merge_says_what_is_missi
         "{said}"
     );
     let page = fs::read_to_string(dir.join("merged/index.html")).unwrap();
-    assert!(page.contains("2 planned runs have no results here"));
+    assert!(
+        page.contains("2 planned runs have no results here: CartPole-v1&#x2f;vanilla&#x2f;seed-2; CartPole-v1&#x2f;double&#x2f;seed-2"),
+        "the report names the missing runs"
+    );
 
     // With the third shard, the merge completes: the earlier runs are there already, the set is one machine's.
     let complete = merge(dir, "merged", &[&shards[0], &shards[1], &shards[2]]);

@@ -126,6 +126,8 @@ struct Header {
     total_wall: String,
     failed: Vec<FailedRun>,
     missing: Vec<String>,
+    /// The first missing runs by id, and how many more (a partial merge or an unfinished batch).
+    missing_named: String,
     command: String,
     legend: Vec<LegendEntry>,
 }
@@ -165,6 +167,7 @@ fn header(results: &StoredResults, analysis: &Analysis) -> Header {
         total_wall: duration(analysis.total_wall_secs),
         failed: analysis.failed.clone(),
         missing: analysis.missing.clone(),
+        missing_named: crate::store::list_some(&analysis.missing),
         command: format!("knowhow run {dir}/spec.ron --out {dir}", dir = results.root.display()),
         legend: analysis
             .variants

@@ -99,7 +99,7 @@ pub enum StoreError {
 }
 
 /// The first few items of a list, and how many more.
-fn list_some(items: &[String]) -> String {
+pub(crate) fn list_some(items: &[String]) -> String {
     const SHOWN: usize = 5;
     let mut text = items.iter().take(SHOWN).cloned().collect::<Vec<_>>().join("; ");
     if items.len() > SHOWN {
