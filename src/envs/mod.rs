@@ -90,7 +90,6 @@ pub mod connect_four;
 mod history;
 pub mod lunar_lander;
 pub mod minatar;
-pub mod minatar_breakout;
 mod mountain_car;
 mod options;
 mod registry;
@@ -101,7 +100,6 @@ pub use cartpole::CartPole;
 pub use connect_four::{ConnectFour, Opponent};
 pub use history::History;
 pub use lunar_lander::LunarLander;
-pub use minatar_breakout::MinAtarBreakout;
 pub use mountain_car::MountainCar;
 pub use options::{EnvOptions, OptionError, OptionValue};
 pub use registry::{

@@ -3,11 +3,13 @@
 //! a program that uses knowhow as a library adds its own with [`register`].
 
 use super::lunar_lander::LanderSettings;
-use super::minatar::{Asterix, Freeway, Game, MinAtar, MinAtarConfig, Seaquest, SpaceInvaders};
-use super::minatar_breakout::{BreakoutConfig, DEFAULT_STICKY_ACTION_PROBABILITY};
+use super::minatar::{
+    Asterix, Breakout, Freeway, Game, MinAtar, MinAtarConfig, Seaquest, SpaceInvaders,
+    DEFAULT_STICKY_ACTION_PROBABILITY,
+};
 use super::{
-    acrobot, cartpole, connect_four, lunar_lander, minatar_breakout, mountain_car, Acrobot, CartPole, ConnectFour, Env,
-    EnvInfo, EnvOptions, LunarLander, MinAtarBreakout, MountainCar, Opponent, OptionError, TimeLimit,
+    acrobot, cartpole, connect_four, lunar_lander, mountain_car, Acrobot, CartPole, ConnectFour, Env, EnvInfo,
+    EnvOptions, LunarLander, MountainCar, Opponent, OptionError, TimeLimit,
 };
 
 /// Builds an env from its options (refusing options it does not take).
@@ -42,33 +44,13 @@ fn time_limit(options: &EnvOptions, default: usize) -> Result<usize, OptionError
     options.count("max_steps", default)
 }
 
-/// MinAtar Breakout with the options `sticky_actions` (probability, MinAtar's 0.1) and `max_steps` (10,000: MinAtar
-/// has no time limit, but a policy that keeps the ball alive without scoring could run forever, so a truncation
-/// guards evaluations; real play rarely reaches it).
-fn minatar_breakout(options: &EnvOptions, minimal: bool) -> Result<Box<dyn Env>, OptionError> {
-    options.only(&["sticky_actions", "max_steps"])?;
-    let config = BreakoutConfig {
-        sticky_action_probability: options.number("sticky_actions", DEFAULT_STICKY_ACTION_PROBABILITY, (0.0, 1.0))?,
-        ..if minimal {
-            MinAtarBreakout::minimal().config()
-        } else {
-            BreakoutConfig::default()
-        }
-    };
-    let max_steps = options.count("max_steps", 10_000)?;
-    Ok(Box::new(TimeLimit::new(
-        MinAtarBreakout::with_config(config),
-        max_steps,
-    )))
-}
-
 /// MinAtar's games have no time limit; a policy that stays alive without scoring could play forever, so a
 /// truncation at this many steps guards evaluations (real play rarely reaches it; Freeway ends at 2,501 by itself).
 const MINATAR_MAX_STEPS: usize = 10_000;
 
 /// A MinAtar game (`MINIMAL`: its minimal action set, the `-v1` id) with the options `sticky_actions`
 /// (probability, MinAtar's 0.1), `difficulty_ramping` (MinAtar's, on; Freeway has none and ignores it) and
-/// `max_steps` (`MINATAR_MAX_STEPS`).
+/// `max_steps` (`MINATAR_MAX_STEPS`). Breakout and Freeway have no ramp and ignore `difficulty_ramping`.
 fn minatar_game<G: Game, const MINIMAL: bool>(options: &EnvOptions) -> Result<Box<dyn Env>, OptionError> {
     options.only(&["sticky_actions", "difficulty_ramping", "max_steps"])?;
     let config = MinAtarConfig {
@@ -90,7 +72,10 @@ const fn minatar<G: Game, const MINIMAL: bool>(score_anchors: (f64, f64)) -> Reg
     }
 }
 
-/// (random policy, reference) for MinAtar's games. Random: the mean return of 5,000 episodes of a uniformly random
+/// (random policy, reference) for MinAtar's games. Breakout: MinAtar's uniformly random policy scores 0.52 (5,000
+/// episodes, sticky 0.1); 25 is the top of the range MinAtar's paper reports for its DQN after 5M frames.
+const BREAKOUT_ANCHORS: (f64, f64) = (0.52, 25.0);
+/// The other four: Random: the mean return of 5,000 episodes of a uniformly random
 /// policy over the six actions with sticky actions 0.1, measured with knowhow's games (`cargo run --release
 /// --example random_policy -- ID 5000`). Reference: the MinAtar paper's DQN (Young & Tian 2019) after 5M frames, a
 /// training return averaged over 100 episodes, read off the README's current learning-curve figure (no table of
@@ -202,20 +187,8 @@ const REGISTRY: &[Registration] = &[
         info: ConnectFour::INFO,
         score_anchors: Some((-0.90, 1.0)),
     },
-    Registration {
-        id: minatar_breakout::ID,
-        make: |options| minatar_breakout(options, false),
-        info: MinAtarBreakout::info_of(false),
-        // MinAtar's uniformly random policy scores 0.52 (5,000 episodes, sticky 0.1); 25 is the top of the range
-        // MinAtar's paper reports for its DQN after 5M frames.
-        score_anchors: Some((0.52, 25.0)),
-    },
-    Registration {
-        id: minatar_breakout::MINIMAL_ID,
-        make: |options| minatar_breakout(options, true),
-        info: MinAtarBreakout::info_of(true),
-        score_anchors: Some((0.52, 25.0)),
-    },
+    minatar::<Breakout, false>(BREAKOUT_ANCHORS),
+    minatar::<Breakout, true>(BREAKOUT_ANCHORS),
     minatar::<Asterix, false>(ASTERIX_ANCHORS),
     minatar::<Asterix, true>(ASTERIX_ANCHORS),
     minatar::<Freeway, false>(FREEWAY_ANCHORS),
@@ -373,7 +346,7 @@ mod tests {
         assert_eq!(
             error.to_string(),
             "MinAtar/Breakout-v0: option \"sticky\": this env has no such option, expected one of \"sticky_actions\", \
-             \"max_steps\""
+             \"difficulty_ramping\", \"max_steps\""
         );
         assert!(
             make_env_with("ConnectFour-v0", &short).is_err(),

@@ -2,8 +2,7 @@
 //! treasure gives 1, an enemy ends the game. Spawning and movement speed up as the game goes on.
 
 use super::numpy_random::NumpyRandom;
-use super::{on_grid, Cells, Game};
-use crate::envs::minatar_breakout::{DOWN, LEFT, RIGHT, UP};
+use super::{on_grid, Cells, Game, DOWN, LEFT, RIGHT, UP};
 
 /// Steps between spawns and between moves at the start, and how many steps each difficulty level lasts.
 const START_SPAWN_SPEED: i32 = 10;
@@ -181,7 +180,7 @@ impl Game for Asterix {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::envs::minatar_breakout::NOOP;
+    use crate::envs::minatar::NOOP;
 
     #[test]
     fn difficulty_ramps_only_when_asked() {

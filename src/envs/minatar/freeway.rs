@@ -3,8 +3,7 @@
 //! 2,501 steps. Freeway has no difficulty ramp.
 
 use super::numpy_random::NumpyRandom;
-use super::{Cells, Game};
-use crate::envs::minatar_breakout::{DOWN, UP};
+use super::{Cells, Game, DOWN, UP};
 
 /// The chicken's column, start row, and steps between its moves.
 const CHICKEN_X: i32 = 4;

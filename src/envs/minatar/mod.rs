@@ -1,24 +1,40 @@
-//! MinAtar's Asterix, Freeway, Seaquest and Space Invaders (MinAtar 1.0.15), and the wrapper that does what
-//! MinAtar's `Environment` does around any of them: sticky actions, the full or minimal action set, one random
-//! stream shared by wrapper and game, and the 10×10×C boolean observation.
+//! MinAtar's five games (MinAtar 1.0.15: Asterix, Breakout, Freeway, Seaquest, Space Invaders), and the wrapper
+//! that does what MinAtar's `Environment` does around any of them: sticky actions, the full or minimal action set,
+//! one random stream shared by wrapper and game, and the 10×10×C boolean observation.
 //!
 //! The random stream is numpy's legacy `RandomState` (`numpy_random`), seeded as MinAtar's `seed()` seeds it, so the
-//! same seed gives the same game as MinAtar, draw for draw. (Breakout, older in knowhow, has its own module and its
-//! own generator.)
+//! same seed gives the same game as MinAtar, draw for draw. MinAtar has no time limit of its own, and neither do
+//! these envs (the registry adds a truncation far beyond real play).
 
 pub mod asterix;
+pub mod breakout;
 pub mod freeway;
 pub mod numpy_random;
 pub mod seaquest;
 pub mod space_invaders;
 
-use super::minatar_breakout::{FULL_ACTION_COUNT, GRID_SIZE, NOOP};
 use super::{Env, EnvInfo, StepOutcome};
 pub use asterix::Asterix;
+pub use breakout::Breakout;
 pub use freeway::Freeway;
 use numpy_random::NumpyRandom;
 pub use seaquest::Seaquest;
 pub use space_invaders::SpaceInvaders;
+
+/// Cells per side of MinAtar's square field.
+pub const GRID_SIZE: usize = 10;
+/// MinAtar's default probability that a step repeats the previous action.
+pub const DEFAULT_STICKY_ACTION_PROBABILITY: f64 = 0.1;
+
+/// MinAtar's six game actions, by index (`n l u r d f`): every MinAtar game accepts all of them.
+pub const NOOP: usize = 0;
+pub const LEFT: usize = 1;
+pub const UP: usize = 2;
+pub const RIGHT: usize = 3;
+pub const DOWN: usize = 4;
+pub const FIRE: usize = 5;
+/// Number of MinAtar game actions.
+pub const FULL_ACTION_COUNT: usize = 6;
 
 /// The rules of one MinAtar game: its state, what `reset` and `act` do to it, and how it is drawn.
 pub trait Game: Clone + std::fmt::Debug + Send + 'static {
@@ -66,7 +82,8 @@ pub(crate) fn on_grid(x: i32) -> Option<usize> {
 pub struct MinAtarConfig {
     /// Probability that a step applies the previous action instead of the requested one (MinAtar: 0.1).
     pub sticky_action_probability: f64,
-    /// Whether the game gets harder as it goes (MinAtar's `difficulty_ramping`, on by default; Freeway has none).
+    /// Whether the game gets harder as it goes (MinAtar's `difficulty_ramping`, on by default; Breakout and Freeway
+    /// have no ramp).
     pub difficulty_ramping: bool,
     /// Only the game's minimal action set (the `-v1` ids) instead of all six actions.
     pub minimal_actions: bool,
@@ -75,7 +92,7 @@ pub struct MinAtarConfig {
 impl Default for MinAtarConfig {
     fn default() -> Self {
         Self {
-            sticky_action_probability: super::minatar_breakout::DEFAULT_STICKY_ACTION_PROBABILITY,
+            sticky_action_probability: DEFAULT_STICKY_ACTION_PROBABILITY,
             difficulty_ramping: true,
             minimal_actions: false,
         }

@@ -6,8 +6,7 @@
 //! to the first, as MinAtar does: which fish a bullet hits first depends on it.
 
 use super::numpy_random::NumpyRandom;
-use super::{on_grid, Cells, Game};
-use crate::envs::minatar_breakout::{DOWN, FIRE, LEFT, RIGHT, UP};
+use super::{on_grid, Cells, Game, DOWN, FIRE, LEFT, RIGHT, UP};
 
 const MAX_OXYGEN: i32 = 200;
 const START_ENEMY_SPAWN_SPEED: i32 = 20;
@@ -471,7 +470,7 @@ impl Game for Seaquest {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::envs::minatar_breakout::NOOP;
+    use crate::envs::minatar::NOOP;
 
     #[test]
     fn a_submarine_shot_as_its_shot_timer_fires_still_fires() {

@@ -3,8 +3,7 @@
 //! one that moves faster. The game draws no random numbers.
 
 use super::numpy_random::NumpyRandom;
-use super::{Cells, Game};
-use crate::envs::minatar_breakout::{FIRE, LEFT, RIGHT};
+use super::{Cells, Game, FIRE, LEFT, RIGHT};
 
 const SIZE: usize = 10;
 const BOTTOM_ROW: usize = SIZE - 1;
@@ -224,7 +223,7 @@ impl Game for SpaceInvaders {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::envs::minatar_breakout::NOOP;
+    use crate::envs::minatar::NOOP;
 
     #[test]
     fn a_cleared_wave_comes_back_faster_only_with_ramping() {
