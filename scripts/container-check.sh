@@ -21,7 +21,7 @@ set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$REPO"
 
-KNOWHOW=${KNOWHOW:-target/release/knowhow}
+KNOWHOW=${KNOWHOW:-${CARGO_TARGET_DIR:-target}/release/knowhow}
 WORK=${WORK:-target/container-check}
 BASE_IMAGE=${BASE_IMAGE:-knowhow-check-base:bookworm-minbase}
 IMAGE=${IMAGE:-knowhow:container-check}

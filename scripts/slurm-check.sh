@@ -13,7 +13,8 @@
 # Usage (from anywhere; it works in the repository root):
 #   scripts/slurm-check.sh
 # Environment:
-#   KNOWHOW   the knowhow binary [target/release/knowhow, built with `cargo build --release --locked` if missing]
+#   KNOWHOW   the knowhow binary [${CARGO_TARGET_DIR:-target}/release/knowhow, built with `cargo build --release
+#             --locked` if missing]
 #   WORK      the work folder [target/slurm-check]; the script empties only what it created there itself
 #   TIMEOUT   seconds to wait for one job array to finish [900]
 #   SLURMCTLD_PORT, SLURMD_PORT   the private cluster's ports [16817, 16818]
@@ -42,7 +43,8 @@ started=$(now)
 
 # --- The binary ---------------------------------------------------------------------------------------------------
 if [[ -z ${KNOWHOW:-} ]]; then
-    KNOWHOW=target/release/knowhow
+    # Where cargo puts it: CARGO_TARGET_DIR when set (absolute or relative to the repository), else target/.
+    KNOWHOW=${CARGO_TARGET_DIR:-target}/release/knowhow
     [[ -x $KNOWHOW ]] || cargo build --release --locked
 fi
 [[ -x $KNOWHOW ]] || fail "KNOWHOW=$KNOWHOW is not an executable file"
