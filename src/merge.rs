@@ -6,7 +6,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::plan::{plan, PlannedRun, Shard};
-use crate::store::{layout, read_manifest, Manifest, ResultsDir, RunStatus, StoreError};
+use crate::store::{io_error, layout, read_manifest, Manifest, ResultsDir, RunStatus, StoreError};
 
 /// Why shards could not be merged; nothing was copied.
 #[derive(Debug, thiserror::Error)]
@@ -80,10 +80,13 @@ pub struct MergeOutcome {
     pub shard_count: Option<usize>,
 }
 
-/// Where a run was found: the shard folder and its manifest.
+/// Where a run was found: the shard folder (and its place in `shards`) and its manifest.
 struct Found<'a> {
     run: &'a PlannedRun,
+    /// The run's place in the plan (what `--shard` deals by).
+    position: usize,
     shard: &'a Path,
+    shard_number: usize,
     manifest: Manifest,
 }
 
@@ -106,20 +109,16 @@ fn shard_of(folder: &Path) -> Option<Shard> {
 /// Copies the run folder `from` to `to` (which must not exist) by way of a temporary folder beside `to`, renamed
 /// into place once whole, so an interrupted merge leaves no half run behind.
 fn copy_run(from: &Path, to: &Path) -> Result<(), StoreError> {
-    let io = |path: &Path| {
-        let path = path.to_path_buf();
-        move |error| StoreError::Io { path, error }
-    };
     let parent = to.parent().expect("a run folder has a parent");
-    fs::create_dir_all(parent).map_err(io(parent))?;
+    fs::create_dir_all(parent).map_err(io_error(parent))?;
     let leaf = to.file_name().expect("a run folder has a name").to_string_lossy();
     let staging = parent.join(format!(".{leaf}.tmp-{}", std::process::id()));
     if staging.exists() {
-        fs::remove_dir_all(&staging).map_err(io(&staging))?;
+        fs::remove_dir_all(&staging).map_err(io_error(&staging))?;
     }
-    fs::create_dir(&staging).map_err(io(&staging))?;
-    for entry in fs::read_dir(from).map_err(io(from))? {
-        let path = entry.map_err(io(from))?.path();
+    fs::create_dir(&staging).map_err(io_error(&staging))?;
+    for entry in fs::read_dir(from).map_err(io_error(from))? {
+        let path = entry.map_err(io_error(from))?.path();
         let name = path
             .file_name()
             .expect("an entry has a name")
@@ -127,10 +126,10 @@ fn copy_run(from: &Path, to: &Path) -> Result<(), StoreError> {
             .into_owned();
         // Only the run's own files: not an interrupted write's temporaries.
         if path.is_file() && !name.starts_with('.') {
-            fs::copy(&path, staging.join(&name)).map_err(io(&path))?;
+            fs::copy(&path, staging.join(&name)).map_err(io_error(&path))?;
         }
     }
-    fs::rename(&staging, to).map_err(io(to))
+    fs::rename(&staging, to).map_err(io_error(to))
 }
 
 /// Merges the folders `shards` into `out`: checks everything first, then copies each run not yet in `out`, writes
@@ -163,10 +162,10 @@ pub fn merge(out: &Path, shards: &[PathBuf]) -> Result<MergeOutcome, MergeError>
     // Every planned run: where it is (at most one shard), and that it is the spec's.
     let planned = plan(&spec);
     let mut found: Vec<Found> = Vec::new();
-    let mut missing_runs: Vec<&PlannedRun> = Vec::new();
-    for run in &planned {
+    let mut missing_runs: Vec<(usize, &PlannedRun)> = Vec::new();
+    for (position, run) in planned.iter().enumerate() {
         let mut place: Option<Found> = None;
-        for shard in shards {
+        for (shard_number, shard) in shards.iter().enumerate() {
             let folder = ResultsDir::new(shard);
             let Ok(manifest) = read_manifest(&folder.run_dir(run)) else {
                 continue;
@@ -194,11 +193,17 @@ pub fn merge(out: &Path, shards: &[PathBuf]) -> Result<MergeOutcome, MergeError>
                     second: shard.clone(),
                 });
             }
-            place = Some(Found { run, shard, manifest });
+            place = Some(Found {
+                run,
+                position,
+                shard,
+                shard_number,
+                manifest,
+            });
         }
         match place {
             Some(place) => found.push(place),
-            None => missing_runs.push(run),
+            None => missing_runs.push((position, run)),
         }
     }
     // From here on `out` is written (the lock creates it): what it already holds must be what the shards hold.
@@ -234,43 +239,43 @@ pub fn merge(out: &Path, shards: &[PathBuf]) -> Result<MergeOutcome, MergeError>
         )?;
         outcome.copied += 1;
     }
-    let shard_folders: Vec<&Path> = found.iter().map(|place| place.shard).collect();
-    let manifests: Vec<Manifest> = found.into_iter().map(|place| place.manifest).collect();
-    target.write_summary(&manifests, None)?;
-
-    // The shard count, if the shards' summaries agree on one: then each missing run's shard is known, and so is the
-    // folder of each shard, from its summary or (a shard killed before it finished) from the runs it holds.
-    let counts: Vec<usize> = shards
-        .iter()
-        .filter_map(|shard| shard_of(shard))
-        .map(|shard| shard.count)
-        .collect();
+    // Each folder's shard: from its summary, else (a shard killed before it finished) from a run it holds, once the
+    // shard count is known from the summaries that agree on one; then each missing run's shard and folder are known.
+    let mut labels: Vec<Option<Shard>> = shards.iter().map(|shard| shard_of(shard)).collect();
+    let counts: Vec<usize> = labels.iter().flatten().map(|label| label.count).collect();
     outcome.shard_count = counts
         .first()
         .copied()
         .filter(|count| counts.iter().all(|other| other == count));
-    let position = |id: &str| planned.iter().position(|run| run.id() == id).unwrap_or(0);
-    let folder_of = |index: usize, count: usize| {
-        shards.iter().find(|shard| {
-            shard_of(shard).map(|shard| (shard.index, shard.count)) == Some((index, count))
-                || manifests
-                    .iter()
-                    .zip(&shard_folders)
-                    .any(|(manifest, folder)| folder == *shard && position(&manifest.id) % count + 1 == index)
-        })
-    };
+    if let Some(count) = outcome.shard_count {
+        for place in &found {
+            labels[place.shard_number].get_or_insert(Shard {
+                index: place.position % count + 1,
+                count,
+            });
+        }
+    }
+    let manifests: Vec<Manifest> = found.into_iter().map(|place| place.manifest).collect();
+    target.write_summary(&manifests, None)?;
+
     let spec_path = out.join(layout::SPEC);
     outcome.missing = missing_runs
         .into_iter()
-        .map(|run| {
+        .map(|(position, run)| {
             let command = match outcome.shard_count {
                 Some(count) => {
-                    let index = position(&run.id()) % count + 1;
-                    let folder = folder_of(index, count)
-                        .map_or_else(|| format!("SHARD_{index}_FOLDER"), |shard| shard.display().to_string());
+                    let shard = Shard {
+                        index: position % count + 1,
+                        count,
+                    };
+                    let folder = labels.iter().position(|label| *label == Some(shard)).map_or_else(
+                        || format!("SHARD_{}_FOLDER", shard.index),
+                        |number| shards[number].display().to_string(),
+                    );
                     format!(
-                        "knowhow run {} --shard {index}/{count} --out {folder}",
-                        spec_path.display()
+                        "knowhow run {} --shard {}/{count} --out {folder}",
+                        spec_path.display(),
+                        shard.index
                     )
                 }
                 None => format!("knowhow run {} --out {}", spec_path.display(), out.display()),

@@ -108,7 +108,8 @@ pub(crate) fn list_some(items: &[String]) -> String {
     text
 }
 
-fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
+/// Turns an I/O error on `path` into a `StoreError` that names the path.
+pub(crate) fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
     move |error| StoreError::Io {
         path: path.to_path_buf(),
         error,
