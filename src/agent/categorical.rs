@@ -7,6 +7,7 @@
 
 use dfdx::prelude::*;
 
+use crate::agent::exponential::exp;
 use crate::agent::network::{contiguous_values, Matrix, Vector};
 
 /// The returns z_0 < … < z_{n−1} a distribution is over, evenly spaced from `v_min` to `v_max`.
@@ -70,62 +71,109 @@ impl Support {
             let shifted = (reward + discount * z).clamp(self.v_min, self.v_max);
             // Its position in atoms; within [0, last] up to rounding, which the clamp takes back.
             let position = ((shifted - self.v_min) / self.spacing).clamp(0.0, last as f32);
-            let lower = position.floor();
-            let below = lower as usize;
-            if position == lower {
-                target[below] += p;
-            } else {
-                target[below] += p * (lower + 1.0 - position);
-                target[below + 1] += p * (position - lower);
-            }
+            // Truncation is the floor here (position ≥ 0), without a call to floorf.
+            let below = position as usize;
+            let above_share = position - below as f32;
+            // No branch for an exact landing: the atom above then gets p·0 (and the last atom has none above).
+            target[below] += p * (1.0 - above_share);
+            target[(below + 1).min(last)] += p * above_share;
         }
     }
 }
 
 /// The softmax of `row`, in place (the largest value subtracted first, so no exponential overflows).
 fn softmax_in_place(row: &mut [f32]) {
-    let largest = row.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-    let mut total = 0.0;
+    let largest = largest(row);
     for value in row.iter_mut() {
-        *value = (*value - largest).exp();
-        total += *value;
+        *value = exp(*value - largest);
     }
+    let total = sum(row);
     for value in row.iter_mut() {
         *value /= total;
     }
+}
+
+/// Lanes for the reductions below: a row of atoms is reduced in 8 independent running values, combined at the end,
+/// so the compiler can keep them in one vector register instead of waiting on one value per element.
+const LANES: usize = 8;
+
+/// The largest of `values` (−∞ for none; logits are never NaN).
+fn largest(values: &[f32]) -> f32 {
+    let mut lanes = [f32::NEG_INFINITY; LANES];
+    let chunks = values.chunks_exact(LANES);
+    let rest = chunks.remainder();
+    for chunk in chunks {
+        for (lane, value) in lanes.iter_mut().zip(chunk) {
+            *lane = if *value > *lane { *value } else { *lane };
+        }
+    }
+    rest.iter().chain(&lanes).fold(
+        f32::NEG_INFINITY,
+        |largest, value| {
+            if *value > largest {
+                *value
+            } else {
+                largest
+            }
+        },
+    )
+}
+
+/// The sum of `values`, in 8 running sums (an order of additions of its own, the same on every call).
+fn sum(values: &[f32]) -> f32 {
+    let mut lanes = [0.0f32; LANES];
+    let chunks = values.chunks_exact(LANES);
+    let rest = chunks.remainder();
+    for chunk in chunks {
+        for (lane, value) in lanes.iter_mut().zip(chunk) {
+            *lane += value;
+        }
+    }
+    lanes.iter().sum::<f32>() + rest.iter().sum::<f32>()
 }
 
 /// Per sample b, the cross-entropy −Σ_i m_i·log softmax(ℓ)_i between the target distribution m = `targets[b]` and
 /// the predicted one of the taken action, ℓ = `logits[b]`'s atoms of action `actions[b]`; as one graph op whose
 /// backward pass gives that action's logits ∂/∂ℓ_i = g_b·(softmax(ℓ)_i − m_i) and the other actions' 0.
 /// (dfdx's select, log-softmax and sum would give the same, each walking an N-dimensional index per element.)
+/// Also returns the predicted distributions softmax(ℓ) (rows of atoms), which the TD errors read.
 pub fn cross_entropy<T: Tape<f32, Cpu>>(
     logits: Matrix<T>,
     actions: &[usize],
     targets: &[f32],
     atoms: usize,
-) -> Vector<T> {
+) -> (Vector<T>, Vec<f32>) {
     let (logits, mut tape) = logits.split_tape();
     let (rows, columns) = *logits.shape();
     let values = contiguous_values(&logits);
-    // softmax(ℓ) − m per sample, kept for the backward pass.
+    // The taken action's softmax(ℓ) per sample, and softmax(ℓ) − m kept for the backward pass.
+    let mut predicted = vec![0.0; rows * atoms];
     let mut differences = Vec::with_capacity(rows * atoms);
     let mut losses = Vec::with_capacity(rows);
-    for ((row, action), target) in values
+    for (((row, action), target), probabilities) in values
         .chunks_exact(columns)
         .zip(actions)
         .zip(targets.chunks_exact(atoms))
+        .zip(predicted.chunks_exact_mut(atoms))
     {
         let taken = &row[action * atoms..(action + 1) * atoms];
-        let largest = taken.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-        let log_total = taken.iter().map(|logit| (logit - largest).exp()).sum::<f32>().ln();
-        let mut loss = 0.0;
-        for (logit, wanted) in taken.iter().zip(target) {
-            let log_probability = logit - largest - log_total;
-            loss -= wanted * log_probability;
-            differences.push(log_probability.exp() - wanted);
+        let largest = largest(taken);
+        for (probability, logit) in probabilities.iter_mut().zip(taken) {
+            *probability = exp(logit - largest);
         }
-        losses.push(loss);
+        let total = sum(probabilities);
+        // −Σ m_i·(ℓ_i − largest − ln total) = (largest + ln total)·Σ m_i − Σ m_i·ℓ_i.
+        let mut weighted_logits = [0.0f32; LANES];
+        let mut target_total = [0.0f32; LANES];
+        for (index, (logit, wanted)) in taken.iter().zip(target).enumerate() {
+            weighted_logits[index % LANES] += wanted * logit;
+            target_total[index % LANES] += wanted;
+        }
+        losses.push((largest + total.ln()) * sum(&target_total) - sum(&weighted_logits));
+        for (probability, wanted) in probabilities.iter_mut().zip(target) {
+            *probability /= total;
+            differences.push(*probability - wanted);
+        }
     }
     let device = logits.device().clone();
     let out = device.tensor_from_vec(losses, (rows,));
@@ -147,7 +195,7 @@ pub fn cross_entropy<T: Tape<f32, Cpu>>(
         }
         Ok(())
     });
-    out.put_tape(tape)
+    (out.put_tape(tape), predicted)
 }
 
 #[cfg(test)]
@@ -275,12 +323,15 @@ mod tests {
             want_weight[output] = x * want_bias[output];
         }
         let mut loss = 0.0;
+        let mut predicted = Vec::new();
         let gradients = gradients_of(&network, &[x], Noise::Off, |outputs| {
-            let losses = cross_entropy(outputs, &[action], &target, 3);
+            let losses;
+            (losses, predicted) = cross_entropy(outputs, &[action], &target, 3);
             loss = contiguous_values(&losses)[0];
             losses.sum()
         });
         assert!((loss - loss_by_hand).abs() < 1e-6, "{loss} vs {loss_by_hand}");
+        assert_close(&predicted, &probabilities[3..]);
         assert_close(&gradients[0], &want_weight);
         assert_close(&gradients[1], &want_bias);
     }
@@ -292,7 +343,7 @@ mod tests {
         let logits = device.tensor_from_vec(vec![0.0, 1.0, 2.0, 0.5, 0.5, 0.0], (2, 3));
         let traced: Matrix<OwnedTape<f32, Cpu>> = logits.leaky_traced();
         let targets = [0.0, 1.0, 0.0, 0.5, 0.5, 0.0];
-        let losses = cross_entropy(traced.retaped(), &[0, 0], &targets, 3);
+        let (losses, predicted) = cross_entropy(traced.retaped(), &[0, 0], &targets, 3);
         let weights = device.tensor_from_vec(vec![3.0, 0.5], (2,));
         let gradients = (losses * weights).sum().backward();
         let got = gradients.get(&traced).as_vec();
@@ -302,5 +353,7 @@ mod tests {
             .map(|index| [3.0, 0.5][index / 3] * (p[index] - targets[index]))
             .collect();
         assert_close(&got, &want);
+        // The returned distributions are the taken action's softmax, which here is each row's only action.
+        assert_close(&predicted, &p);
     }
 }

@@ -298,15 +298,14 @@ impl Dqn {
                 let choosing = online_next_q.as_deref().unwrap_or(&next_q);
                 let next_actions = next_actions(batch, choosing, self.action_count);
                 let targets = distribution_targets(support, batch, &next_probabilities, &next_actions);
-                let q = support.q_values(&contiguous_values(&outputs));
-                let td_errors: Vec<f32> = targets
-                    .chunks_exact(support.atoms())
-                    .zip(batch.actions.iter().enumerate())
-                    .map(|(target, (row, action))| {
-                        support.expected_values(target)[0] - q[row * self.action_count + action]
-                    })
+                let (per_sample, predicted) = cross_entropy(outputs, &batch.actions, &targets, support.atoms());
+                // The TD error in expected values: E[target] − Q(s, a).
+                let td_errors: Vec<f32> = support
+                    .expected_values(&targets)
+                    .iter()
+                    .zip(support.expected_values(&predicted))
+                    .map(|(target, q)| target - q)
                     .collect();
-                let per_sample = cross_entropy(outputs, &batch.actions, &targets, support.atoms());
                 // trick: prioritized replay — the new priorities are the per-sample cross-entropies (Rainbow).
                 let priorities = contiguous_values(&per_sample);
                 (per_sample, priorities, mean_abs(&td_errors))

@@ -1,10 +1,11 @@
-//! The DQN agent and its parts: configuration, Q-network (and its matrix products), C51's categorical returns, replay buffer (with its sum-tree
+//! The DQN agent and its parts: configuration, Q-network (and its matrix products), C51's categorical returns (and the exponential its softmaxes use), replay buffer (with its sum-tree
 //! and n-step window), and the update.
 
 pub mod allocation;
 pub mod categorical;
 pub mod config;
 pub mod dqn;
+pub mod exponential;
 pub mod frames;
 pub mod n_step;
 pub mod network;
