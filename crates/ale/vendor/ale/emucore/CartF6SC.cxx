@@ -1,0 +1,296 @@
+//============================================================================
+//
+//   SSSS    tt          lll  lll
+//  SS  SS   tt           ll   ll
+//  SS     tttttt  eeee   ll   ll   aaaa
+//   SSSS    tt   ee  ee  ll   ll      aa
+//      SS   tt   eeeeee  ll   ll   aaaaa  --  "An Atari 2600 VCS Emulator"
+//  SS  SS   tt   ee      ll   ll  aa  aa
+//   SSSS     ttt  eeeee llll llll  aaaaa
+//
+// Copyright (c) 1995-2007 by Bradford W. Mott and the Stella team
+//
+// See the file "license" for information on usage and redistribution of
+// this file, and for a DISCLAIMER OF ALL WARRANTIES.
+//
+// $Id: CartF6SC.cxx,v 1.13 2007/01/14 16:17:54 stephena Exp $
+//============================================================================
+
+#include <cassert>
+
+#include "ale/emucore/System.hxx"
+#include "ale/emucore/Serializer.hxx"
+#include "ale/emucore/Deserializer.hxx"
+#include "ale/emucore/CartF6SC.hxx"
+
+namespace ale {
+namespace stella {
+
+// - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - -
+CartridgeF6SC::CartridgeF6SC(const uint8_t* image)
+{
+  // Copy the ROM image into my buffer
+  for(uint32_t addr = 0; addr < 16384; ++addr)
+  {
+    myImage[addr] = image[addr];
+  }
+}
+
+// - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - -
+CartridgeF6SC::~CartridgeF6SC()
+{
+}
+
+// - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - -
+const char* CartridgeF6SC::name() const
+{
+  return "CartridgeF6SC";
+}
+
+// - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - -
+void CartridgeF6SC::reset()
+{
+  // Initialize RAM with random values
+  for(uint32_t i = 0; i < 128; ++i)
+    myRAM[i] = mySystem->rng().next();
+
+  // Upon reset we switch to bank 0
+  bank(0);
+}
+
+// - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - -
+void CartridgeF6SC::install(System& system)
+{
+  mySystem = &system;
+  uint16_t shift = mySystem->pageShift();
+  uint16_t mask = mySystem->pageMask();
+
+  // Make sure the system we're being installed in has a page size that'll work
+  assert(((0x1080 & mask) == 0) && ((0x1100 & mask) == 0));
+
+  // Set the page accessing methods for the hot spots
+  System::PageAccess access;
+  for(uint32_t i = (0x1FF6 & ~mask); i < 0x2000; i += (1 << shift))
+  {
+    access.directPeekBase = 0;
+    access.directPokeBase = 0;
+    access.device = this;
+    mySystem->setPageAccess(i >> shift, access);
+  }
+
+  // Set the page accessing method for the RAM writing pages
+  for(uint32_t j = 0x1000; j < 0x1080; j += (1 << shift))
+  {
+    access.device = this;
+    access.directPeekBase = 0;
+    access.directPokeBase = &myRAM[j & 0x007F];
+    mySystem->setPageAccess(j >> shift, access);
+  }
+
+  // Set the page accessing method for the RAM reading pages
+  for(uint32_t k = 0x1080; k < 0x1100; k += (1 << shift))
+  {
+    access.device = this;
+    access.directPeekBase = &myRAM[k & 0x007F];
+    access.directPokeBase = 0;
+    mySystem->setPageAccess(k >> shift, access);
+  }
+
+  // Install pages for bank 0
+  bank(0);
+}
+
+// - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - -
+uint8_t CartridgeF6SC::peek(uint16_t address)
+{
+  address = address & 0x0FFF;
+
+  // Switch banks if necessary
+  switch(address)
+  {
+    case 0x0FF6:
+      // Set the current bank to the first 4k bank
+      bank(0);
+      break;
+
+    case 0x0FF7:
+      // Set the current bank to the second 4k bank
+      bank(1);
+      break;
+
+    case 0x0FF8:
+      // Set the current bank to the third 4k bank
+      bank(2);
+      break;
+
+    case 0x0FF9:
+      // Set the current bank to the forth 4k bank
+      bank(3);
+      break;
+
+    default:
+      break;
+  }
+
+  // NOTE: This does not handle accessing RAM, however, this function
+  // should never be called for RAM because of the way page accessing
+  // has been setup
+  return myImage[myCurrentBank * 4096 + address];
+}
+
+// - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - -
+void CartridgeF6SC::poke(uint16_t address, uint8_t)
+{
+  address = address & 0x0FFF;
+
+  // Switch banks if necessary
+  switch(address)
+  {
+    case 0x0FF6:
+      // Set the current bank to the first 4k bank
+      bank(0);
+      break;
+
+    case 0x0FF7:
+      // Set the current bank to the second 4k bank
+      bank(1);
+      break;
+
+    case 0x0FF8:
+      // Set the current bank to the third 4k bank
+      bank(2);
+      break;
+
+    case 0x0FF9:
+      // Set the current bank to the forth 4k bank
+      bank(3);
+      break;
+
+    default:
+      break;
+  }
+
+  // NOTE: This does not handle accessing RAM, however, this function
+  // should never be called for RAM because of the way page accessing
+  // has been setup
+}
+
+// - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - -
+bool CartridgeF6SC::save(Serializer& out)
+{
+  std::string cart = name();
+
+  try
+  {
+    out.putString(cart);
+
+    out.putInt(myCurrentBank);
+
+    // The 128 bytes of RAM
+    out.putInt(128);
+    for(uint32_t i = 0; i < 128; ++i)
+      out.putInt(myRAM[i]);
+
+  }
+  catch(const char* msg)
+  {
+    ale::Logger::Error << msg << std::endl;
+    return false;
+  }
+  catch(...)
+  {
+    ale::Logger::Error << "Unknown error in save state for " << cart << std::endl;
+    return false;
+  }
+
+  return true;
+}
+
+// - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - -
+bool CartridgeF6SC::load(Deserializer& in)
+{
+  std::string cart = name();
+
+  try
+  {
+    if(in.getString() != cart)
+      return false;
+
+    myCurrentBank = (uint16_t) in.getInt();
+
+    // The 128 bytes of RAM
+    uint32_t limit = (uint32_t) in.getInt();
+    for(uint32_t i = 0; i < limit; ++i)
+      myRAM[i] = (uint8_t) in.getInt();
+  }
+  catch(const char* msg)
+  {
+    ale::Logger::Error << msg << std::endl;
+    return false;
+  }
+  catch(...)
+  {
+    ale::Logger::Error << "Unknown error in load state for " << cart << std::endl;
+    return false;
+  }
+
+  // Remember what bank we were in
+  bank(myCurrentBank);
+
+  return true;
+}
+
+// - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - -
+void CartridgeF6SC::bank(uint16_t bank)
+{
+  if(bankLocked) return;
+
+  // Remember what bank we're in
+  myCurrentBank = bank;
+  uint16_t offset = myCurrentBank * 4096;
+  uint16_t shift = mySystem->pageShift();
+  uint16_t mask = mySystem->pageMask();
+
+  // Setup the page access methods for the current bank
+  System::PageAccess access;
+  access.device = this;
+  access.directPokeBase = 0;
+
+  // Map ROM image into the system
+  for(uint32_t address = 0x1100; address < (0x1FF6U & ~mask);
+      address += (1 << shift))
+  {
+    access.directPeekBase = &myImage[offset + (address & 0x0FFF)];
+    mySystem->setPageAccess(address >> shift, access);
+  }
+}
+
+// - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - -
+int CartridgeF6SC::bank()
+{
+  return myCurrentBank;
+}
+
+// - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - -
+int CartridgeF6SC::bankCount()
+{
+  return 4;
+}
+
+// - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - -
+bool CartridgeF6SC::patch(uint16_t address, uint8_t value)
+{
+  address = address & 0x0FFF;
+  myImage[myCurrentBank * 4096 + address] = value;
+  return true;
+}
+
+// - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - -
+uint8_t* CartridgeF6SC::getImage(int& size)
+{
+  size = 16384;
+  return &myImage[0];
+}
+
+}  // namespace stella
+}  // namespace ale
