@@ -156,6 +156,43 @@ pub fn env_throughputs(steps: usize, repetitions: usize) -> Vec<Measurement> {
         .collect()
 }
 
+/// Agent steps/s of `AtariPreprocessing(ALE/Breakout-v5)` (sticky actions, frame skip 4: four emulated frames, two
+/// grayscale reads, a max-pool and an 84×84 resize per step) with random actions, resetting at episode ends: the
+/// unit ale-py's speed is quoted in. None (the reason printed) when Breakout's ROM is not found.
+#[cfg(feature = "atari")]
+pub fn atari_throughputs(steps: usize, repetitions: usize) -> Vec<Measurement> {
+    use crate::envs::atari::arcade::{PreprocessedArcade, Preprocessing, V5_REPEAT_ACTION_PROBABILITY};
+    let mut samples = Vec::new();
+    for seed in 0..repetitions as u64 {
+        let made = PreprocessedArcade::new("breakout", Preprocessing::default(), V5_REPEAT_ACTION_PROBABILITY);
+        let mut env = match made {
+            Ok(env) => env,
+            Err(error) => {
+                eprintln!("Atari bench skipped: {error}");
+                return Vec::new();
+            }
+        };
+        let mut rng = <rand_pcg::Pcg64 as rand::SeedableRng>::seed_from_u64(seed);
+        let mut observation = vec![0u8; 84 * 84];
+        env.reset(Some(seed), &mut observation).expect("Breakout resets");
+        let started = Instant::now();
+        for _ in 0..steps {
+            let action = rand::Rng::gen_range(&mut rng, 0..env.arcade().action_count());
+            let outcome = env.step(action, &mut observation);
+            if outcome.terminated || outcome.truncated {
+                env.reset(None, &mut observation).expect("Breakout resets");
+            }
+        }
+        samples.push(steps as f64 / started.elapsed().as_secs_f64());
+    }
+    vec![Measurement::new(
+        "env",
+        "ALE/Breakout-v5 + AtariPreprocessing, random actions".to_string(),
+        "agent steps/s",
+        samples,
+    )]
+}
+
 /// Plays uniformly random legal actions, resetting at episode ends; keeps the last observation and step.
 struct RandomPlayer {
     rng: rand_pcg::Pcg64,

@@ -677,6 +677,8 @@ fn bench_command(
     };
     if wanted(BenchGroup::Env) {
         show(bench::env_throughputs(200_000, repetitions));
+        #[cfg(feature = "atari")]
+        show(bench::atari_throughputs(20_000, repetitions));
     }
     let networks = bench::bench_networks();
     if wanted(BenchGroup::Act) {

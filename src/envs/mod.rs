@@ -85,6 +85,7 @@ pub trait Env: Send {
 }
 
 mod acrobot;
+pub mod atari;
 mod cartpole;
 pub mod connect_four;
 mod history;
