@@ -162,14 +162,15 @@ pub fn cross_entropy<T: Tape<f32, Cpu>>(
             *probability = exp(logit - largest);
         }
         let total = sum(probabilities);
-        // −Σ m_i·(ℓ_i − largest − ln total) = (largest + ln total)·Σ m_i − Σ m_i·ℓ_i.
+        // −Σ m_i·(ℓ_i − largest − ln total) = ln total·Σ m_i − Σ m_i·(ℓ_i − largest): the logits are shifted before
+        // they are weighted, so large logits do not cancel.
         let mut weighted_logits = [0.0f32; LANES];
         let mut target_total = [0.0f32; LANES];
         for (index, (logit, wanted)) in taken.iter().zip(target).enumerate() {
-            weighted_logits[index % LANES] += wanted * logit;
+            weighted_logits[index % LANES] += wanted * (logit - largest);
             target_total[index % LANES] += wanted;
         }
-        losses.push((largest + total.ln()) * sum(&target_total) - sum(&weighted_logits));
+        losses.push(total.ln() * sum(&target_total) - sum(&weighted_logits));
         for (probability, wanted) in probabilities.iter_mut().zip(target) {
             *probability /= total;
             differences.push(*probability - wanted);
@@ -334,6 +335,17 @@ mod tests {
         assert_close(&predicted, &probabilities[3..]);
         assert_close(&gradients[0], &want_weight);
         assert_close(&gradients[1], &want_bias);
+    }
+
+    #[test]
+    fn the_cross_entropy_of_large_logits_loses_no_precision() {
+        // Logits 1000, 1000, 0: the softmax is ½, ½, 0, so against the target ½, ½, 0 the loss is ln 2 exactly.
+        // Weighting the unshifted logits would subtract two numbers near 1000 and keep only about 4 digits.
+        let device = Cpu::default();
+        let logits: Matrix = device.tensor_from_vec(vec![1000.0, 1000.0, 0.0], (1, 3));
+        let (losses, _) = cross_entropy(logits, &[0], &[0.5, 0.5, 0.0], 3);
+        let loss = contiguous_values(&losses)[0];
+        assert!((loss - std::f32::consts::LN_2).abs() < 1e-6, "{loss}");
     }
 
     #[test]
