@@ -173,7 +173,7 @@ pub fn atari_throughputs(steps: usize, repetitions: usize) -> Vec<Measurement> {
             }
         };
         let mut rng = <rand_pcg::Pcg64 as rand::SeedableRng>::seed_from_u64(seed);
-        let mut observation = vec![0u8; 84 * 84];
+        let mut observation = vec![0u8; env.observation_size()];
         env.reset(Some(seed), &mut observation).expect("Breakout resets");
         let started = Instant::now();
         for _ in 0..steps {

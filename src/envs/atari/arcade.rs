@@ -157,6 +157,11 @@ impl PreprocessedArcade {
         })
     }
 
+    /// Bytes in one observation: `screen_size²`.
+    pub fn observation_size(&self) -> usize {
+        self.settings.screen_size * self.settings.screen_size
+    }
+
     /// The base env.
     pub fn arcade(&mut self) -> &mut ArcadeV5 {
         &mut self.arcade
