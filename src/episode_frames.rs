@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::envs::Env;
+use crate::envs::{Env, ObservationValues};
 
 /// Frames kept of an episode: the first, the last, and evenly spaced ones between.
 pub const FRAMES_KEPT: usize = 8;
@@ -44,10 +44,12 @@ impl Frame {
 }
 
 /// Plays one episode of `env` from `seed` with `greedy` (observation, legal actions → action) and keeps
-/// `FRAMES_KEPT` of its observations; `None` when the env's observations are not binary images.
+/// `FRAMES_KEPT` of its observations; `None` when the env's observations are not single binary images.
 pub fn record(env: &mut dyn Env, seed: u64, mut greedy: impl FnMut(&[f32], &[bool]) -> usize) -> Option<EpisodeFrames> {
     let info = env.info();
-    let shape = info.image_shape.filter(|_| info.binary_observations)?;
+    let shape = info
+        .image_shape
+        .filter(|_| info.values == ObservationValues::Binary && info.stacked == 1)?;
     let to_cells = |observation: &[f32]| -> String {
         observation
             .iter()

@@ -6,8 +6,10 @@
 //! batch's activations, the stored evaluation returns); it leaves out the fixed few megabytes of code and envs. It
 //! is meant to tell 2 GB from 2 TB, not 2.0 from 2.1 GB.
 
-use crate::agent::config::{AgentConfig, Exploration, Network, Replay};
+use crate::agent::config::{AgentConfig, Exploration, Replay};
+use crate::agent::convolution::convolutions_of;
 use crate::envs::registration;
+use crate::envs::ObservationValues;
 use crate::spec::EnvSpec;
 
 /// The memory one run needs, by part, in bytes (f64: the numbers in a spec can overflow any integer product).
@@ -46,21 +48,26 @@ const FLOAT: f64 = 4.0;
 /// The memory a run of `agent` on `env` needs; `None` when the env id is not registered.
 pub fn estimate_run(env: &EnvSpec, agent: &AgentConfig) -> Option<MemoryEstimate> {
     let info = registration(&env.id)?.info;
-    let observation = info.observation_size as f64 * agent.history as f64;
+    let plane = info.observation_size as f64;
+    let stacked = agent.history as f64;
+    let observation = plane * stacked;
     let actions = info.action_count as f64;
-    let binary = info.binary_observations;
 
-    // Replay: a ring of 2·(capacity + window) + 4 frames (see `BufferShape::frame_slots`), bits for 0/1 values;
-    // per transition two frame ids, action, reward, discount, the terminal flag and the next state's legal actions; a
-    // sum-tree of twice the next power of two leaves under prioritized replay; the n-step window's pending steps.
+    // Replay: rings of planes (an observation once per env step, a history's stack once per plane) sized as
+    // `BufferShape::frame_slots` starts them, in bits, bytes or floats as the values allow, and a history's plane
+    // ids per frame; per transition two frame ids, action, reward, discount, the terminal flag and the next state's
+    // legal actions; a sum-tree of twice the next power of two leaves under prioritized replay; the n-step window's
+    // pending steps.
     let capacity = agent.buffer_size as f64;
     let window = agent.n_step as f64;
-    let frame = if binary {
-        (observation / 64.0).ceil() * 8.0
-    } else {
-        observation * FLOAT
+    let plane_bytes = match info.values {
+        ObservationValues::Binary => (plane / 64.0).ceil() * 8.0,
+        ObservationValues::Bytes => plane,
+        ObservationValues::Real => plane * FLOAT,
     };
-    let frames = (2.0 * (capacity + window) + 4.0) * frame;
+    let slots = capacity + (capacity / 32.0).floor() + window + stacked + 16.0;
+    let plane_ids = if agent.history > 1 { stacked * 8.0 } else { 0.0 };
+    let frames = slots * (plane_bytes + plane_ids);
     let per_transition = 8.0 + 8.0 + 4.0 + 4.0 + 4.0 + 1.0 + actions;
     let priorities = match agent.replay {
         Replay::Prioritized { .. } => 2.0 * capacity.log2().ceil().exp2().max(1.0) * 8.0,
@@ -70,20 +77,23 @@ pub fn estimate_run(env: &EnvSpec, agent: &AgentConfig) -> Option<MemoryEstimate
     let replay = frames + capacity * per_transition + priorities + pending;
 
     // Networks: layer widths from the input through `hidden` to the actions (dueling adds a one-output value head).
-    // A convolution (3×3, stride 1, no padding) adds its weights, and per sample its unfolded patches and outputs;
-    // the first hidden layer then reads every position's filters.
-    let (input, convolution_parameters, convolution_activations) = match (agent.network, info.image_shape) {
-        (Network::MinAtarConv { filters }, Some((height, width, channels))) => {
-            let positions = (height.saturating_sub(2) * width.saturating_sub(2)) as f64;
-            let (patch, filters) = (9.0 * channels as f64, filters as f64);
-            (
-                positions * filters,
-                (patch + 1.0) * filters,
-                positions * (patch + filters),
-            )
-        }
-        _ => (observation, 0.0, 0.0),
+    // Each convolution adds its weights, and per sample its unfolded patches and outputs; the first hidden layer
+    // then reads the last one's every position.
+    let convolutions = match info.image_shape {
+        Some(image) => convolutions_of(agent.network, image, agent.history),
+        None => Vec::new(),
     };
+    let input = convolutions
+        .last()
+        .map_or(observation, |last| last.output_values() as f64);
+    let convolution_parameters: f64 = convolutions
+        .iter()
+        .map(|layer| (layer.patch_size() as f64 + 1.0) * layer.filters as f64)
+        .sum();
+    let convolution_activations: f64 = convolutions
+        .iter()
+        .map(|layer| layer.positions() as f64 * (layer.patch_size() + layer.filters) as f64)
+        .sum();
     let mut widths = vec![input];
     widths.extend(agent.hidden.iter().map(|width| *width as f64));
     let value_outputs = if agent.dueling { 1.0 } else { 0.0 };
@@ -169,6 +179,7 @@ pub fn format_bytes(bytes: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::agent::config::Network;
     use crate::agent::dqn::{Dqn, ObservationSpace};
     use crate::envs::make_env;
 

@@ -21,6 +21,8 @@ pub enum Stream {
     NetworkInit = 5,
     /// The noise of noisy layers.
     Noise = 6,
+    /// The evaluations' ε-greedy coin flips and random actions.
+    EvalExploration = 7,
 }
 
 /// The statistics that draw random numbers after training, each from its own streams.

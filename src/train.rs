@@ -5,15 +5,16 @@
 
 use std::time::Instant;
 
+use rand_pcg::Pcg64;
 use serde::{Deserialize, Serialize};
 
-use crate::agent::config::{AgentConfig, Network};
+use crate::agent::config::AgentConfig;
 use crate::agent::dqn::{Dqn, ObservationSpace, UpdateStats};
 use crate::agent::n_step::EnvStep;
 use crate::envs::lunar_lander::{self, Flight, LunarLander};
 use crate::envs::{lunar_lander_settings, make_env_with, Env, EnvError, History};
 use crate::episode_frames::{self, EpisodeFrames};
-use crate::seeding::{stream_seed, Stream};
+use crate::seeding::{stream_rng, stream_seed, Stream};
 use crate::spec::EnvSpec;
 
 /// Env steps between two rows of `train.csv`.
@@ -86,7 +87,7 @@ pub struct RunRecords {
 pub enum TrainError {
     #[error("{0}")]
     Env(#[from] crate::envs::EnvError),
-    #[error("{0} has no image observations for a convolutional network (with history > 1 no env does)")]
+    #[error("{0} has no image observations for a convolutional network")]
     NotAnImage(String),
     #[error("loss became {loss} at env step {step}")]
     NonFiniteLoss { step: usize, loss: f32 },
@@ -123,14 +124,20 @@ pub fn train_run(
     let mut env = make()?;
     let mut eval_env = make()?;
     let observation_size = env.observation_size();
-    if matches!(config.network, Network::MinAtarConv { .. }) && env.image_shape().is_none() {
+    if config.network.is_convolutional() && env.image_shape().is_none() {
         return Err(TrainError::NotAnImage(env_spec.id.clone()));
     }
     let mut agent = Dqn::new(config, &ObservationSpace::of(env.as_ref()), env.action_count(), seed)?;
     let total_steps = env_spec.steps;
 
     let mut records = RunRecords::default();
-    let mut evaluator = Evaluator::new(stream_seed(seed, Stream::EvalEnv), env_spec.eval_episodes, config.gamma);
+    let mut evaluator = Evaluator::new(
+        stream_seed(seed, Stream::EvalEnv),
+        env_spec.eval_episodes,
+        config.gamma,
+        config.eval_epsilon,
+        stream_rng(seed, Stream::EvalExploration),
+    );
     records.evals.push(evaluator.evaluate(&agent, eval_env.as_mut(), 0));
 
     let mut observation = vec![0.0; observation_size];
@@ -289,14 +296,19 @@ struct Evaluator {
     seed: Option<u64>,
     episodes: usize,
     gamma: f64,
+    /// ε of its ε-greedy choice, and the stream its coins come from.
+    epsilon: f64,
+    rng: Pcg64,
 }
 
 impl Evaluator {
-    fn new(seed: u64, episodes: usize, gamma: f64) -> Self {
+    fn new(seed: u64, episodes: usize, gamma: f64, epsilon: f64, rng: Pcg64) -> Self {
         Evaluator {
             seed: Some(seed),
             episodes,
             gamma,
+            epsilon,
+            rng,
         }
     }
 
@@ -313,7 +325,7 @@ impl Evaluator {
             let (mut episode_return, mut discounted, mut discount) = (0.0, 0.0, 1.0);
             loop {
                 env.legal_actions(&mut legal);
-                let action = agent.greedy_action(&observation, &legal);
+                let action = agent.evaluation_action(&observation, self.epsilon, &legal, &mut self.rng);
                 let outcome = env.step(action, &mut observation);
                 episode_return += outcome.reward;
                 discounted += discount * outcome.reward;
@@ -396,7 +408,7 @@ mod tests {
         };
         let config = AgentConfig::default();
         let agent = Dqn::new(&config, &ObservationSpace::of(&env), 2, 0).unwrap();
-        Evaluator::new(0, 10, 0.99).evaluate(&agent, &mut env, 0)
+        Evaluator::new(0, 10, 0.99, 0.0, stream_rng(0, Stream::EvalExploration)).evaluate(&agent, &mut env, 0)
     }
 
     #[test]

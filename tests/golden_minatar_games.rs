@@ -15,7 +15,7 @@ use std::fmt::Write;
 use std::path::Path;
 
 use knowhow::envs::minatar::{Asterix, Breakout, Freeway, Game, MinAtar, MinAtarConfig, Seaquest, SpaceInvaders};
-use knowhow::envs::{make_env, Env};
+use knowhow::envs::{make_env, Env, ObservationValues};
 
 mod support;
 use support::{golden_dir, golden_files, Row, Trace};
@@ -382,6 +382,6 @@ fn registered_ids_build_the_games_with_minatars_action_sets() {
         let env = make_env(id).unwrap_or_else(|| panic!("{id} is not registered"));
         assert_eq!(env.image_shape(), Some((10, 10, channels)), "{id}");
         assert_eq!(env.action_count(), actions, "{id}");
-        assert!(env.binary_observations(), "{id}");
+        assert_eq!(env.observation_values(), ObservationValues::Binary, "{id}");
     }
 }

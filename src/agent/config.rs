@@ -34,6 +34,17 @@ pub enum Network {
     /// MinAtar's DQN network (Young & Tian 2019): one 3×3 convolution with `filters` filters (16 there) over the
     /// image, ReLU, then the `hidden` layers (one of 128 there). Needs an env with image observations.
     MinAtarConv { filters: usize },
+    /// The Nature DQN network (Mnih et al. 2015) for 84×84 Atari screens: convolutions of 32 8×8 filters with
+    /// stride 4, 64 4×4 with stride 2 and 64 3×3 with stride 1, ReLU after each, then the `hidden` layers (one of
+    /// 512 there). Needs an env with image observations; a history's stack is read as input channels.
+    NatureConv,
+}
+
+impl Network {
+    /// Whether it starts with convolutions (and so needs image observations).
+    pub fn is_convolutional(&self) -> bool {
+        *self != Network::Mlp
+    }
 }
 
 /// How the agent explores while training (evaluation is always greedy, noise off).
@@ -261,6 +272,12 @@ macro_rules! agent_config {
     };
 }
 
+/// Whether a number is 0, its default (a field at its default is left out of the stored config, so that results
+/// stored before the field existed keep their identity).
+fn is_zero(value: &f64) -> bool {
+    *value == 0.0
+}
+
 /// A field that is written at all is `Some`, even when its own type is an `Option` written `None` (so a variant can
 /// switch `max_grad_norm` off).
 fn written<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(deserializer: D) -> Result<Option<T>, D::Error> {
@@ -269,10 +286,11 @@ fn written<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(deserializer: 
 
 // CleanRL's dqn.py defaults (vanilla DQN: a hard-copied target network, uniform replay, every other trick off).
 agent_config! {
-    /// The network's kind: `Mlp` or `MinAtarConv(filters: 16)` (a convolution before the `hidden` layers).
+    /// The network's kind: `Mlp`, `MinAtarConv(filters: 16)` (a convolution before the `hidden` layers) or
+    /// `NatureConv` (Atari's three).
     network: Network = Network::Mlp,
     /// Widths of the Q-network's hidden layers (ReLU after each); the input and output sizes come from the env.
-    /// Empty only after a convolution (`MinAtarConv`), whose features then feed the head.
+    /// Empty only after convolutions, whose features then feed the head.
     hidden: Vec<usize> = vec![120, 84],
     /// Adam's learning rate.
     learning_rate: f64 = 2.5e-4,
@@ -315,6 +333,10 @@ agent_config! {
     /// absent. Usually set per env (`envs: [(..., agent: (input_bounds: Some([...])))]`).
     #[serde(skip_serializing_if = "Option::is_none")]
     input_bounds: Option<Vec<(f64, f64)>> = None,
+    /// ε of the evaluations' ε-greedy choice: 0 is purely greedy. Atari's evaluations use 0.05 (Mnih et al. 2015),
+    /// so that a policy that never serves the ball cannot stall an episode until its time limit.
+    #[serde(skip_serializing_if = "is_zero")]
+    eval_epsilon: f64 = 0.0,
     /// Rewards clipped to [−1, 1] for learning only (Dopamine's default); returns are reported unclipped.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     clip_rewards: bool = false,
@@ -462,11 +484,11 @@ impl AgentConfig {
     /// Checks every field against its rule, in field order, and returns the first one broken.
     pub fn check(&self) -> Result<(), FieldProblem> {
         // A convolution may feed the head directly (the Revisiting Rainbow MinAtar network); an MLP needs a layer.
-        if self.hidden.is_empty() && self.network == Network::Mlp {
+        if self.hidden.is_empty() && !self.network.is_convolutional() {
             return Err(FieldProblem::new(
                 "hidden",
                 "no hidden layers",
-                "at least one layer width, e.g. [120, 84] (none only after a MinAtarConv convolution)",
+                "at least one layer width, e.g. [120, 84] (none only after convolutions)",
             ));
         }
         if let Some(index) = self.hidden.iter().position(|&width| width == 0) {
@@ -514,6 +536,7 @@ impl AgentConfig {
         }
         unit_interval("epsilon_start", self.epsilon_start)?;
         unit_interval("epsilon_end", self.epsilon_end)?;
+        unit_interval("eval_epsilon", self.eval_epsilon)?;
         unit_interval("exploration_fraction", self.exploration_fraction)?;
         if let Exploration::Noisy(sigma0) = self.exploration {
             if !(sigma0.is_finite() && sigma0 > 0.0) {

@@ -11,12 +11,13 @@ use rand_pcg::Pcg64;
 
 use crate::agent::allocation::AllocationError;
 use crate::agent::categorical::{cross_entropy, Support};
-use crate::agent::config::{AgentConfig, Distributional, Exploration, Loss, Network, Priority, Replay, Target};
+use crate::agent::config::{AgentConfig, Distributional, Exploration, Loss, Priority, Replay, Target};
+use crate::agent::convolution::convolutions_of;
 use crate::agent::frames::{Encoding, FrameId};
 use crate::agent::n_step::{EnvStep, NStepReturns};
-use crate::agent::network::{contiguous_values, Architecture, Convolution, Learner, Noise, QNetwork};
+use crate::agent::network::{contiguous_values, Architecture, Learner, Noise, QNetwork};
 use crate::agent::replay::{Batch, BufferShape, ReplayBuffer};
-use crate::envs::Env;
+use crate::envs::{Env, ObservationValues};
 use crate::seeding::{stream_rng, Stream};
 
 /// What an env's observations look like, as far as the agent cares.
@@ -24,10 +25,13 @@ use crate::seeding::{stream_rng, Stream};
 pub struct ObservationSpace {
     /// Values per observation.
     pub size: usize,
-    /// (height, width, channels) of an image observation (what a convolutional network needs).
+    /// (height, width, channels) of an image observation (what a convolutional network needs); of each of the
+    /// `stacked` images with a history.
     pub image_shape: Option<(usize, usize, usize)>,
-    /// Every value is 0 or 1 (stored as bits in the replay buffer).
-    pub binary: bool,
+    /// What values it holds (the replay buffer's encoding).
+    pub values: ObservationValues,
+    /// Observations of the env stacked in one (the history's length).
+    pub stacked: usize,
 }
 
 impl ObservationSpace {
@@ -36,9 +40,22 @@ impl ObservationSpace {
         ObservationSpace {
             size: env.observation_size(),
             image_shape: env.image_shape(),
-            binary: env.binary_observations(),
+            values: env.observation_values(),
+            stacked: env.info().stacked,
         }
     }
+}
+
+/// A uniformly random legal action: the k-th legal one for k uniform over their count.
+fn random_legal_action(legal: &[bool], rng: &mut Pcg64) -> usize {
+    let count = legal.iter().filter(|legal| **legal).count();
+    let pick = rng.gen_range(0..count.max(1));
+    legal
+        .iter()
+        .enumerate()
+        .filter(|(_, legal)| **legal)
+        .nth(pick)
+        .map_or(0, |(action, _)| action)
 }
 
 /// What one gradient step measured.
@@ -81,22 +98,17 @@ impl Dqn {
         let ObservationSpace {
             size: observation_size,
             image_shape,
-            binary: binary_observations,
+            values,
+            stacked,
         } = *observations;
         let device = Cpu::default();
-        let convolution = match (config.network, image_shape) {
-            (Network::MinAtarConv { filters }, Some((height, width, channels))) => Some(Convolution {
-                height,
-                width,
-                channels,
-                kernel: 3,
-                filters,
-            }),
-            (Network::MinAtarConv { .. }, None) => panic!("a convolutional network needs image observations"),
-            (Network::Mlp, _) => None,
+        let convolutions = match image_shape {
+            Some(image) => convolutions_of(config.network, image, stacked),
+            None if config.network.is_convolutional() => panic!("a convolutional network needs image observations"),
+            None => Vec::new(),
         };
         let architecture = Architecture {
-            convolution,
+            convolutions,
             hidden: config.hidden.clone(),
             dueling: config.dueling,
             noisy_sigma0: match config.exploration {
@@ -114,11 +126,11 @@ impl Dqn {
         online.resample_noise(&mut noise_rng);
         let target = online.clone();
         let online = Learner::new(online, config.learning_rate, config.adam_epsilon);
-        // Observations of 0/1 values (images, board planes) are stored as bits.
-        let encoding = if binary_observations {
-            Encoding::Bits
-        } else {
-            Encoding::Float
+        // Observations of 0/1 values (images, board planes) are stored as bits, grey levels as bytes.
+        let encoding = match values {
+            ObservationValues::Real => Encoding::Float,
+            ObservationValues::Binary => Encoding::Bits,
+            ObservationValues::Bytes => Encoding::Bytes,
         };
         let shape = BufferShape {
             capacity: config.buffer_size,
@@ -126,6 +138,7 @@ impl Dqn {
             action_count,
             encoding,
             window: config.n_step,
+            planes: stacked,
         };
         let replay = match config.replay {
             Replay::Uniform => ReplayBuffer::uniform(shape)?,
@@ -173,19 +186,20 @@ impl Dqn {
         masked_argmax(&self.q_values(observation), legal)
     }
 
+    /// The evaluation's action: with probability `epsilon` (drawn from `rng`) a uniformly random legal one, else
+    /// the greedy one.
+    pub fn evaluation_action(&self, observation: &[f32], epsilon: f64, legal: &[bool], rng: &mut Pcg64) -> usize {
+        if epsilon > 0.0 && rng.gen::<f64>() < epsilon {
+            return random_legal_action(legal, rng);
+        }
+        self.greedy_action(observation, legal)
+    }
+
     /// The training-time action among the `legal` ones: ε-greedy, or greedy under fresh noise with noisy nets
     /// (where ε is 0).
     pub fn act(&mut self, observation: &[f32], epsilon: f64, legal: &[bool]) -> usize {
         if self.exploration_rng.gen::<f64>() < epsilon {
-            // A uniformly random legal action: the k-th legal one for k uniform over their count.
-            let count = legal.iter().filter(|legal| **legal).count();
-            let pick = self.exploration_rng.gen_range(0..count.max(1));
-            return legal
-                .iter()
-                .enumerate()
-                .filter(|(_, legal)| **legal)
-                .nth(pick)
-                .map_or(0, |(action, _)| action);
+            return random_legal_action(legal, &mut self.exploration_rng);
         }
         match self.config.exploration {
             Exploration::EpsilonGreedy => self.greedy_action(observation, legal),
@@ -428,7 +442,8 @@ mod tests {
         ObservationSpace {
             size,
             image_shape: None,
-            binary: false,
+            values: ObservationValues::Real,
+            stacked: 1,
         }
     }
 

@@ -1,9 +1,11 @@
-//! The DQN agent and its parts: configuration, Q-network (and its matrix products), C51's categorical returns (and the exponential its softmaxes use), replay buffer (with its sum-tree
-//! and n-step window), and the update.
+//! The DQN agent and its parts: configuration, Q-network (its convolutions and matrix products), C51's categorical
+//! returns (and the exponential its softmaxes use), replay buffer (its frames, sum-tree and n-step window), and the
+//! update.
 
 pub mod allocation;
 pub mod categorical;
 pub mod config;
+pub mod convolution;
 pub mod dqn;
 pub mod exponential;
 pub mod frames;

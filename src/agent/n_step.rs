@@ -102,6 +102,7 @@ mod tests {
             action_count,
             encoding: Encoding::Float,
             window: 3,
+            planes: 1,
         }
     }
 

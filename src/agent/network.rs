@@ -23,6 +23,7 @@ use rand_distr::StandardNormal;
 use rand_pcg::Pcg64;
 
 use crate::agent::config::{Initialization, NoisyLayers};
+use crate::agent::convolution::Convolution;
 use crate::agent::products::{dense, Activation, FactorisedNoise, LayerGradients, PassLayer};
 
 /// A batch of rows on dfdx's CPU device.
@@ -39,8 +40,9 @@ pub struct Architecture {
     pub dueling: bool,
     /// `Some(σ0)`: the last hidden layer and the head are factorised Gaussian noisy layers.
     pub noisy_sigma0: Option<f64>,
-    /// `Some`: the observation is an image and the first layer a convolution over it (`hidden` then follows it).
-    pub convolution: Option<Convolution>,
+    /// Convolutions over an image observation, in order, each followed by a ReLU (`hidden` then follows them);
+    /// none for a flat observation.
+    pub convolutions: Vec<Convolution>,
     /// Outputs per action: 1 for a Q-value, C51's atoms for the logits of a return distribution (action-major).
     pub atoms: usize,
     /// Which fully connected layers are noisy when `noisy_sigma0` is given.
@@ -50,53 +52,6 @@ pub struct Architecture {
     /// `Some`: each input value mapped from [min, max] to [−1, 1] first (one pair per value, repeated over a
     /// longer input such as a history stack).
     pub input_bounds: Option<Vec<(f64, f64)>>,
-}
-
-/// A convolution with stride 1 and no padding over an image observation stored height × width × channels
-/// (channel fastest, as MinAtar's `(y * width + x) * channels + c`), computed as a linear layer over its unfolded
-/// patches: each output position's `kernel × kernel × channels` inputs become one row, so one matrix multiply does
-/// the whole convolution, and its backward pass is dfdx's.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Convolution {
-    pub height: usize,
-    pub width: usize,
-    pub channels: usize,
-    pub kernel: usize,
-    /// Output channels (filters).
-    pub filters: usize,
-}
-
-impl Convolution {
-    /// Output positions per image.
-    pub fn positions(&self) -> usize {
-        (self.height + 1 - self.kernel) * (self.width + 1 - self.kernel)
-    }
-
-    /// Inputs of one patch.
-    pub fn patch_size(&self) -> usize {
-        self.kernel * self.kernel * self.channels
-    }
-
-    /// The patches of `batch` images (rows of `height × width × channels`), one row per (image, position), each
-    /// row ordered (dy, dx, channel) — the layout of the convolution's weight rows.
-    pub fn unfold(&self, images: &[f32], batch: usize) -> Vec<f32> {
-        let image_size = self.height * self.width * self.channels;
-        let (out_height, out_width) = (self.height + 1 - self.kernel, self.width + 1 - self.kernel);
-        let row_size = self.kernel * self.channels;
-        let mut patches = Vec::with_capacity(batch * self.positions() * self.patch_size());
-        for image in images.chunks(image_size).take(batch) {
-            for y in 0..out_height {
-                for x in 0..out_width {
-                    for dy in 0..self.kernel {
-                        // The kernel's row dy covers `kernel` neighbouring pixels, contiguous in memory.
-                        let start = ((y + dy) * self.width + x) * self.channels;
-                        patches.extend_from_slice(&image[start..start + row_size]);
-                    }
-                }
-            }
-        }
-        patches
-    }
 }
 
 /// Whether a forward pass uses the noisy layers' current noise or their mean weights.
@@ -374,10 +329,10 @@ pub enum Head {
 /// The Q-network: hidden layers with ReLU, then the head.
 #[derive(Debug, Clone)]
 pub struct QNetwork {
-    /// With a convolution, its layer first.
+    /// The convolutions' layers first (one per convolution, reading its patches).
     pub hidden: Vec<Dense>,
     pub head: Head,
-    pub convolution: Option<Convolution>,
+    pub convolutions: Vec<Convolution>,
     /// Per input value (min, max − min) of the input bounds, in f32.
     input_bounds: Option<Vec<(f32, f32)>>,
 }
@@ -393,11 +348,11 @@ impl QNetwork {
     /// Builds `inputs → hidden[0] → … → actions × atoms` with weights drawn from `rng`, the run's network-init
     /// stream.
     pub fn new(inputs: usize, architecture: &Architecture, actions: usize, rng: &mut Pcg64) -> Self {
-        // With a convolution, the first layer maps a patch to its filters, and the next one reads every position.
+        // A convolution's layer maps a patch to its filters, and the layer after it reads every position.
         let mut hidden = Vec::new();
         let mut features = inputs;
         let initialization = architecture.initialization;
-        if let Some(convolution) = architecture.convolution {
+        for convolution in &architecture.convolutions {
             let fan_out = convolution.kernel * convolution.kernel * convolution.filters;
             let layer = Linear::new(
                 convolution.patch_size(),
@@ -407,7 +362,7 @@ impl QNetwork {
                 rng,
             );
             hidden.push(Dense::Plain(layer));
-            features = convolution.positions() * convolution.filters;
+            features = convolution.output_values();
         }
         for (index, width) in architecture.hidden.iter().enumerate() {
             // trick: noisy nets — the last hidden layer and the head are noisy, earlier layers only with `All`.
@@ -435,7 +390,7 @@ impl QNetwork {
         QNetwork {
             hidden,
             head,
-            convolution: architecture.convolution,
+            convolutions: architecture.convolutions.clone(),
             input_bounds,
         }
     }
@@ -464,10 +419,10 @@ impl QNetwork {
             .enumerate()
             .map(|(index, layer)| {
                 let (inputs, outputs) = layer.shape();
-                // The convolution's layer reads one row per (image, position).
-                let rows = match self.convolution {
-                    Some(convolution) if index == 0 => batch * convolution.positions(),
-                    _ => batch,
+                // A convolution's layer reads one row per (input, position).
+                let rows = match self.convolutions.get(index) {
+                    Some(convolution) => batch * convolution.positions(),
+                    None => batch,
                 };
                 (rows, inputs, outputs)
             })
@@ -502,14 +457,19 @@ impl QNetwork {
         let mut features = self.bounded(input);
         // The observation needs no gradient; every layer after the first passes one back to the layer before it.
         let mut input_gradient = false;
-        if let Some(convolution) = self.convolution {
-            // The observation needs no gradient: unfold it outside the graph, start a fresh tape on the patches.
+        for convolution in &self.convolutions {
+            // The observation needs no gradient: the first convolution unfolds it outside the graph, on a fresh
+            // tape; a later one unfolds its input inside the graph, passing the gradient back.
             let batch = features.shape().0;
-            let patches = convolution.unfold(&contiguous_values(&features), batch);
-            let rows = (batch * convolution.positions(), convolution.patch_size());
-            let patches = features.device().tensor_from_vec(patches, rows).put_tape(T::default());
+            let patches = if input_gradient {
+                convolution.unfold_traced(features)
+            } else {
+                let patches = convolution.unfold(&contiguous_values(&features), batch);
+                let rows = (batch * convolution.positions(), convolution.patch_size());
+                features.device().tensor_from_vec(patches, rows).put_tape(T::default())
+            };
             let filters = dense(patches, &hidden[0], Activation::Relu, input_gradient);
-            features = filters.reshape_like(&(batch, convolution.positions() * convolution.filters));
+            features = filters.reshape_like(&(batch, convolution.output_values()));
             hidden = &hidden[1..];
             input_gradient = true;
         }
@@ -826,7 +786,7 @@ pub fn plain_architecture(hidden: &[usize]) -> Architecture {
         hidden: hidden.to_vec(),
         dueling: false,
         noisy_sigma0: None,
-        convolution: None,
+        convolutions: Vec::new(),
         atoms: 1,
         noisy_layers: NoisyLayers::LastHiddenAndHead,
         initialization: Initialization::PyTorchDefault,
@@ -1156,13 +1116,7 @@ mod tests {
     #[test]
     fn the_unfolded_convolution_matches_a_direct_one() {
         // A 4×3 image with 2 channels, a 2×2 kernel, 1 filter: 3×2 = 6 positions, patches of 8.
-        let convolution = Convolution {
-            height: 4,
-            width: 3,
-            channels: 2,
-            kernel: 2,
-            filters: 1,
-        };
+        let convolution = Convolution::square(4, 3, 2, 2, 1);
         let image: Vec<f32> = (0..24).map(|value| value as f32).collect();
         let pixel = |y: usize, x: usize, channel: usize| image[(y * 3 + x) * 2 + channel];
         let patches = convolution.unfold(&image, 1);
@@ -1180,7 +1134,7 @@ mod tests {
         let device = Cpu::default();
         let mut rng = Pcg64::seed_from_u64(0);
         let architecture = Architecture {
-            convolution: Some(convolution),
+            convolutions: vec![convolution],
             ..plain_architecture(&[])
         };
         let mut network = QNetwork::new(24, &architecture, 1, &mut rng);
@@ -1206,6 +1160,55 @@ mod tests {
         let input = device.tensor_from_vec(image.clone(), (1, 24));
         assert_eq!(network.forward(input, Noise::Off).as_vec(), vec![direct]);
         assert!(direct > 0.0, "some positions pass the ReLU");
+    }
+
+    #[test]
+    fn gradients_through_stacked_strided_convolutions_match_finite_differences() {
+        // Two stacked 7×7 images of 1 channel → 3×3 kernel, stride 2, 2 filters (3×3) → 2×2 kernel, stride 1, 3
+        // filters (2×2) → 4 units → 2 actions. The loss is Q(a0) − 2·Q(a1). The network is linear between ReLU
+        // kinks, so a central difference of step 1e-3 gives each weight's derivative up to rounding.
+        let first = Convolution {
+            images: 2,
+            stride: 2,
+            ..Convolution::square(7, 7, 1, 3, 2)
+        };
+        let architecture = Architecture {
+            convolutions: vec![first, first.then(2, 1, 3)],
+            ..plain_architecture(&[4])
+        };
+        let mut rng = Pcg64::seed_from_u64(3);
+        let network = QNetwork::new(98, &architecture, 2, &mut rng);
+        let observation: Vec<f32> = (0..98).map(|index| ((index * 29) % 17) as f32 / 17.0).collect();
+        let device = Cpu::default();
+        let weights = device.tensor_from_vec(vec![1.0, -2.0], (1, 2));
+        let loss_at = |network: &QNetwork| -> f64 {
+            let input = device.tensor_from_vec(observation.clone(), (1, 98));
+            let q = network.forward(input, Noise::Off).as_vec();
+            f64::from(q[0]) - 2.0 * f64::from(q[1])
+        };
+        let gradients = gradients_of(&network, &observation, Noise::Off, |output| {
+            (output * weights.clone()).sum()
+        });
+        // Every weight and bias of both convolutions (parameters 0 to 3).
+        for (parameter, parameter_gradients) in gradients.iter().enumerate().take(4) {
+            for (index, gradient) in parameter_gradients.iter().enumerate() {
+                let shifted = |step: f32| {
+                    let mut network = network.clone();
+                    Arc::make_mut(network.parameters_mut()[parameter])[index] += step;
+                    loss_at(&network)
+                };
+                let numeric = (shifted(1e-3) - shifted(-1e-3)) / 2e-3;
+                let analytic = f64::from(*gradient);
+                assert!(
+                    (numeric - analytic).abs() < 2e-3,
+                    "parameter {parameter}[{index}]: {analytic} by the graph, {numeric} by differences"
+                );
+            }
+        }
+        assert!(
+            gradients[0].iter().any(|gradient| *gradient != 0.0),
+            "the first convolution learns"
+        );
     }
 
     #[test]

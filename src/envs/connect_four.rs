@@ -11,7 +11,7 @@ use std::fmt;
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64;
 
-use super::{Env, EnvInfo, StepOutcome};
+use super::{Env, EnvInfo, ObservationValues, StepOutcome};
 
 /// The id of Connect Four against the uniformly random opponent (`Opponent::Random`).
 pub const ID: &str = "ConnectFour-v0";
@@ -130,7 +130,7 @@ impl ConnectFour {
     /// An empty board against `opponent`, its RNG seeded with 0; call `reset` to start an episode.
     /// Two planes of 0 or 1; a game won, drawn or lost.
     pub const INFO: EnvInfo = EnvInfo {
-        binary_observations: true,
+        values: ObservationValues::Binary,
         is_game: true,
         ..EnvInfo::vector(Self::OBSERVATION_SIZE, Self::ACTION_COUNT)
     };

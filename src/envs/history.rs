@@ -15,18 +15,20 @@ pub struct History {
 impl History {
     pub fn new(inner: Box<dyn Env>, length: usize) -> Self {
         assert!(length >= 1, "a history holds at least one observation");
+        assert_eq!(inner.info().stacked, 1, "a history of histories");
         let frames = vec![0.0; inner.observation_size() * length];
         History { inner, length, frames }
     }
 }
 
 impl Env for History {
-    /// The inner env's, with `length` observations side by side: no longer an image a convolution could read.
+    /// The inner env's, with `length` observations one after another (an image env's observation is then
+    /// `length` images: `image_shape` stays the shape of each).
     fn info(&self) -> EnvInfo {
         let inner = self.inner.info();
         EnvInfo {
             observation_size: inner.observation_size * self.length,
-            image_shape: None,
+            stacked: self.length,
             ..inner
         }
     }

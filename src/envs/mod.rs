@@ -14,6 +14,17 @@ pub struct StepOutcome {
     pub truncated: bool,
 }
 
+/// The values an env's observations can hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObservationValues {
+    /// Any real numbers.
+    Real,
+    /// 0 or 1 (images of cells, board planes): one bit each in the replay buffer.
+    Binary,
+    /// k / 255 for a byte k, as `f32::from(k) / 255.0` computes it (a screen's grey levels): one byte each.
+    Bytes,
+}
+
 /// What an agent, the replay buffer and the validation need to know of an env, in one place: a wrapper passes its
 /// inner env's on, changing only what it changes, so no property can be forgotten on the way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,10 +34,14 @@ pub struct EnvInfo {
     /// Number of discrete actions, `0..action_count`.
     pub action_count: usize,
     /// `Some((height, width, channels))` when the observation is an image stored row by row with the channel
-    /// fastest (`(y * width + x) * channels + c`), which convolutional networks need; `None` for flat vectors.
+    /// fastest (`(y * width + x) * channels + c`), which convolutional networks need; `None` for flat vectors. With
+    /// `stacked` > 1 the observation is that many such images one after another.
     pub image_shape: Option<(usize, usize, usize)>,
-    /// Whether every observation value is 0 or 1 (a replay buffer then stores them as bits).
-    pub binary_observations: bool,
+    /// What values an observation holds (the replay buffer stores them as compactly as that allows).
+    pub values: ObservationValues,
+    /// How many of the env's own observations one observation stacks, oldest first (the `history` wrapper's
+    /// length; 1 without it). The replay buffer then stores each of them once across consecutive stacks.
+    pub stacked: usize,
     /// Whether an episode is a game that ends won (return > 0), drawn (0) or lost (< 0); evaluations then also
     /// record win, draw and loss rates.
     pub is_game: bool,
@@ -41,7 +56,8 @@ impl EnvInfo {
             observation_size,
             action_count,
             image_shape: None,
-            binary_observations: false,
+            values: ObservationValues::Real,
+            stacked: 1,
             is_game: false,
             channel_names: &[],
         }
@@ -74,9 +90,9 @@ pub trait Env: Send {
     fn image_shape(&self) -> Option<(usize, usize, usize)> {
         self.info().image_shape
     }
-    /// `info().binary_observations`.
-    fn binary_observations(&self) -> bool {
-        self.info().binary_observations
+    /// `info().values`.
+    fn observation_values(&self) -> ObservationValues {
+        self.info().values
     }
     /// `info().is_game`.
     fn is_game(&self) -> bool {

@@ -578,7 +578,7 @@ Spec(
     fn refuses_missing_or_empty_hidden_layers() {
         assert_eq!(
             agent_error("hidden: []"),
-            "t.ron:4:13: agent.hidden: no hidden layers, expected at least one layer width, e.g. [120, 84] (none only after a MinAtarConv convolution)"
+            "t.ron:4:13: agent.hidden: no hidden layers, expected at least one layer width, e.g. [120, 84] (none only after convolutions)"
         );
         assert_eq!(
             agent_error("hidden: [64, 0]"),
@@ -917,7 +917,7 @@ Spec(
             "t.ron:4:55: variants[1].agent.doubel: unknown field, expected one of `network`, `hidden`, `learning_rate`, \
              `adam_epsilon`, `gamma`, `batch_size`, `buffer_size`, `learning_starts`, `train_every`, \
              `gradient_steps`, `target`, `epsilon_start`, `epsilon_end`, `exploration_fraction`, `exploration`, \
-             `noisy_layers`, `noisy_epsilon`, `initialization`, `input_bounds`, `clip_rewards`, `loss`, `double`, \
+             `noisy_layers`, `noisy_epsilon`, `initialization`, `input_bounds`, `eval_epsilon`, `clip_rewards`, `loss`, `double`, \
              `dueling`, `replay`, \
              `distributional`, `n_step`, `max_grad_norm`, `history`"
         );
@@ -969,7 +969,15 @@ Spec(
         assert_eq!(
             agent_error("network: MinAtarConv(filters: 16)"),
             "t.ron:4:13: agent.network: a convolutional network on CartPole-v1, which has no image observations, \
-             expected Mlp for this env, or an image env (e.g. MinAtar/Breakout) with history 1"
+             expected Mlp for this env, or an image env (e.g. MinAtar/Breakout-v1)"
+        );
+        // Nature's 8×8 stride-4 convolution turns MinAtar's 10×10 grid into 1×1, where its 4×4 one cannot go.
+        let minatar = "(id: \"MinAtar/Breakout-v1\", steps: 1000)";
+        assert_eq!(
+            error(&spec_source(minatar, "network: NatureConv, history: 4", "Count(2)")),
+            "t.ron:4:13: agent.network: NatureConv on MinAtar/Breakout-v1's 10×10 images: its convolution 2 (4×4) does \
+             not fit its 1×1 input, expected a network whose convolutions fit the env's images (NatureConv: 84×84 \
+             Atari screens)"
         );
     }
 

@@ -7,6 +7,7 @@ use std::fmt;
 use super::source::{FieldPath, SourceMap};
 use super::{default_eval_episodes, default_eval_every, EnvSpec, Seeds, Spec, Variant, BASE_VARIANT};
 use crate::agent::config::{positive_count, AgentConfig, AgentOverrides, FieldProblem, Inner, Network};
+use crate::agent::convolution::convolutions_of;
 
 pub const MAX_RUNS: u64 = 1_000_000;
 
@@ -297,28 +298,41 @@ fn validate_networks(spec: &Spec) -> Result<(), Violation> {
                     ));
                 }
             }
-            let Network::MinAtarConv { filters } = agent.network else {
+            if !agent.network.is_convolutional() {
                 continue;
-            };
+            }
             let field = written_at(spec, env_index, variant_index, "network");
-            if filters == 0 {
+            if agent.network == (Network::MinAtarConv { filters: 0 }) {
                 return Err(Violation::at_key(
                     field,
                     "MinAtarConv(filters: 0)",
                     "filters > 0 (MinAtar: 16)",
                 ));
             }
-            let image = crate::envs::registration(&env.id).and_then(|known| known.info.image_shape);
-            if image.is_none() || agent.history > 1 {
-                let why = if image.is_none() {
-                    "has no image observations"
-                } else {
-                    "is stacked by history > 1"
-                };
+            let Some(image) = crate::envs::registration(&env.id).and_then(|known| known.info.image_shape) else {
                 return Err(Violation::at_key(
                     field,
-                    format!("a convolutional network on {}, which {why}", env.id),
-                    "Mlp for this env, or an image env (e.g. MinAtar/Breakout) with history 1",
+                    format!("a convolutional network on {}, which has no image observations", env.id),
+                    "Mlp for this env, or an image env (e.g. MinAtar/Breakout-v1)",
+                ));
+            };
+            let convolutions = convolutions_of(agent.network, image, agent.history);
+            if let Some((index, misfit)) = convolutions.iter().enumerate().find(|(_, layer)| !layer.fits()) {
+                return Err(Violation::at_key(
+                    field,
+                    format!(
+                        "{:?} on {}'s {}×{} images: its convolution {} ({}×{}) does not fit its {}×{} input",
+                        agent.network,
+                        env.id,
+                        image.0,
+                        image.1,
+                        index + 1,
+                        misfit.kernel,
+                        misfit.kernel,
+                        misfit.height,
+                        misfit.width
+                    ),
+                    "a network whose convolutions fit the env's images (NatureConv: 84×84 Atari screens)",
                 ));
             }
         }

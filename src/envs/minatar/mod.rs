@@ -13,7 +13,7 @@ pub mod numpy_random;
 pub mod seaquest;
 pub mod space_invaders;
 
-use super::{Env, EnvInfo, StepOutcome};
+use super::{Env, EnvInfo, ObservationValues, StepOutcome};
 pub use asterix::Asterix;
 pub use breakout::Breakout;
 pub use freeway::Freeway;
@@ -122,7 +122,7 @@ impl<G: Game> MinAtar<G> {
         };
         EnvInfo {
             image_shape: Some((GRID_SIZE, GRID_SIZE, G::CHANNEL_NAMES.len())),
-            binary_observations: true,
+            values: ObservationValues::Binary,
             channel_names: G::CHANNEL_NAMES,
             ..EnvInfo::vector(Self::OBSERVATION_SIZE, action_count)
         }
