@@ -164,7 +164,12 @@ pub fn atari_throughputs(steps: usize, repetitions: usize) -> Vec<Measurement> {
     use crate::envs::atari::arcade::{PreprocessedArcade, Preprocessing, V5_REPEAT_ACTION_PROBABILITY};
     let mut samples = Vec::new();
     for seed in 0..repetitions as u64 {
-        let made = PreprocessedArcade::new("breakout", Preprocessing::default(), V5_REPEAT_ACTION_PROBABILITY);
+        let made = crate::envs::atari::roms::rom_path("breakout")
+            .map_err(|error| error.to_string())
+            .and_then(|rom| {
+                PreprocessedArcade::new(&rom, Preprocessing::default(), V5_REPEAT_ACTION_PROBABILITY)
+                    .map_err(|error| error.to_string())
+            });
         let mut env = match made {
             Ok(env) => env,
             Err(error) => {

@@ -175,7 +175,8 @@ mod with_the_emulator {
         // state and the 84×84 observation's sha256. The no-op counts come from knowhow's numpy generator.
         let name = "gym_v5_atari_preproc_seed0.jsonl";
         let trace = rows(name);
-        let mut env = PreprocessedArcade::new("breakout", Preprocessing::default(), V5_REPEAT_ACTION_PROBABILITY)
+        let rom = rom_path("breakout").unwrap_or_else(|error| panic!("{error}"));
+        let mut env = PreprocessedArcade::new(&rom, Preprocessing::default(), V5_REPEAT_ACTION_PROBABILITY)
             .unwrap_or_else(|error| panic!("{error}"));
         let mut observation = vec![0u8; 84 * 84];
         let mut expected = trace.iter();

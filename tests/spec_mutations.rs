@@ -225,6 +225,18 @@ proptest! {
 #[test]
 fn every_experiment_spec_is_valid_as_committed() {
     for (path, source) in experiment_specs() {
-        parse_spec(&source, &path).unwrap_or_else(|error| panic!("{error}"));
+        match parse_spec(&source, &path) {
+            Ok(_) => {}
+            // An Atari spec needs knowhow built with the `atari` feature, and the game's ROM: without either it is
+            // refused, saying which.
+            Err(error)
+                if source.contains("id: \"ALE/")
+                    && (error.to_string().contains("which this knowhow was built without")
+                        || error.to_string().contains("option \"roms\": no Atari ROM")) =>
+            {
+                eprintln!("{}: {error}", path.display());
+            }
+            Err(error) => panic!("{error}"),
+        }
     }
 }

@@ -1,8 +1,7 @@
 //! Convolutions (no padding, any stride) as matrix products over unfolded patches: each output position's
 //! `kernel × kernel × channels` inputs become one row, so one product with the filters does the whole layer, whose
-//! backward pass is the fully connected layer's (`products::dense`). The unfolding itself is an op of the graph
-//! (its backward pass adds each patch value's gradient back onto the pixel it came from), so that a convolution
-//! after another passes gradients through.
+//! backward pass is the fully connected layer's (`products::affine_op`), which then adds each patch value's gradient
+//! back onto the pixel it came from, so that a convolution after another passes gradients through.
 //!
 //! Images are stored row by row with the channel fastest (`(y * width + x) * channels + c`, MinAtar's layout and
 //! the layout a convolution's output has); the first layer's input may be several such images one after another
@@ -12,6 +11,7 @@ use dfdx::prelude::*;
 
 use crate::agent::config::Network;
 use crate::agent::network::{contiguous_values, Matrix};
+use crate::agent::products::{affine_op, Activation, GradientDestination, PassLayer};
 
 /// The convolutions `network` starts with, over `images` stacked images of `(height, width, channels)`; none for
 /// an MLP.
@@ -113,20 +113,24 @@ impl Convolution {
         self.images * self.kernel * self.kernel * self.channels
     }
 
-    /// For each (position, image, dy) of one input, in patch order, where its `kernel × channels` contiguous input
-    /// values start.
-    fn row_starts(&self) -> impl Iterator<Item = usize> + '_ {
+    /// Calls `visit` with the start of each (position, image, dy) row of one input, in patch order: each row is
+    /// `kernel × channels` contiguous input values. (Plain loops: an iterator of flat maps here cost a tenth of
+    /// an Atari update.)
+    fn for_each_row(&self, mut visit: impl FnMut(usize)) {
         let (out_height, out_width) = self.output_size();
         let image_size = self.height * self.width * self.channels;
-        (0..out_height).flat_map(move |y| {
-            (0..out_width).flat_map(move |x| {
-                (0..self.images).flat_map(move |image| {
-                    (0..self.kernel).map(move |dy| {
-                        image * image_size + ((y * self.stride + dy) * self.width + x * self.stride) * self.channels
-                    })
-                })
-            })
-        })
+        for y in 0..out_height {
+            for x in 0..out_width {
+                for image in 0..self.images {
+                    for dy in 0..self.kernel {
+                        visit(
+                            image * image_size
+                                + ((y * self.stride + dy) * self.width + x * self.stride) * self.channels,
+                        );
+                    }
+                }
+            }
+        }
     }
 
     /// The patches of `batch` inputs (rows of `input_size`), one row per (input, position), each row ordered
@@ -135,8 +139,15 @@ impl Convolution {
         let row = self.kernel * self.channels;
         let mut patches = Vec::with_capacity(batch * self.positions() * self.patch_size());
         for input in inputs.chunks(self.input_size()).take(batch) {
-            for start in self.row_starts() {
-                patches.extend_from_slice(&input[start..start + row]);
+            if row == 8 {
+                // Atari's first layer: rows of 8 values, copied as one fixed-size array each; a copy of a slice of
+                // unknown length is a call to memmove per row, which cost more than the copies themselves.
+                self.for_each_row(|start| {
+                    let values: [f32; 8] = input[start..start + 8].try_into().expect("a row of 8 values");
+                    patches.extend_from_slice(&values);
+                });
+            } else {
+                self.for_each_row(|start| patches.extend_from_slice(&input[start..start + row]));
             }
         }
         patches
@@ -147,18 +158,22 @@ impl Convolution {
         let row = self.kernel * self.channels;
         let per_input = self.positions() * self.patch_size();
         for (input, patches) in inputs.chunks_mut(self.input_size()).zip(patches.chunks(per_input)) {
-            for (start, values) in self.row_starts().zip(patches.chunks_exact(row)) {
+            let mut rows = patches.chunks_exact(row);
+            self.for_each_row(|start| {
+                let values = rows.next().expect("one patch row per visited row");
                 for (value, patch_value) in input[start..start + row].iter_mut().zip(values) {
                     *value += patch_value;
                 }
-            }
+            });
         }
     }
 
-    /// `unfold` as an op of the graph: `(batch, input_size) → (batch × positions, patch_size)`, whose backward
-    /// pass folds the patches' gradient back onto the input.
-    pub fn unfold_traced<T: Tape<f32, Cpu>>(&self, input: Matrix<T>) -> Matrix<T> {
-        let (input, mut tape) = input.split_tape();
+    /// The convolution through `layer` (its filters: `patch_size` inputs, `filters` outputs) and a ReLU, as one
+    /// op of the graph: `(batch, input_size) → (batch, positions × filters)`, filter fastest. With
+    /// `input_gradient` its backward pass folds the patches' gradient back onto the input (a convolution after
+    /// another); without, the input gets none (the observation).
+    pub fn apply<T: Tape<f32, Cpu>>(&self, input: Matrix<T>, layer: &PassLayer, input_gradient: bool) -> Matrix<T> {
+        let (input, tape) = input.split_tape();
         let batch = input.shape().0;
         assert_eq!(
             input.shape().1,
@@ -166,18 +181,20 @@ impl Convolution {
             "a convolution given inputs of another size"
         );
         let patches = self.unfold(&contiguous_values(&input), batch);
-        let out = input
-            .device()
-            .tensor_from_vec(patches, (batch * self.positions(), self.patch_size()));
-        if T::OWNS_TAPE {
-            let (input_ghost, result, convolution) = (input.ghost(), out.ghost(), *self);
-            tape.add_backward_op(move |gradients| {
-                let patch_gradient = gradients.get_or_alloc_mut(&result)?.to_vec();
-                convolution.fold_into(&patch_gradient, gradients.get_or_alloc_mut(&input_ghost)?);
-                Ok(())
-            });
-        }
-        out.put_tape(tape)
+        let destination = if input_gradient {
+            GradientDestination::Folded(input.clone(), *self)
+        } else {
+            GradientDestination::Nowhere
+        };
+        affine_op(
+            patches,
+            (batch, self.output_values()),
+            input.device(),
+            tape,
+            layer,
+            Activation::Relu,
+            destination,
+        )
     }
 }
 

@@ -458,18 +458,8 @@ impl QNetwork {
         // The observation needs no gradient; every layer after the first passes one back to the layer before it.
         let mut input_gradient = false;
         for convolution in &self.convolutions {
-            // The observation needs no gradient: the first convolution unfolds it outside the graph, on a fresh
-            // tape; a later one unfolds its input inside the graph, passing the gradient back.
-            let batch = features.shape().0;
-            let patches = if input_gradient {
-                convolution.unfold_traced(features)
-            } else {
-                let patches = convolution.unfold(&contiguous_values(&features), batch);
-                let rows = (batch * convolution.positions(), convolution.patch_size());
-                features.device().tensor_from_vec(patches, rows).put_tape(T::default())
-            };
-            let filters = dense(patches, &hidden[0], Activation::Relu, input_gradient);
-            features = filters.reshape_like(&(batch, convolution.output_values()));
+            // The observation needs no gradient; every convolution after the first passes one back.
+            features = convolution.apply(features, &hidden[0], input_gradient);
             hidden = &hidden[1..];
             input_gradient = true;
         }

@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex};
 
 use dfdx::prelude::*;
 
+use crate::agent::convolution::Convolution;
 use crate::agent::network::{contiguous_values, Linear, Matrix, Values};
 
 /// One operand of a product: `rows × columns` values, stored row-major, or stored as its transpose (row-major
@@ -172,18 +173,60 @@ pub fn dense<T: Tape<f32, Cpu>>(
     activation: Activation,
     input_gradient: bool,
 ) -> Matrix<T> {
-    let (input, mut tape) = input.split_tape();
-    let (rows, inputs) = *input.shape();
-    let Linear {
-        inputs: layer_inputs,
-        outputs,
-        ..
-    } = layer.linear;
+    let (input, tape) = input.split_tape();
+    let rows = input.shape().0;
+    let destination = if input_gradient {
+        GradientDestination::Input(input.clone())
+    } else {
+        GradientDestination::Nowhere
+    };
+    let values = contiguous_values(&input);
+    affine_op(
+        values,
+        (rows, layer.linear.outputs),
+        input.device(),
+        tape,
+        layer,
+        activation,
+        destination,
+    )
+}
+
+/// Where a layer's backward pass sends the gradient of its input rows.
+pub enum GradientDestination {
+    /// Nowhere: nothing before the layer learns (the observation).
+    Nowhere,
+    /// To the tensor the rows were read from.
+    Input(Matrix),
+    /// The rows are a convolution's patches of that tensor: each patch value's gradient is added back onto the
+    /// value it was read from (`Convolution::fold_into`).
+    Folded(Matrix, Convolution),
+}
+
+/// The op behind `dense` and the convolutions: `activation(input · weight + bias)` on the rows in `input_values`
+/// (`rows × layer.inputs`, moved in: the backward pass keeps them), as a tensor of `shape` (`rows × outputs`
+/// values, laid out as `shape` reads them), on `tape`.
+pub fn affine_op<T: Tape<f32, Cpu>>(
+    input_values: Vec<f32>,
+    shape: (usize, usize),
+    device: &Cpu,
+    mut tape: T,
+    layer: &PassLayer,
+    activation: Activation,
+    destination: GradientDestination,
+) -> Matrix<T> {
+    let Linear { inputs, outputs, .. } = layer.linear;
     assert_eq!(
-        layer_inputs, inputs,
-        "a layer of {layer_inputs} inputs given rows of {inputs}"
+        input_values.len() % inputs,
+        0,
+        "a layer of {inputs} inputs given rows of another size"
     );
-    let input_values = contiguous_values(&input);
+    let rows = input_values.len() / inputs;
+    assert_eq!(
+        rows * outputs,
+        shape.0 * shape.1,
+        "the output's shape holds rows × outputs values"
+    );
     let mut values = affine(
         &input_values,
         (rows, inputs, outputs),
@@ -202,12 +245,18 @@ pub fn dense<T: Tape<f32, Cpu>>(
             *value = value.max(0.0);
         }
     }
-    let out = input.device().tensor_from_vec(values, (rows, outputs));
+    let out = device.tensor_from_vec(values, shape);
     if !T::OWNS_TAPE {
         return out.put_tape(tape);
     }
-    let (input_ghost, result) = (input.ghost(), out.ghost());
+    let result = out.ghost();
     let (weight, layer_gradients) = (layer.linear.weight.clone(), layer.gradients.clone());
+    // Only the input's identity is kept: its values are not needed for its gradient.
+    let (input, fold) = match destination {
+        GradientDestination::Nowhere => (None, None),
+        GradientDestination::Input(input) => (Some(input.ghost()), None),
+        GradientDestination::Folded(input, convolution) => (Some(input.ghost()), Some(convolution)),
+    };
     tape.add_backward_op(move |gradients| {
         let mut pre_gradient: Vec<f32> = gradients.get_or_alloc_mut(&result)?.to_vec();
         if !passed.is_empty() {
@@ -240,14 +289,23 @@ pub fn dense<T: Tape<f32, Cpu>>(
                 accumulate,
             );
         }
-        if input_gradient {
+        let input_gradient_of = |out: &mut [f32], accumulate: bool| {
             multiply(
                 (rows, outputs, inputs),
                 Operand::plain(&pre_gradient),
                 Operand::transpose_of(&weight),
-                gradients.get_or_alloc_mut(&input_ghost)?,
-                true,
-            );
+                out,
+                accumulate,
+            )
+        };
+        match (&input, fold) {
+            (None, _) => {}
+            (Some(input), None) => input_gradient_of(gradients.get_or_alloc_mut(input)?, true),
+            (Some(input), Some(convolution)) => {
+                let mut patches_gradient = vec![0.0; rows * inputs];
+                input_gradient_of(&mut patches_gradient, false);
+                convolution.fold_into(&patches_gradient, gradients.get_or_alloc_mut(input)?);
+            }
         }
         Ok(())
     });

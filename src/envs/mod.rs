@@ -121,6 +121,6 @@ pub use mountain_car::MountainCar;
 pub use options::{EnvOptions, OptionError, OptionValue};
 pub use registry::{
     default_score_anchors, env_ids, lunar_lander_settings, make_env, make_env_with, register, registration,
-    AlreadyRegistered, EnvError, Registration,
+    AlreadyRegistered, EnvError, Registration, ATARI_IDS,
 };
 pub use time_limit::TimeLimit;

@@ -112,6 +112,28 @@ impl EnvOptions {
         }
     }
 
+    /// A whole number in `[range.0, range.1]`, or `default` when not written.
+    pub fn whole_number(&self, name: &str, default: u64, range: (u64, u64)) -> Result<u64, OptionError> {
+        match self.0.get(name) {
+            None => Ok(default),
+            Some(OptionValue::Number(value))
+                if value.fract() == 0.0 && *value >= range.0 as f64 && *value <= range.1 as f64 =>
+            {
+                Ok(*value as u64)
+            }
+            Some(other) => Err(self.refusal(name, other, format!("a whole number in [{}, {}]", range.0, range.1))),
+        }
+    }
+
+    /// A text (a path, say), or `None` when not written.
+    pub fn text(&self, name: &str) -> Result<Option<&str>, OptionError> {
+        match self.0.get(name) {
+            None => Ok(None),
+            Some(OptionValue::Text(text)) => Ok(Some(text)),
+            Some(other) => Err(self.refusal(name, other, "a text in quotes".to_string())),
+        }
+    }
+
     fn refusal(&self, name: &str, value: &OptionValue, expected: String) -> OptionError {
         let written = match value {
             OptionValue::Flag(flag) => flag.to_string(),

@@ -517,6 +517,13 @@ fn validate_envs(envs: &[EnvSpec]) -> Result<(), Violation> {
     for (index, env) in envs.iter().enumerate() {
         let env_field = envs_field.clone().index(index);
         if !known.contains(&env.id.as_str()) {
+            if crate::envs::ATARI_IDS.contains(&env.id.as_str()) {
+                return Err(Violation::at_value(
+                    env_field.field("id"),
+                    format!("{} is an Atari game, which this knowhow was built without", env.id),
+                    "knowhow built with the `atari` feature (ALE, GPL-2.0): cargo run --release --features atari -- …",
+                ));
+            }
             let listed: Vec<String> = known.iter().map(|id| format!("{id:?}")).collect();
             return Err(Violation::at_value(
                 env_field.field("id"),
@@ -535,15 +542,14 @@ fn validate_envs(envs: &[EnvSpec]) -> Result<(), Violation> {
                 "each env once",
             ));
         }
-        if !env.options.is_empty() {
-            if let Err(crate::envs::EnvError::Option { error, .. }) = crate::envs::make_env_with(&env.id, &env.options)
-            {
-                return Err(Violation::at_key(
-                    env_field.field("options"),
-                    format!("{}: option {:?}: {}", env.id, error.option, error.problem),
-                    error.expected,
-                ));
-            }
+        // Built once with its options: a refused option, or an env that cannot be had at all (an Atari game
+        // without its ROM), is bad input now rather than a failed run later.
+        if let Err(crate::envs::EnvError::Option { error, .. }) = crate::envs::make_env_with(&env.id, &env.options) {
+            return Err(Violation::at_key(
+                env_field.field("options"),
+                format!("{}: option {:?}: {}", env.id, error.option, error.problem),
+                error.expected,
+            ));
         }
         let counts = [
             ("steps", env.steps, "env steps of training per run"),

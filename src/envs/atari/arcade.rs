@@ -2,13 +2,13 @@
 //! actions), and gymnasium's `AtariPreprocessing` over it (no-op starts, max-pooled frame skip, grayscale, 84×84
 //! area resize): the same frames, rewards and flags as ale-py 0.12.1 with gymnasium 1.4.0, bit for bit.
 
-use std::path::PathBuf;
+use std::path::Path;
 
 use ale::{Ale, AleError, Settings};
 
 use crate::envs::atari::area_resize::AreaResize;
 use crate::envs::atari::numpy_generator::{v5_seeds, NumpyGenerator};
-use crate::envs::atari::roms::{rom_path, RomNotFound};
+use crate::envs::atari::roms::RomNotFound;
 
 /// v5's defaults: sticky actions with probability 0.25, episodes cut at 108,000 frames (30 minutes of play).
 pub const V5_REPEAT_ACTION_PROBABILITY: f32 = 0.25;
@@ -43,11 +43,10 @@ pub struct ArcadeStep {
 }
 
 impl ArcadeV5 {
-    /// `ALE/<Game>-v5` for ALE's ROM name `game` ("breakout"), with `frame_skip` emulated frames per step (v5: 4;
-    /// 1 under `AtariPreprocessing`) and sticky actions with `repeat_action_probability`. Like gymnasium's
-    /// constructor it loads the ROM; the first `reset(Some(seed))` seeds and loads it again.
-    pub fn new(game: &str, frame_skip: usize, repeat_action_probability: f32) -> Result<Self, AtariError> {
-        let rom: PathBuf = rom_path(game)?;
+    /// `ALE/<Game>-v5` for the game's ROM file (`roms::rom_path` finds it), with `frame_skip` emulated frames per
+    /// step (v5: 4; 1 under `AtariPreprocessing`) and sticky actions with `repeat_action_probability`. Like
+    /// gymnasium's constructor it loads the ROM; the first `reset(Some(seed))` seeds and loads it again.
+    pub fn new(rom: &Path, frame_skip: usize, repeat_action_probability: f32) -> Result<Self, AtariError> {
         let (numpy_seed, random_seed) = v5_seeds(0);
         let settings = Settings {
             random_seed,
@@ -55,7 +54,7 @@ impl ArcadeV5 {
             frame_skip: 1,
             max_frames_per_episode: V5_MAX_FRAMES_PER_EPISODE,
         };
-        let ale = Ale::new(&rom, &settings)?;
+        let ale = Ale::new(rom, &settings)?;
         let minimal_actions = ale.minimal_action_set();
         Ok(ArcadeV5 {
             ale,
@@ -144,9 +143,9 @@ pub struct PreprocessedArcade {
 }
 
 impl PreprocessedArcade {
-    /// The env for ALE's ROM `game`, with v5's sticky actions at `repeat_action_probability`.
-    pub fn new(game: &str, settings: Preprocessing, repeat_action_probability: f32) -> Result<Self, AtariError> {
-        let mut arcade = ArcadeV5::new(game, 1, repeat_action_probability)?;
+    /// The env for a game's ROM file, with v5's sticky actions at `repeat_action_probability`.
+    pub fn new(rom: &Path, settings: Preprocessing, repeat_action_probability: f32) -> Result<Self, AtariError> {
+        let mut arcade = ArcadeV5::new(rom, 1, repeat_action_probability)?;
         let (height, width) = arcade.ale().screen_size();
         Ok(PreprocessedArcade {
             arcade,
@@ -155,6 +154,11 @@ impl PreprocessedArcade {
             frames: [vec![0; height * width], vec![0; height * width]],
             lives: 0,
         })
+    }
+
+    /// The number of agent actions (the game's minimal set).
+    pub fn action_count(&self) -> usize {
+        self.arcade.action_count()
     }
 
     /// Bytes in one observation: `screen_size²`.

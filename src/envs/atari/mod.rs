@@ -5,5 +5,7 @@
 #[cfg(feature = "atari")]
 pub mod arcade;
 pub mod area_resize;
+#[cfg(feature = "atari")]
+pub mod game;
 pub mod numpy_generator;
 pub mod roms;

@@ -13,9 +13,9 @@ pub const ROM_FOLDER_VARIABLE: &str = "KNOWHOW_ATARI_ROMS";
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
     "no Atari ROM {file} in {looked}. ROMs are not part of knowhow: put the ROM in a folder and name it with \
-     {ROM_FOLDER_VARIABLE}=FOLDER, or install ale-py 0.12.1, whose wheel ships them (`pip install ale-py==0.12.1`; or \
-     without installing: `pip download ale-py==0.12.1 --no-deps --only-binary :all: && unzip -j ale_py-*.whl \
-     'ale_py/roms/*' -d roms`, then {ROM_FOLDER_VARIABLE}=roms)"
+     {ROM_FOLDER_VARIABLE}=FOLDER (or a spec's env option `roms: \"FOLDER\"`). To get them: `python3 \
+     scripts/fetch-atari-roms.py FOLDER` (ale-py 0.12.1's wheel from PyPI, checked), or `pip install \
+     ale-py==0.12.1`, whose ROMs knowhow finds by itself"
 )]
 pub struct RomNotFound {
     pub file: String,
@@ -43,10 +43,16 @@ fn installed_ale_py_roms() -> Option<&'static Path> {
 /// The ROM file of `game` (ALE's ROM name, e.g. "breakout"): `<game>.bin` in `KNOWHOW_ATARI_ROMS` when that is
 /// set, else in an installed ale-py's `roms` folder.
 pub fn rom_path(game: &str) -> Result<PathBuf, RomNotFound> {
+    rom_path_in(game, None)
+}
+
+/// `<game>.bin` in `folder` when given (a spec's `roms` option), else where `rom_path` looks.
+pub fn rom_path_in(game: &str, folder: Option<&Path>) -> Result<PathBuf, RomNotFound> {
     let file = format!("{game}.bin");
-    let folder = match std::env::var_os(ROM_FOLDER_VARIABLE) {
-        Some(folder) => Some(PathBuf::from(folder)),
-        None => installed_ale_py_roms().map(Path::to_path_buf),
+    let folder = match (folder, std::env::var_os(ROM_FOLDER_VARIABLE)) {
+        (Some(folder), _) => Some(folder.to_path_buf()),
+        (None, Some(folder)) => Some(PathBuf::from(folder)),
+        (None, None) => installed_ale_py_roms().map(Path::to_path_buf),
     };
     let looked = match &folder {
         Some(folder) if folder.join(&file).is_file() => return Ok(folder.join(&file)),
