@@ -11,7 +11,7 @@ use crate::agent::config::{AgentConfig, Distributional, Exploration, Loss, Netwo
 use crate::agent::dqn::{Dqn, ObservationSpace};
 use crate::agent::n_step::EnvStep;
 use crate::agent::products::{multiply, Operand};
-use crate::envs::{make_env, Env};
+use crate::envs::{make_env, Env, History};
 use crate::spec::EnvSpec;
 use crate::train::train_run;
 
@@ -243,6 +243,16 @@ impl RandomPlayer {
     }
 }
 
+/// The env `id` as an agent of `config` sees it: with its history's stack.
+fn bench_env(id: &str, config: &AgentConfig) -> Box<dyn Env> {
+    let env = make_env(id).expect("a registered env");
+    if config.history > 1 {
+        Box::new(History::new(env, config.history))
+    } else {
+        env
+    }
+}
+
 /// A network to benchmark: the env whose observations it reads and the agent fields that shape it.
 #[derive(Debug, Clone)]
 pub struct BenchNetwork {
@@ -291,7 +301,7 @@ pub fn acting_throughputs(cases: &[UpdateCase], repetitions: usize) -> Vec<Measu
     cases
         .iter()
         .map(|case| {
-            let mut env = make_env(case.network.env).expect("a registered env");
+            let mut env = bench_env(case.network.env, &case.config);
             let mut agent = Dqn::new(&case.config, &ObservationSpace::of(env.as_ref()), env.action_count(), 0)
                 .expect("a benchmark agent fits in memory");
             let mut player = RandomPlayer::new(env.as_mut(), 0);
@@ -426,6 +436,28 @@ pub fn study_networks() -> Vec<BenchNetwork> {
             config: convolution(vec![128]),
         },
     ]
+}
+
+/// The Nature DQN network on Breakout's 4 stacked 84×84 screens (`experiments/atari-breakout.ron`'s agent), at batch
+/// 32: vanilla (for the roofline) and greedy acting. Needs the `atari` feature and Breakout's ROM.
+pub fn atari_cases() -> Vec<UpdateCase> {
+    let network = BenchNetwork {
+        name: "Nature 4×84×84-512-4",
+        env: "ALE/Breakout-v5",
+        config: AgentConfig {
+            network: Network::NatureConv,
+            hidden: vec![512],
+            history: 4,
+            batch_size: 32,
+            loss: Loss::Huber,
+            ..AgentConfig::default()
+        },
+    };
+    vec![UpdateCase {
+        config: network.config.clone(),
+        network,
+        trick: "vanilla",
+    }]
 }
 
 /// The study's update cases: each MLP at batch 128 with every costly trick alone and all of Rainbow's at once; each
@@ -631,7 +663,7 @@ pub fn update_throughputs(cases: &[UpdateCase], repetitions: usize) -> Vec<Measu
 
 /// An agent of `config` on `env_id` whose replay holds 10,000 transitions of random play.
 fn filled_agent(env_id: &str, config: &AgentConfig, seed: u64) -> Dqn {
-    let mut env = make_env(env_id).expect("a registered env");
+    let mut env = bench_env(env_id, config);
     let mut agent = Dqn::new(config, &ObservationSpace::of(env.as_ref()), env.action_count(), seed)
         .expect("a benchmark agent fits in memory");
     let mut player = RandomPlayer::new(env.as_mut(), seed);
@@ -710,7 +742,7 @@ pub fn rooflines(
     let pool = single_thread();
     let mut measurements = Vec::new();
     for (case, update) in cases.iter().zip(updates).filter(|(case, _)| case.trick == "vanilla") {
-        let env = make_env(case.network.env).expect("a registered env");
+        let env = bench_env(case.network.env, &case.config);
         let agent = Dqn::new(&case.config, &ObservationSpace::of(env.as_ref()), env.action_count(), 0)
             .expect("a benchmark agent fits in memory");
         let products = update_matmuls(&agent.network().matmul_shapes(case.config.batch_size));

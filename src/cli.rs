@@ -638,6 +638,8 @@ pub enum BenchGroup {
     Study,
     /// The core's peak f32 FLOP rate alone.
     Peak,
+    /// The Nature DQN network on Atari Breakout's screens at batch 32 (the `atari` feature and the ROM).
+    Atari,
     WholeRun,
     Scaling,
     Memory,
@@ -684,7 +686,7 @@ fn bench_command(
     if wanted(BenchGroup::Act) {
         show(bench::acting_throughputs(&bench::acting_cases(&networks), repetitions));
     }
-    let peak = if wanted(BenchGroup::Peak) || wanted(BenchGroup::Study) {
+    let peak = if wanted(BenchGroup::Peak) || wanted(BenchGroup::Study) || wanted(BenchGroup::Atari) {
         let peak = bench::peak_flops(repetitions);
         let median = peak.first().map(bench::Measurement::median);
         show(peak);
@@ -696,24 +698,35 @@ fn bench_command(
         all.retain(|case| cases.is_none_or(|text| case.name().contains(text)));
         all
     };
-    let mut updates_of = |cases: Vec<bench::UpdateCase>| {
-        let updates = bench::update_throughputs(&cases, repetitions);
+    // Updates/s, then the rooflines of the vanilla ones.
+    let updates_of = |cases: Vec<bench::UpdateCase>| {
+        let mut updates = bench::update_throughputs(&cases, repetitions);
         let rooflines = bench::rooflines(&cases, &updates, repetitions, peak);
-        show(updates);
-        show(rooflines);
+        updates.extend(rooflines);
+        updates
     };
     if wanted(BenchGroup::Update) {
-        updates_of(chosen(bench::update_cases(&networks)));
+        show(updates_of(chosen(bench::update_cases(&networks))));
     }
     if wanted(BenchGroup::Study) {
         let cases = chosen(bench::study_cases(&bench::study_networks()));
-        updates_of(cases.clone());
+        show(updates_of(cases.clone()));
         // Acting with the study's vanilla and Rainbow agents (noisy nets draw noise at every step).
         let acting: Vec<bench::UpdateCase> = cases
             .into_iter()
             .filter(|case| matches!(case.trick, "vanilla" | "rainbow (all six)"))
             .collect();
         show(bench::acting_throughputs(&acting, repetitions));
+    }
+    if wanted(BenchGroup::Atari) {
+        let cases = chosen(bench::atari_cases());
+        match crate::envs::make_env_with(&cases[0].network.env, &crate::envs::EnvOptions::none()) {
+            Ok(_) => {
+                show(updates_of(cases.clone()));
+                show(bench::acting_throughputs(&cases, repetitions));
+            }
+            Err(error) => println!("atari     skipped: {error}"),
+        }
     }
     if wanted(BenchGroup::WholeRun) {
         show(vec![bench::whole_run_cleanrl_cartpole(repetitions)]);

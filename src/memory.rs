@@ -261,6 +261,43 @@ mod tests {
         }
     }
 
+    #[cfg(feature = "atari")]
+    #[test]
+    fn an_atari_run_keeps_each_screen_once_and_counts_natures_parameters() {
+        use crate::envs::ObservationValues;
+        let config = AgentConfig {
+            network: Network::NatureConv,
+            hidden: vec![512],
+            history: 4,
+            batch_size: 32,
+            buffer_size: 1_000_000,
+            ..AgentConfig::default()
+        };
+        let estimate = estimate_run(&env("ALE/Breakout-v5"), &config).unwrap();
+        // About 1,031,000 screens of 7,056 bytes and 4 plane ids each, plus 1,000,000 transitions of 33 bytes.
+        assert!((7.3e9..7.6e9).contains(&estimate.replay), "{}", estimate.parts());
+        // Nature's network: 8,224 + 32,832 + 36,928 conv parameters, 1,606,144 + 2,052 dense ones.
+        let observations = ObservationSpace {
+            size: 4 * 84 * 84,
+            image_shape: Some((84, 84, 1)),
+            values: ObservationValues::Bytes,
+            stacked: 4,
+        };
+        let agent = Dqn::new(
+            &AgentConfig {
+                buffer_size: 100,
+                ..config.clone()
+            },
+            &observations,
+            4,
+            0,
+        )
+        .unwrap();
+        let counted: usize = agent.network().parameter_values().iter().map(Vec::len).sum();
+        assert_eq!(counted, 8_224 + 32_832 + 36_928 + 1_606_144 + 2_052);
+        assert_eq!(estimate.networks / 20.0, counted as f64);
+    }
+
     #[test]
     fn absurd_numbers_give_absurd_but_finite_estimates() {
         let config = AgentConfig {

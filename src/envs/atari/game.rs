@@ -108,3 +108,57 @@ impl Env for AtariGame {
         mask.fill(true);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_breakout_history_in_the_replay_frames_reads_back_as_played() {
+        // Breakout as a spec trains it (4 screens stacked, grey levels as bytes), 3,000 random steps through
+        // episode ends: the frame store keeps the newest 64 stacks, one plane per step, and every live one reads
+        // back exactly as the env wrote it, in the ring it started with.
+        use crate::agent::frames::{Encoding, FrameStore};
+        use crate::envs::{make_env_with, EnvOptions, History};
+        use rand::{Rng, SeedableRng};
+        let breakout = match make_env_with("ALE/Breakout-v5", &EnvOptions::none()) {
+            Ok(env) => env,
+            Err(error) => {
+                eprintln!("skipped: {error}");
+                return;
+            }
+        };
+        let mut env = History::new(breakout, 4);
+        let size = env.observation_size();
+        let mut store = FrameStore::new(size, 4, 64 + 4, Encoding::Bytes).unwrap();
+        let mut rng = rand_pcg::Pcg64::seed_from_u64(0);
+        let mut observation = vec![0.0; size];
+        let mut played: std::collections::VecDeque<Vec<f32>> = std::collections::VecDeque::new();
+        env.reset(Some(0), &mut observation);
+        let (mut episodes, mut id) = (0, store.push(&observation));
+        played.push_back(observation.clone());
+        let initial_bytes = store.bytes();
+        for step in 0..3_000 {
+            let outcome = env.step(rng.gen_range(0..4), &mut observation);
+            if outcome.terminated || outcome.truncated {
+                episodes += 1;
+                env.reset(None, &mut observation);
+            }
+            id = store.push(&observation);
+            played.push_back(observation.clone());
+            if played.len() > 64 {
+                played.pop_front();
+                store.release_before(id - 63);
+            }
+            if step % 97 == 0 {
+                for (age, stack) in played.iter().rev().enumerate() {
+                    let mut read = Vec::new();
+                    store.extend_with(id - age as u64, &mut read);
+                    assert!(&read == stack, "frame {} at step {step}", id - age as u64);
+                }
+            }
+        }
+        assert!(episodes >= 3, "{episodes} episodes end in 3,000 random steps");
+        assert_eq!(store.bytes(), initial_bytes, "the rings did not grow");
+    }
+}
