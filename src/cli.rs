@@ -720,8 +720,15 @@ fn bench_command(
     }
     if wanted(BenchGroup::Atari) {
         let cases = chosen(bench::atari_cases());
-        match crate::envs::make_env_with(&cases[0].network.env, &crate::envs::EnvOptions::none()) {
-            Ok(_) => {
+        let available = match cases.first() {
+            None => Err("no case chosen".to_string()),
+            Some(_) if !cfg!(feature = "atari") => Err("knowhow was built without the atari feature".to_string()),
+            Some(case) => crate::envs::make_env_with(case.network.env, &crate::envs::EnvOptions::none())
+                .map(|_| ())
+                .map_err(|error| error.to_string()),
+        };
+        match available {
+            Ok(()) => {
                 show(updates_of(cases.clone()));
                 show(bench::acting_throughputs(&cases, repetitions));
             }

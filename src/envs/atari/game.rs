@@ -135,7 +135,8 @@ mod tests {
         let mut observation = vec![0.0; size];
         let mut played: std::collections::VecDeque<Vec<f32>> = std::collections::VecDeque::new();
         env.reset(Some(0), &mut observation);
-        let (mut episodes, mut id) = (0, store.push(&observation));
+        let mut episodes = 0;
+        store.push(&observation);
         played.push_back(observation.clone());
         let initial_bytes = store.bytes();
         for step in 0..3_000 {
@@ -144,7 +145,7 @@ mod tests {
                 episodes += 1;
                 env.reset(None, &mut observation);
             }
-            id = store.push(&observation);
+            let id = store.push(&observation);
             played.push_back(observation.clone());
             if played.len() > 64 {
                 played.pop_front();
