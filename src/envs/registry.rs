@@ -199,13 +199,13 @@ const REGISTRY: &[Registration] = &[
     minatar::<SpaceInvaders, true>(SPACE_INVADERS_ANCHORS),
 ];
 
+/// The Atari ids knowhow has, registered with the `atari` feature only (without it a spec naming one is told so).
+pub const ATARI_IDS: &[&str] = &["ALE/Breakout-v5"];
+
 /// Atari games, with the `atari` feature (ALE, GPL-2.0): `ALE/<Game>-v5` under gymnasium's `AtariPreprocessing`.
 /// Anchors: a uniformly random policy as knowhow measures it on v5 with the preprocessing (Breakout: 1.36 ± 0.08
 /// over 300 episodes, `cargo run --release --features atari --example random_policy -- ALE/Breakout-v5 300`; Mnih
 /// et al. 2015 report 1.7 without sticky actions), and Mnih et al.'s human tester (31.8).
-/// The Atari ids knowhow has, registered with the `atari` feature only (without it a spec naming one is told so).
-pub const ATARI_IDS: &[&str] = &["ALE/Breakout-v5"];
-
 #[cfg(feature = "atari")]
 const ATARI_GAMES: &[Registration] = &[Registration {
     id: ATARI_IDS[0],
