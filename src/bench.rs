@@ -11,7 +11,7 @@ use crate::agent::config::{AgentConfig, Distributional, Exploration, Loss, Netwo
 use crate::agent::dqn::{Dqn, ObservationSpace};
 use crate::agent::n_step::EnvStep;
 use crate::agent::products::{multiply, Operand};
-use crate::envs::{make_env, Env, History};
+use crate::envs::{make_env, with_history, Env};
 use crate::spec::EnvSpec;
 use crate::train::train_run;
 
@@ -245,12 +245,7 @@ impl RandomPlayer {
 
 /// The env `id` as an agent of `config` sees it: with its history's stack.
 fn bench_env(id: &str, config: &AgentConfig) -> Box<dyn Env> {
-    let env = make_env(id).expect("a registered env");
-    if config.history > 1 {
-        Box::new(History::new(env, config.history))
-    } else {
-        env
-    }
+    with_history(make_env(id).expect("a registered env"), config.history)
 }
 
 /// A network to benchmark: the env whose observations it reads and the agent fields that shape it.

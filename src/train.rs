@@ -12,7 +12,7 @@ use crate::agent::config::AgentConfig;
 use crate::agent::dqn::{Dqn, ObservationSpace, UpdateStats};
 use crate::agent::n_step::EnvStep;
 use crate::envs::lunar_lander::{self, Flight, LunarLander};
-use crate::envs::{lunar_lander_settings, make_env_with, Env, EnvError, History};
+use crate::envs::{lunar_lander_settings, make_env_with, with_history, Env, EnvError};
 use crate::episode_frames::{self, EpisodeFrames};
 use crate::seeding::{stream_rng, stream_seed, Stream};
 use crate::spec::EnvSpec;
@@ -115,11 +115,7 @@ pub fn train_run(
     let make = || -> Result<Box<dyn Env>, TrainError> {
         let env = make_env_with(&env_spec.id, &env_spec.options)?;
         // trick: history — the network sees the last `history` observations stacked.
-        Ok(if config.history > 1 {
-            Box::new(History::new(env, config.history))
-        } else {
-            env
-        })
+        Ok(with_history(env, config.history))
     };
     let mut env = make()?;
     let mut eval_env = make()?;

@@ -139,11 +139,6 @@ pub struct FrameStore {
     previous: Vec<f32>,
 }
 
-/// The grey level of each byte, computed as an env computes it.
-fn byte_levels() -> [f32; 256] {
-    std::array::from_fn(|byte| f32::from(byte as u8) / 255.0)
-}
-
 impl FrameStore {
     /// A store for frames of `frame_size` values, each `planes_per_frame` stacked planes, starting with room for
     /// `slots` planes (and as many frames).
@@ -280,10 +275,8 @@ impl FrameStore {
                 let words = ring.get(plane);
                 out.extend((0..self.plane_size).map(|index| ((words[index / 64] >> (index % 64)) & 1) as f32));
             }
-            Planes::Bytes(ring) => {
-                let levels = byte_levels();
-                out.extend(ring.get(plane).iter().map(|byte| levels[*byte as usize]));
-            }
+            // The grey level k / 255, computed as the env computes it.
+            Planes::Bytes(ring) => out.extend(ring.get(plane).iter().map(|byte| f32::from(*byte) / 255.0)),
         }
     }
 

@@ -21,6 +21,15 @@ impl History {
     }
 }
 
+/// `env` as an agent with a history of `length` sees it: wrapped in `History` when `length` > 1, else unchanged.
+pub fn with_history(env: Box<dyn Env>, length: usize) -> Box<dyn Env> {
+    if length > 1 {
+        Box::new(History::new(env, length))
+    } else {
+        env
+    }
+}
+
 impl Env for History {
     /// The inner env's, with `length` observations one after another (an image env's observation is then
     /// `length` images: `image_shape` stays the shape of each).

@@ -115,7 +115,7 @@ mod time_limit;
 pub use acrobot::Acrobot;
 pub use cartpole::CartPole;
 pub use connect_four::{ConnectFour, Opponent};
-pub use history::History;
+pub use history::{with_history, History};
 pub use lunar_lander::LunarLander;
 pub use mountain_car::MountainCar;
 pub use options::{EnvOptions, OptionError, OptionValue};
