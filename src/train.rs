@@ -65,6 +65,11 @@ pub struct TrainRecord {
     pub epsilon: f64,
     /// Env steps per second over the window (wall time: the one column that differs between identical runs).
     pub steps_per_sec: f64,
+    /// Noisy nets: per noisy layer, in network order, Σ|σ| / Σ|μ| over its weights at the end of the window,
+    /// separated by `;` (2σ0 at the start; empty without noisy layers). Shows whether the noise grows to swamp the
+    /// weights or fades away.
+    #[serde(default)]
+    pub noise_to_signal: String,
 }
 
 /// Everything one run produced.
@@ -202,7 +207,7 @@ pub fn train_run(
 
         let steps_done = step + 1;
         if steps_done.is_multiple_of(TRAIN_LOG_EVERY_STEPS) || steps_done == total_steps {
-            if let Some(record) = window.finish(steps_done, epsilon) {
+            if let Some(record) = window.finish(steps_done, epsilon, &agent.network().noise_to_signal()) {
                 records.train_log.push(record);
             }
         }
@@ -269,7 +274,7 @@ impl TrainWindow {
     }
 
     /// The window's row (none if it had no update), and a fresh window from `step`.
-    fn finish(&mut self, step: usize, epsilon: f64) -> Option<TrainRecord> {
+    fn finish(&mut self, step: usize, epsilon: f64, noise_to_signal: &[f64]) -> Option<TrainRecord> {
         let now = Instant::now();
         let elapsed_secs = now.duration_since(self.started).as_secs_f64().max(1e-9);
         let record = (self.updates > 0).then(|| TrainRecord {
@@ -278,6 +283,11 @@ impl TrainWindow {
             mean_abs_td_error: self.td_error_sum / self.updates as f64,
             epsilon,
             steps_per_sec: (step - self.started_step) as f64 / elapsed_secs,
+            noise_to_signal: noise_to_signal
+                .iter()
+                .map(|ratio| format!("{ratio:.4}"))
+                .collect::<Vec<_>>()
+                .join(";"),
         });
         *self = TrainWindow {
             started_step: step,

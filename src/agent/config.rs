@@ -87,6 +87,23 @@ impl NoisyLayers {
     }
 }
 
+/// When noisy layers draw their noise, with `exploration: Noisy(sigma0)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum NoiseDraws {
+    /// Fresh noise at every acting step and for every update (Fortunato et al.).
+    EveryStep,
+    /// Noise drawn once, when the network is made, and kept for every pass, the greedy ones too: the Revisiting
+    /// Rainbow code's `NoisyNetwork` samples from a fixed key. Each weight is then a deterministic μ + σ·ε with both
+    /// μ and σ learnt, and exploration comes from ε alone (`noisy_epsilon`).
+    Once,
+}
+
+impl NoiseDraws {
+    fn is_every_step(&self) -> bool {
+        *self == NoiseDraws::EveryStep
+    }
+}
+
 /// How a network's weights are first drawn (noisy layers keep their own: means U(±1/√fan_in), scales σ0/√fan_in).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Initialization {
@@ -325,6 +342,10 @@ agent_config! {
     /// noisy nets, as Fortunato et al. describe).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     noisy_epsilon: bool = false,
+    /// With `Noisy(sigma0)`: `EveryStep` (fresh noise for each action and update) or `Once` (drawn when the network
+    /// is made and kept, as the Revisiting Rainbow code does).
+    #[serde(skip_serializing_if = "NoiseDraws::is_every_step")]
+    noise_draws: NoiseDraws = NoiseDraws::EveryStep,
     /// The first weights: `PyTorchDefault` (U(±1/√fan_in)) or `GlorotUniform` (biases 0).
     #[serde(skip_serializing_if = "Initialization::is_pytorch_default")]
     initialization: Initialization = Initialization::PyTorchDefault,

@@ -11,7 +11,7 @@ use rand_pcg::Pcg64;
 
 use crate::agent::allocation::AllocationError;
 use crate::agent::categorical::{cross_entropy, Support};
-use crate::agent::config::{AgentConfig, Distributional, Exploration, Loss, Priority, Replay, Target};
+use crate::agent::config::{AgentConfig, Distributional, Exploration, Loss, NoiseDraws, Priority, Replay, Target};
 use crate::agent::convolution::convolutions_of;
 use crate::agent::frames::{Encoding, FrameId};
 use crate::agent::n_step::{EnvStep, NStepReturns};
@@ -165,12 +165,22 @@ impl Dqn {
         })
     }
 
-    /// The online network's Q-values for one observation, noise off (what evaluation and the Q estimate use).
+    /// The online network's Q-values for one observation, noise off (what evaluation and the Q estimate use). With
+    /// noise drawn once, that noise is part of the network and stays on.
     pub fn q_values(&self, observation: &[f32]) -> Vec<f32> {
         let input = self
             .device
             .tensor_from_vec(observation.to_vec(), (1, self.observation_size));
-        self.q_values_of(contiguous_values(&self.online.network().forward(input, Noise::Off)))
+        let noise = match self.config.noise_draws {
+            NoiseDraws::EveryStep => Noise::Off,
+            NoiseDraws::Once => Noise::Sampled,
+        };
+        self.q_values_of(contiguous_values(&self.online.network().forward(input, noise)))
+    }
+
+    /// Whether the noisy layers draw fresh noise now (before an action or an update).
+    fn draws_noise(&self) -> bool {
+        self.config.noise_draws == NoiseDraws::EveryStep
     }
 
     /// Q-values from a network's outputs: the outputs themselves, or with C51 each action's expected return.
@@ -205,7 +215,9 @@ impl Dqn {
             Exploration::EpsilonGreedy => self.greedy_action(observation, legal),
             // trick: noisy nets — new noise at every step, then greedy with respect to the noisy Q.
             Exploration::Noisy(_) => {
-                self.online.resample_noise(&mut self.noise_rng);
+                if self.draws_noise() {
+                    self.online.resample_noise(&mut self.noise_rng);
+                }
                 let input = self
                     .device
                     .tensor_from_vec(observation.to_vec(), (1, self.observation_size));
@@ -256,9 +268,11 @@ impl Dqn {
         let shape = (batch_size, self.observation_size);
         let batch = &self.batch;
 
-        // trick: noisy nets — fresh noise in both networks for every update.
-        self.online.resample_noise(&mut self.noise_rng);
-        self.target.resample_noise(&mut self.noise_rng);
+        // trick: noisy nets — fresh noise in both networks for every update (or the first draw kept in both).
+        if self.draws_noise() {
+            self.online.resample_noise(&mut self.noise_rng);
+            self.target.resample_noise(&mut self.noise_rng);
+        }
 
         // The bootstrap target, without a graph: r + γ^k · Q_target(s', a*) · (1 − terminated).
         // trick: target network — `None` bootstraps from the online network itself.
@@ -577,6 +591,55 @@ mod tests {
         let q = agent.q_values(&[0.5, 0.5]);
         assert_eq!(q.len(), 3);
         assert!(q.iter().all(|value| (-5.0..=5.0).contains(value)), "{q:?}");
+    }
+
+    #[test]
+    fn noise_drawn_once_stays_and_is_part_of_every_pass() {
+        // Learning rate 0 keeps the parameters, so only the noise could change the Q-values. Drawn once, it never
+        // does: acting and updating leave Q where it was, noisy acting is the greedy choice, and the greedy Q
+        // includes the noise (it differs from the mean weights' Q). Drawn every step, acting varies.
+        let config = |noise_draws| AgentConfig {
+            hidden: vec![16],
+            learning_rate: 0.0,
+            batch_size: 4,
+            exploration: Exploration::Noisy(0.5),
+            noisy_layers: crate::agent::config::NoisyLayers::All,
+            noise_draws,
+            ..AgentConfig::default()
+        };
+        let space = flat_observations(2);
+        let probe = [0.3f32, -0.7];
+        let mut changed_actions = [0, 0];
+        for (index, draws) in [NoiseDraws::Once, NoiseDraws::EveryStep].into_iter().enumerate() {
+            let mut agent = Dqn::new(&config(draws), &space, 3, 11).unwrap();
+            let before = agent.q_values(&probe);
+            let mut rng = stream_rng(2, Stream::Env);
+            for step in 0..64 {
+                let observation = [rng.gen_range(-1.0..1.0), rng.gen_range(-1.0..1.0)];
+                let action = agent.act(&observation, 0.0, &[true; 3]);
+                changed_actions[index] += usize::from(action != agent.greedy_action(&observation, &[true; 3]));
+                agent.observe(&EnvStep {
+                    observation: &observation,
+                    action,
+                    reward: 1.0,
+                    next_observation: &probe,
+                    terminated: false,
+                    truncated: false,
+                    next_legal: &[true; 3],
+                });
+                if step >= 8 {
+                    agent.update(1.0);
+                }
+            }
+            assert_eq!(agent.q_values(&probe), before, "{draws:?}");
+            if draws == NoiseDraws::Once {
+                let input = agent.device.tensor_from_vec(probe.to_vec(), (1, 2));
+                let mean_q = contiguous_values(&agent.network().forward(input, Noise::Off));
+                assert_ne!(mean_q, before);
+            }
+        }
+        assert_eq!(changed_actions[0], 0);
+        assert!(changed_actions[1] > 0, "{changed_actions:?}");
     }
 
     #[test]

@@ -542,6 +542,21 @@ impl QNetwork {
         }
     }
 
+    /// Per noisy layer, in network order: Σ|σ| / Σ|μ| over its weights, how loud the noise is beside the weights it
+    /// perturbs (2σ0 at initialisation, where μ ~ U(±1/√p) and σ = σ0/√p). Empty without noisy layers.
+    pub fn noise_to_signal(&self) -> Vec<f64> {
+        let total = |values: &Values| values.iter().map(|value| value.abs() as f64).sum::<f64>();
+        self.layers()
+            .into_iter()
+            .filter_map(|layer| match layer {
+                Dense::Noisy(noisy) => {
+                    Some(total(&noisy.weight_scale) / total(&noisy.weight_mean).max(f64::MIN_POSITIVE))
+                }
+                Dense::Plain(_) => None,
+            })
+            .collect()
+    }
+
     /// Polyak averaging: every parameter becomes `tau · source + (1 − tau) · self`. Shapes must match.
     pub fn blend_from(&mut self, source: &QNetwork, tau: f64) {
         let tau = tau as f32;
@@ -1082,6 +1097,28 @@ mod tests {
         };
         let network = QNetwork::new(4, &architecture, 2, &mut rng);
         assert!(network.layers().iter().all(|layer| matches!(layer, Dense::Noisy(_))));
+    }
+
+    #[test]
+    fn noise_to_signal_starts_at_twice_sigma0() {
+        // μ ~ U(±1/√p) has mean |μ| = 1/(2√p) and σ = σ0/√p, so Σ|σ| / Σ|μ| → 2σ0 = 0.2; with 64·256 and 256·3 weights
+        // the sample means are within a few percent (the head's 768 draws: standard error about 2%).
+        let architecture = Architecture {
+            noisy_sigma0: Some(0.1),
+            noisy_layers: NoisyLayers::All,
+            ..plain_architecture(&[256])
+        };
+        let network = QNetwork::new(64, &architecture, 3, &mut Pcg64::seed_from_u64(3));
+        let ratios = network.noise_to_signal();
+        assert_eq!(ratios.len(), 2);
+        for ratio in ratios {
+            assert!((ratio - 0.2).abs() < 0.2 * 0.08, "{ratio}");
+        }
+        assert!(
+            QNetwork::new(4, &plain_architecture(&[8]), 2, &mut Pcg64::seed_from_u64(3))
+                .noise_to_signal()
+                .is_empty()
+        );
     }
 
     #[test]

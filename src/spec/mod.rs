@@ -41,6 +41,7 @@
 //!         exploration: EpsilonGreedy,  // or Noisy(sigma0 > 0), e.g. Noisy(0.5); ε is then 0
 //!         noisy_layers: LastHiddenAndHead, // or All (every fully connected layer, as Dopamine)
 //!         noisy_epsilon: false,        // true: noisy nets also act ε-greedily on the ε schedule (Dopamine)
+//!         noise_draws: EveryStep,      // or Once: noise drawn when the network is made and kept (Revisiting Rainbow's code)
 //!         initialization: PyTorchDefault,  // or GlorotUniform (biases 0)
 //!         input_bounds: None,          // or Some([(min, max), ...]): each observation value to [-1, 1]
 //!         clip_rewards: false,         // learn from rewards clipped to [-1, 1] (returns are reported unclipped)
@@ -917,7 +918,7 @@ Spec(
             "t.ron:4:55: variants[1].agent.doubel: unknown field, expected one of `network`, `hidden`, `learning_rate`, \
              `adam_epsilon`, `gamma`, `batch_size`, `buffer_size`, `learning_starts`, `train_every`, \
              `gradient_steps`, `target`, `epsilon_start`, `epsilon_end`, `exploration_fraction`, `exploration`, \
-             `noisy_layers`, `noisy_epsilon`, `initialization`, `input_bounds`, `eval_epsilon`, `clip_rewards`, `loss`, `double`, \
+             `noisy_layers`, `noisy_epsilon`, `noise_draws`, `initialization`, `input_bounds`, `eval_epsilon`, `clip_rewards`, `loss`, `double`, \
              `dueling`, `replay`, \
              `distributional`, `n_step`, `max_grad_norm`, `history`"
         );
