@@ -1,10 +1,11 @@
 //! Executes a planned batch: runs in parallel (one thread each, `jobs` at a time, longest first), skips runs already
-//! complete with the same config hash, records failures without stopping the others, and shows progress.
+//! complete with the same config hash, records failures without stopping the others, and shows progress: bars on a
+//! terminal, plain lines otherwise (a log file, a cluster job), so a long batch is never silent until its end.
 
 use std::io::IsTerminal;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -79,10 +80,11 @@ pub fn execute(
     // Longest first, so a long run does not start last and leave the other cores idle.
     pending.sort_by_key(|index| std::cmp::Reverse(runs[*index].cost_steps()));
 
-    let bars = MultiProgress::with_draw_target(if std::io::stderr().is_terminal() {
-        ProgressDrawTarget::stderr()
-    } else {
+    let plain = !std::io::stderr().is_terminal();
+    let bars = MultiProgress::with_draw_target(if plain {
         ProgressDrawTarget::hidden()
+    } else {
+        ProgressDrawTarget::stderr()
     });
     let overall = bars.add(ProgressBar::new(pending.len() as u64));
     overall.set_style(
@@ -90,8 +92,14 @@ pub fn execute(
             .expect("a valid progress template"),
     );
     if skipped > 0 {
-        overall.println(format!("skipping {skipped} runs already complete with the same config"));
+        let message = format!("skipping {skipped} runs already complete with the same config");
+        if plain {
+            eprintln!("{message}");
+        } else {
+            overall.println(message);
+        }
     }
+    let done = AtomicUsize::new(0);
 
     // A fixed set of worker threads pulls runs from a shared queue. (Not a rayon pool: a rayon worker waiting on the
     // run's single-thread pool would steal and start further runs, oversubscribing the cores.)
@@ -116,9 +124,14 @@ pub fn execute(
                             .expect("a valid progress template"),
                     );
                     line.set_prefix(run.id());
-                    let manifest = single_thread.install(|| train_and_store(run, results, &line));
+                    let progress_lines = plain.then_some(PROGRESS_LINE_EVERY);
+                    let manifest = single_thread.install(|| train_and_store(run, results, &line, progress_lines));
                     line.finish_and_clear();
                     overall.inc(1);
+                    if plain {
+                        let done = done.fetch_add(1, Ordering::SeqCst) + 1;
+                        eprintln!("{}", finished_line(run, &manifest, done, pending.len()));
+                    }
                     match &manifest {
                         Ok(_) => count_finished(1),
                         Err(_) => stop.store(true, Ordering::SeqCst),
@@ -159,14 +172,48 @@ pub fn execute(
     Ok(BatchOutcome { manifests, skipped })
 }
 
+/// Without a terminal, a run in progress prints a line after an evaluation at most this often.
+const PROGRESS_LINE_EVERY: Duration = Duration::from_secs(60);
+
+/// The plain line that says a run of the batch is over: `[done/total] id: outcome`.
+fn finished_line(run: &PlannedRun, manifest: &Result<Manifest, StoreError>, done: usize, total: usize) -> String {
+    let outcome = match manifest {
+        Ok(manifest) => match (&manifest.status, manifest.final_score) {
+            (RunStatus::Complete, Some(score)) => format!("final score {score:.1}, {:.0} s", manifest.wall_secs),
+            (RunStatus::Complete, None) => format!("complete, {:.0} s", manifest.wall_secs),
+            (RunStatus::Failed { reason }, _) => format!("failed: {reason}"),
+        },
+        Err(error) => format!("not stored: {error}"),
+    };
+    format!("[{done}/{total}] {}: {outcome}", run.id())
+}
+
 /// Trains one run and stores the result; a panic or a non-finite loss becomes a failed manifest. Called inside a
-/// one-thread rayon pool, so the matrix multiplies of one small network stay on one core.
-fn train_and_store(run: &PlannedRun, results: &ResultsDir, line: &ProgressBar) -> Result<Manifest, StoreError> {
+/// one-thread rayon pool, so the matrix multiplies of one small network stay on one core. With `progress_lines`,
+/// it also prints a plain line after an evaluation when that long has passed since its last line.
+fn train_and_store(
+    run: &PlannedRun,
+    results: &ResultsDir,
+    line: &ProgressBar,
+    progress_lines: Option<Duration>,
+) -> Result<Manifest, StoreError> {
     let started = Instant::now();
+    let mut last_line = started;
     let outcome = catch_unwind(AssertUnwindSafe(|| {
         train_run(&run.env, &run.agent, run.seed, |progress| {
             line.set_position(progress.steps as u64);
             line.set_message(format!("eval {:.1}", progress.latest_eval_return));
+            if progress_lines.is_some_and(|every| last_line.elapsed() >= every) && progress.steps < progress.total_steps
+            {
+                last_line = Instant::now();
+                eprintln!(
+                    "  {}: {}/{} steps, eval {:.1}",
+                    run.id(),
+                    progress.steps,
+                    progress.total_steps,
+                    progress.latest_eval_return
+                );
+            }
         })
     }));
     match outcome {

@@ -62,13 +62,22 @@ fn same_spec_and_seed_give_identical_csvs_and_the_results_layout() {
     let spec = dir.path().join("tiny.ron");
     fs::write(&spec, TINY_SPEC).unwrap();
     let (first, second) = (dir.path().join("first"), dir.path().join("second"));
-    run_into(&spec, &first);
+    let output = run_into(&spec, &first);
     run_into(&spec, &second);
 
     assert_eq!(fs::read_to_string(first.join("spec.ron")).unwrap(), TINY_SPEC);
     let summary = fs::read_to_string(first.join("summary.csv")).unwrap();
     assert!(summary.starts_with("env,variant,seed,final_score,auc,steps,wall_secs,steps_per_sec,status"));
     assert_eq!(summary.lines().count(), 3, "a header and one row per run:\n{summary}");
+    // Its stderr is a pipe, not a terminal: instead of bars, one plain line per finished run, with the stored score.
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    for row in summary.lines().skip(1) {
+        let fields: Vec<&str> = row.split(',').collect();
+        let score: f64 = fields[3].parse().unwrap();
+        let line = format!("{}/{}/seed-{}: final score {score:.1}, ", fields[0], fields[1], fields[2]);
+        assert_eq!(stderr.matches(&line).count(), 1, "{line:?} in:\n{stderr}");
+    }
+    assert!(stderr.contains("[1/2] ") && stderr.contains("[2/2] "), "{stderr}");
 
     for seed in [0, 1] {
         let run = format!("runs/CartPole-v1/base/seed-{seed}");
