@@ -74,7 +74,10 @@ fn same_spec_and_seed_give_identical_csvs_and_the_results_layout() {
     for row in summary.lines().skip(1) {
         let fields: Vec<&str> = row.split(',').collect();
         let score: f64 = fields[3].parse().unwrap();
-        let line = format!("{}/{}/seed-{}: final score {score:.1}, ", fields[0], fields[1], fields[2]);
+        let line = format!(
+            "{}/{}/seed-{}: final score {score:.1}, ",
+            fields[0], fields[1], fields[2]
+        );
         assert_eq!(stderr.matches(&line).count(), 1, "{line:?} in:\n{stderr}");
     }
     assert!(stderr.contains("[1/2] ") && stderr.contains("[2/2] "), "{stderr}");

@@ -57,7 +57,9 @@ const QUESTIONS: &[(&str, &str, &str)] = &[
         "exploration",
         "Which exploration noise?",
         "ε-greedy explores by acting at random with a scheduled probability. Noisy nets learn the scale of Gaussian \
-         noise on their own weights, so exploration is state-dependent and anneals itself.",
+         noise on their own weights, so exploration is state-dependent and could anneal itself; whether it does is \
+         in each run's train.csv (noise_to_signal, per noisy layer), and with Adam it may instead grow (the \
+         Revisiting Rainbow study's Acrobot, docs/revisiting-rainbow.md).",
     ),
     (
         "history",
@@ -135,12 +137,12 @@ pub fn default_questions(variants: &[VariantSummary], reference: &str) -> Vec<Qu
 }
 
 /// The tricks a set of changed fields switches: each field is its own trick, except the settings of another trick
-/// (`noisy_layers` belongs to `exploration`).
+/// (`noisy_layers`, `noisy_epsilon` and `noise_draws` belong to `exploration`).
 fn tricks_changed(changes: &[String]) -> Vec<&str> {
     let mut tricks: Vec<&str> = Vec::new();
     for field in changes {
         let trick = match field.as_str() {
-            "noisy_layers" => "exploration",
+            "noisy_layers" | "noisy_epsilon" | "noise_draws" => "exploration",
             other => other,
         };
         if !tricks.contains(&trick) {
@@ -205,6 +207,12 @@ mod tests {
             variant("all", &["double", "dueling"]),
             // Noisy nets on every layer: the layers are a setting of the exploration trick, not a trick of their own.
             variant("noisy-everywhere", &["exploration", "noisy_layers"]),
+            // So are ε on top of the noise and noise drawn once (the Revisiting Rainbow study's two noisy variants).
+            variant("dqn-noisy", &["exploration", "noisy_layers", "noisy_epsilon"]),
+            variant(
+                "dqn-noisy-fixed",
+                &["exploration", "noisy_layers", "noisy_epsilon", "noise_draws"],
+            ),
         ];
         let found = questions(&[], &variants, "vanilla");
         let titles: Vec<(&str, Vec<String>)> = found.iter().map(|q| (q.title.as_str(), q.variants.clone())).collect();
@@ -213,7 +221,14 @@ mod tests {
             vec![
                 ("Why two networks?", vec!["no-target".to_string(), "soft".to_string()]),
                 ("Does double Q-learning fix overestimation?", vec!["double".to_string()]),
-                ("Which exploration noise?", vec!["noisy-everywhere".to_string()]),
+                (
+                    "Which exploration noise?",
+                    vec![
+                        "noisy-everywhere".to_string(),
+                        "dqn-noisy".to_string(),
+                        "dqn-noisy-fixed".to_string()
+                    ]
+                ),
             ]
         );
         // A spec's own questions replace the defaults.
