@@ -6,6 +6,7 @@
 //! function of the results folder.
 
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 
 use crate::agent::config::AgentConfig;
 use crate::scores::{Measure, ScoredRun};
@@ -354,13 +355,13 @@ pub fn analyse(results: &StoredResults, settings: &AnalysisSettings) -> Analysis
 
     let variant_names = results.variant_names();
     let mut cells = Vec::new();
-    for (env_index, (env, env_spec)) in envs.iter().zip(&spec.envs).enumerate() {
-        for (variant_index, variant) in variant_names.iter().enumerate() {
+    for (env, env_spec) in envs.iter().zip(&spec.envs) {
+        for variant in variant_names.iter() {
             let scored = results.scored_runs(env_spec, variant);
             let runs = results.complete_runs(env, variant);
             let scores: Vec<f64> = scored.iter().map(|run| run.final_score).collect();
             let aucs: Vec<f64> = scored.iter().map(|run| run.auc).collect();
-            let mut rng = analysis_rng(pair_seed(env_index, variant_index, 0), AnalysisStream::Report);
+            let mut rng = analysis_rng(bootstrap_seed(env, variant, 0), AnalysisStream::Report);
             let aggregate = aggregate_row(env, variant, &scores, score_settings, &mut rng);
             let auc_aggregate = aggregate_row(env, variant, &aucs, score_settings, &mut rng);
             let curve = learning_curve(&scored, curve_settings, &mut rng);
@@ -414,7 +415,7 @@ pub fn analyse(results: &StoredResults, settings: &AnalysisSettings) -> Analysis
         .map(|(index, name)| {
             let variant_cells: Vec<&Cell> = cells.iter().filter(|cell| cell.variant == *name).collect();
             let normalised = normalised_matrix(&variant_cells, &anchors);
-            let mut rng = analysis_rng(pair_seed(usize::MAX, index, 2), AnalysisStream::Report);
+            let mut rng = analysis_rng(bootstrap_seed("", name, 2), AnalysisStream::Report);
             let normalised_iqm = normalised
                 .as_ref()
                 .and_then(|matrix| stratified_bootstrap_interval(matrix, aggregate_iqm, score_settings, &mut rng));
@@ -508,9 +509,9 @@ fn compare_with_reference(
     settings: BootstrapSettings,
 ) -> Vec<ComparisonRow> {
     let mut rows = Vec::new();
-    for (env_index, env) in spec.envs.iter().enumerate() {
+    for env in &spec.envs {
         let find = |variant: &str| cells.iter().find(|cell| cell.env == env.id && cell.variant == variant);
-        for (variant_index, variant) in variant_names.iter().enumerate() {
+        for variant in variant_names.iter() {
             let Some(reference) = spec.reference_of(variant) else {
                 continue;
             };
@@ -518,7 +519,7 @@ fn compare_with_reference(
                 continue;
             };
             let purpose = 1 + metric as usize;
-            let mut rng = analysis_rng(pair_seed(env_index, variant_index, purpose), AnalysisStream::Report);
+            let mut rng = analysis_rng(bootstrap_seed(&env.id, variant, purpose), AnalysisStream::Report);
             let (values, reference_values) = (cell.values_of(metric), reference_cell.values_of(metric));
             if let Some(row) = compare(
                 &env.id,
@@ -585,9 +586,15 @@ fn check_expectation(
                 .find(|cell| cell.env == expectation.env && cell.variant == variant)
         };
         let (cell, reference_cell) = (find(&expectation.variant)?, find(&reference)?);
-        let env_index = spec.envs.iter().position(|env| env.id == expectation.env)?;
         // Its own bootstrap stream, apart from every (env, variant) pair's.
-        let mut rng = analysis_rng(pair_seed(env_index, usize::MAX, 99), AnalysisStream::Report);
+        let mut rng = analysis_rng(
+            bootstrap_seed(
+                &expectation.env,
+                &format!("{} vs {}", expectation.variant, reference),
+                99,
+            ),
+            AnalysisStream::Report,
+        );
         compare(
             &expectation.env,
             &expectation.variant,
@@ -614,9 +621,22 @@ fn check_expectation(
     }
 }
 
-/// A seed for the bootstrap of one (env, variant, purpose): fixed, so the report is deterministic.
-fn pair_seed(env_index: usize, variant_index: usize, purpose: usize) -> u64 {
-    (env_index as u64).wrapping_mul(1_000_003) ^ (variant_index as u64).wrapping_mul(7_919) ^ (purpose as u64) << 40
+/// A seed for the bootstrap of one (env, variant, purpose): fixed, so the report is deterministic, and made from the
+/// names (not the positions in the spec), so a comparison's interval stays the same when other variants or envs are
+/// added to the spec. `""` stands for "across envs" or "no variant".
+fn bootstrap_seed(env: &str, variant: &str, purpose: usize) -> u64 {
+    let mut hasher = Sha256::new();
+    for part in [
+        env.as_bytes(),
+        &[0],
+        variant.as_bytes(),
+        &[0],
+        &(purpose as u64).to_le_bytes(),
+    ] {
+        hasher.update(part);
+    }
+    let digest = hasher.finalize();
+    u64::from_le_bytes(digest[..8].try_into().expect("a SHA-256 digest has 32 bytes"))
 }
 
 /// One-task score matrix `[run][0]` from a list of scores.

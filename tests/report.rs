@@ -223,6 +223,41 @@ fn extended_variants_meet_their_own_reference_and_claims_get_a_verdict_that_foll
 }
 
 #[test]
+fn a_comparison_keeps_its_interval_when_the_spec_gains_a_variant() {
+    // The bootstrap of each comparison is seeded from its names, not its position: adding "dueling" before the
+    // others (its runs trained into the same folder, the others reused) leaves every other row as it was.
+    // Eight seeds, so that the scores spread and a resample's seed shows in the interval.
+    let dir = tempfile::tempdir().unwrap();
+    let three = SPEC.replace("seeds: Count(3)", "seeds: Count(8)");
+    let out = run_spec(dir.path(), "three.ron", &three);
+    let before = fs::read_to_string(out.join("comparisons.csv")).unwrap();
+    let grown = three.replace(
+        r#"variants: [(name: "vanilla"), "#,
+        r#"variants: [(name: "vanilla"), (name: "dueling", agent: (dueling: true)), "#,
+    );
+    assert_ne!(grown, three);
+    run_spec(dir.path(), "four.ron", &grown);
+    let after = fs::read_to_string(out.join("comparisons.csv")).unwrap();
+    // Every column but `holm`: Holm's correction is over the page's whole family of comparisons, which grew.
+    let rows_of = |text: &str, variant: &str| -> Vec<String> {
+        let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
+        let holm = header.iter().position(|name| *name == "holm").unwrap();
+        text.lines()
+            .filter(|line| line.split(',').nth(1) == Some(variant))
+            .map(|line| {
+                let fields: Vec<&str> = line.split(',').collect();
+                [&fields[..holm], &fields[holm + 1..]].concat().join(",")
+            })
+            .collect()
+    };
+    for variant in ["double", "no-target"] {
+        assert_eq!(rows_of(&before, variant).len(), 1, "{variant}:\n{before}");
+        assert_eq!(rows_of(&before, variant), rows_of(&after, variant), "{variant}");
+    }
+    assert_eq!(rows_of(&after, "dueling").len(), 1, "{after}");
+}
+
+#[test]
 fn report_of_a_folder_without_results_is_bad_input() {
     let dir = tempfile::tempdir().unwrap();
     let output = knowhow(&["report", dir.path().to_str().unwrap()]);
