@@ -159,6 +159,10 @@ fn a_spec_may_score_its_runs_on_training_episodes_as_the_revisiting_rainbow_stud
         page.contains("training return (exploration on)") && !page.contains("greedy eval return"),
         "the questions' curves say what they show"
     );
+    assert!(
+        page.contains("Training return (exploration on) over training") && !page.contains("Greedy evaluation return"),
+        "and so do their captions"
+    );
 }
 
 #[test]

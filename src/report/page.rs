@@ -505,6 +505,8 @@ struct QuestionSection {
 struct QuestionBlock {
     env: String,
     curves_svg: String,
+    /// What the learning curves show: greedy evaluations, or training episodes where the env is measured on them.
+    curves_caption: &'static str,
     seeds_svg: String,
     metric: &'static str,
     overestimation_svg: String,
@@ -614,9 +616,15 @@ fn question_on_env(
                 "greedy eval return"
             },
         )?,
+        curves_caption: if on_training {
+            "Training return (exploration on) over training, in twentieths of the run"
+        } else {
+            "Greedy evaluation return over training"
+        },
         seeds_svg: seed_scores(&groups, seeds_label)?,
         metric: match question.metric {
             Metric::FinalScore => "Final score",
+            Metric::Auc if on_training => "Area under the training curve",
             Metric::Auc => "Area under the evaluation curve",
         },
         overestimation_svg,
