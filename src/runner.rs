@@ -175,11 +175,12 @@ pub fn execute(
 /// Without a terminal, a run in progress prints a line after an evaluation at most this often.
 const PROGRESS_LINE_EVERY: Duration = Duration::from_secs(60);
 
-/// The plain line that says a run of the batch is over: `[done/total] id: outcome`.
+/// The plain line that says a run of the batch is over: `[done/total] id: outcome`. Its score is the greedy
+/// evaluations' (the manifest's), whatever the spec's `measure`, so it says so.
 fn finished_line(run: &PlannedRun, manifest: &Result<Manifest, StoreError>, done: usize, total: usize) -> String {
     let outcome = match manifest {
         Ok(manifest) => match (&manifest.status, manifest.final_score) {
-            (RunStatus::Complete, Some(score)) => format!("final score {score:.1}, {:.0} s", manifest.wall_secs),
+            (RunStatus::Complete, Some(score)) => format!("final eval score {score:.1}, {:.0} s", manifest.wall_secs),
             (RunStatus::Complete, None) => format!("complete, {:.0} s", manifest.wall_secs),
             (RunStatus::Failed { reason }, _) => format!("failed: {reason}"),
         },

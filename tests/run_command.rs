@@ -75,7 +75,7 @@ fn same_spec_and_seed_give_identical_csvs_and_the_results_layout() {
         let fields: Vec<&str> = row.split(',').collect();
         let score: f64 = fields[3].parse().unwrap();
         let line = format!(
-            "{}/{}/seed-{}: final score {score:.1}, ",
+            "{}/{}/seed-{}: final eval score {score:.1}, ",
             fields[0], fields[1], fields[2]
         );
         assert_eq!(stderr.matches(&line).count(), 1, "{line:?} in:\n{stderr}");
