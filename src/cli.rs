@@ -399,10 +399,11 @@ fn run_command(request: &RunRequest, loaded: &LoadedSpec, runs: &[PlannedRun]) -
         finished: Some(interrupt),
     };
     let outcome = execute(runs, &results, &options).map_err(Failure::failed)?;
+    // The manifests' scores are the greedy evaluations'; a spec's `measure` applies in the report.
     for manifest in &outcome.manifests {
         match &manifest.status {
             RunStatus::Complete => println!(
-                "{:<32} final {:>8.1}  auc {:>8.1}  {:>6.1}s  {:>7.0} steps/s",
+                "{:<32} final eval {:>8.1}  auc {:>8.1}  {:>6.1}s  {:>7.0} steps/s",
                 manifest.id,
                 manifest.final_score.unwrap_or(f64::NAN),
                 manifest.auc.unwrap_or(f64::NAN),
