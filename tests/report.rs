@@ -262,6 +262,35 @@ fn a_comparison_keeps_its_interval_when_the_spec_gains_a_variant() {
 }
 
 #[test]
+fn noisy_variants_get_a_figure_of_their_noise_level() {
+    // The exploration question of a spec with a noisy variant shows how loud its noise is, from train.csv's
+    // noise_to_signal; a spec without one shows no such figure.
+    let dir = tempfile::tempdir().unwrap();
+    let source = SPEC.replace(
+        r#"(name: "no-target", agent: (target: None))"#,
+        r#"(name: "noisy", agent: (exploration: Noisy(0.5)))"#,
+    );
+    let out = run_spec(dir.path(), "noisy.ron", &source);
+    let train = fs::read_to_string(out.join("runs/CartPole-v1/noisy/seed-0/train.csv")).unwrap();
+    let first = train.lines().nth(1).unwrap();
+    let levels: Vec<f64> = first
+        .rsplit(',')
+        .next()
+        .unwrap()
+        .split(';')
+        .map(|level| level.parse().unwrap())
+        .collect();
+    assert_eq!(levels.len(), 2, "the last hidden layer and the head: {first}");
+    let page = fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(page.contains("Which exploration noise?"));
+    assert!(page.contains("How loud the noisy variants' noise is"));
+    let plain_dir = tempfile::tempdir().unwrap();
+    let plain = run_spec(plain_dir.path(), "plain.ron", SPEC);
+    let page = fs::read_to_string(plain.join("index.html")).unwrap();
+    assert!(!page.contains("How loud the noisy variants' noise is"));
+}
+
+#[test]
 fn report_of_a_folder_without_results_is_bad_input() {
     let dir = tempfile::tempdir().unwrap();
     let output = knowhow(&["report", dir.path().to_str().unwrap()]);

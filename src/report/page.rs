@@ -9,11 +9,13 @@ use super::plot::curves::{learning_curves, Band, BandPoint};
 use super::plot::forest::{forest_plot, ForestRow};
 use super::plot::frames::episode;
 use super::plot::landing::landing;
+use super::plot::noise::{noise_levels, NoiseCurve};
 use super::plot::overestimation::{overestimation, ValueCurves};
 use super::plot::profile::performance_profile;
 use super::plot::seeds::{seed_scores, SeedScores};
 use super::plot::{css_colour, PlotError};
 use super::questions::{questions, Question};
+use crate::agent::config::Exploration;
 use crate::analysis::{Analysis, Cell, ComparisonRow, FailedRun, Outcome};
 use crate::check::score_word;
 use crate::check::{CheckReport, UnfinishedRun};
@@ -25,7 +27,8 @@ use crate::spec::Metric;
 use crate::stats::estimate::Estimate;
 use crate::stats::verdict::Verdict;
 use crate::store::layout;
-use crate::store::StoredResults;
+use crate::store::{read_csv, StoredResults};
+use crate::train::TrainRecord;
 
 /// The page template, kept as a file and embedded at compile time.
 const TEMPLATE: &str = include_str!("../../templates/report.html");
@@ -510,6 +513,8 @@ struct QuestionBlock {
     seeds_svg: String,
     metric: &'static str,
     overestimation_svg: String,
+    /// Noisy variants' noise-to-signal over training (empty when the block shows none, or none logged it).
+    noise_svg: String,
     findings: Vec<Finding>,
 }
 
@@ -529,7 +534,7 @@ fn question_sections(results: &StoredResults, analysis: &Analysis) -> Result<Vec
         let mut env_blocks = Vec::new();
         for env in &analysis.envs {
             let cells: Vec<&Cell> = shown.iter().filter_map(|variant| analysis.cell(env, variant)).collect();
-            if let Some(block) = question_on_env(analysis, &question, env, &cells)? {
+            if let Some(block) = question_on_env(results, analysis, &question, env, &cells)? {
                 env_blocks.push(block);
             }
         }
@@ -544,6 +549,7 @@ fn question_sections(results: &StoredResults, analysis: &Analysis) -> Result<Vec
 
 /// A question's block on one env, or `None` when no variant it shows has complete runs there.
 fn question_on_env(
+    results: &StoredResults,
     analysis: &Analysis,
     question: &Question,
     env: &str,
@@ -628,8 +634,69 @@ fn question_on_env(
             Metric::Auc => "Area under the evaluation curve",
         },
         overestimation_svg,
+        noise_svg: noise_figure(results, analysis, env, cells)?,
         findings,
     }))
+}
+
+/// The noise figure of the noisy variants among `cells` on `env`: per variant, each run's `noise_to_signal` from its
+/// train.csv averaged over the noisy layers, then over the runs at each step. Empty when none of them is noisy or
+/// none logged the column (runs stored before it existed).
+fn noise_figure(results: &StoredResults, analysis: &Analysis, env: &str, cells: &[&Cell]) -> Result<String, PageError> {
+    let mut curves = Vec::new();
+    for cell in cells {
+        let noisy = analysis.variants.iter().any(|summary| {
+            summary.name == cell.variant
+                && summary.configs.iter().any(|(config_env, config)| {
+                    config_env == env && matches!(config.exploration, Exploration::Noisy(_))
+                })
+        });
+        if !noisy {
+            continue;
+        }
+        // step → (sum over runs, runs)
+        let mut by_step: std::collections::BTreeMap<usize, (f64, usize)> = std::collections::BTreeMap::new();
+        for run in results.complete_runs(env, &cell.variant) {
+            let path = results
+                .root
+                .join(layout::RUNS)
+                .join(&run.manifest.id)
+                .join(layout::TRAIN);
+            let Ok(records) = read_csv::<TrainRecord>(&path) else {
+                continue;
+            };
+            for record in records {
+                if let Some(level) = mean_noise_to_signal(&record.noise_to_signal) {
+                    let entry = by_step.entry(record.step).or_insert((0.0, 0));
+                    *entry = (entry.0 + level, entry.1 + 1);
+                }
+            }
+        }
+        if !by_step.is_empty() {
+            curves.push(NoiseCurve {
+                name: cell.variant.clone(),
+                colour_index: colour_of(analysis, &cell.variant),
+                points: by_step
+                    .into_iter()
+                    .map(|(step, (sum, runs))| (step as f64, sum / runs as f64))
+                    .collect(),
+            });
+        }
+    }
+    if curves.is_empty() {
+        return Ok(String::new());
+    }
+    Ok(noise_levels(&curves)?)
+}
+
+/// The mean over the noisy layers of a `noise_to_signal` cell (`0.2;0.4` → 0.3); `None` when empty or unreadable.
+fn mean_noise_to_signal(cell: &str) -> Option<f64> {
+    let levels: Vec<f64> = cell
+        .split(';')
+        .map(|level| level.trim().parse::<f64>())
+        .collect::<Result<_, _>>()
+        .ok()?;
+    (!levels.is_empty()).then(|| levels.iter().sum::<f64>() / levels.len() as f64)
 }
 
 /// Across envs: the IQM of normalised scores per variant and the performance profiles.
@@ -883,6 +950,14 @@ pub fn duration(seconds: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_noise_level_of_a_step_is_the_mean_over_its_noisy_layers() {
+        assert_eq!(mean_noise_to_signal("0.2;0.4"), Some(0.30000000000000004));
+        assert_eq!(mean_noise_to_signal("0.5"), Some(0.5));
+        assert_eq!(mean_noise_to_signal(""), None);
+        assert_eq!(mean_noise_to_signal("0.2;x"), None);
+    }
 
     #[test]
     fn durations_read_naturally() {

@@ -6,6 +6,7 @@ pub mod curves;
 pub mod forest;
 pub mod frames;
 pub mod landing;
+pub mod noise;
 pub mod overestimation;
 pub mod profile;
 pub mod seeds;
