@@ -3,7 +3,7 @@
 
 use plotters::prelude::*;
 
-use super::{colour, draw_legend, house_style, padded_range, plot_error, svg_figure, PlotError};
+use super::{colour, draw_labelled_line, draw_legend, house_style, padded_range, plot_error, svg_figure, PlotError};
 use crate::stats::estimate::Estimate;
 
 /// A value along the x axis: its estimate and interval.
@@ -61,14 +61,8 @@ pub fn band_chart(
             chart
                 .draw_series([Polygon::new(outline, line_colour.mix(0.18).filled())])
                 .map_err(&error)?;
-            chart
-                .draw_series(LineSeries::new(
-                    band.points.iter().map(|point| (point.x, point.value.estimate)),
-                    line_colour.stroke_width(2),
-                ))
-                .map_err(&error)?
-                .label(band.name.clone())
-                .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], line_colour.stroke_width(3)));
+            let estimates = band.points.iter().map(|point| (point.x, point.value.estimate));
+            draw_labelled_line(chart, estimates, line_colour, band.name.clone(), figure)?;
         }
         draw_legend(chart, figure)?;
         Ok(())

@@ -155,6 +155,24 @@ pub(crate) fn svg_figure(
     Ok(svg)
 }
 
+/// Draws `points` as a solid line in `line_colour`, labelled `label` in the legend (with a swatch of the line): a
+/// variant's curve, as every line figure draws it.
+pub(crate) fn draw_labelled_line<'a, 'b: 'a>(
+    chart: &mut Chart<'a, 'b>,
+    points: impl IntoIterator<Item = (f64, f64)>,
+    line_colour: RGBColor,
+    label: String,
+    figure: &'static str,
+) -> Result<(), PlotError> {
+    use plotters::prelude::*;
+    chart
+        .draw_series(LineSeries::new(points, line_colour.stroke_width(2)))
+        .map_err(plot_error(figure))?
+        .label(label)
+        .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], line_colour.stroke_width(3)));
+    Ok(())
+}
+
 /// Draws the legend of the labelled series, in the lower right corner on a translucent white box.
 pub(crate) fn draw_legend<'a, 'b: 'a>(chart: &mut Chart<'a, 'b>, figure: &'static str) -> Result<(), PlotError> {
     use plotters::prelude::*;

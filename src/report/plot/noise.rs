@@ -2,10 +2,8 @@
 //! `noise_to_signal`, averaged over the layers and then over seeds), so a reader sees whether the noise anneals or
 //! grows.
 
-use plotters::prelude::*;
-
 use super::curves::compact_number;
-use super::{colour, draw_legend, house_style, padded_range, plot_error, svg_figure, PlotError};
+use super::{colour, draw_labelled_line, draw_legend, house_style, padded_range, plot_error, svg_figure, PlotError};
 
 /// One variant's curve over env steps: (step, mean across seeds).
 #[derive(Debug, Clone)]
@@ -31,15 +29,8 @@ pub fn noise_levels(curves: &[NoiseCurve]) -> Result<String, PlotError> {
             .draw()
             .map_err(&error)?;
         for curve in curves {
-            let line_colour = colour(curve.colour_index);
-            chart
-                .draw_series(LineSeries::new(
-                    curve.points.iter().copied(),
-                    line_colour.stroke_width(2),
-                ))
-                .map_err(&error)?
-                .label(curve.name.clone())
-                .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], line_colour.stroke_width(3)));
+            let points = curve.points.iter().copied();
+            draw_labelled_line(chart, points, colour(curve.colour_index), curve.name.clone(), "noise")?;
         }
         draw_legend(chart, "noise")?;
         Ok(())

@@ -4,7 +4,7 @@
 use plotters::prelude::*;
 
 use super::curves::compact_number;
-use super::{colour, draw_legend, house_style, padded_range, plot_error, svg_figure, PlotError};
+use super::{colour, draw_labelled_line, draw_legend, house_style, padded_range, plot_error, svg_figure, PlotError};
 
 /// One variant's two curves over env steps: (step, mean across seeds).
 #[derive(Debug, Clone)]
@@ -43,14 +43,14 @@ pub fn overestimation(curves: &[ValueCurves]) -> Result<String, PlotError> {
                 .map_err(&error)?;
             for curve in curves {
                 let line_colour = colour(curve.colour_index);
-                chart
-                    .draw_series(LineSeries::new(
-                        curve.q_estimate.iter().copied(),
-                        line_colour.stroke_width(2),
-                    ))
-                    .map_err(&error)?
-                    .label(format!("{}: Q estimate", curve.name))
-                    .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], line_colour.stroke_width(3)));
+                let label = format!("{}: Q estimate", curve.name);
+                draw_labelled_line(
+                    chart,
+                    curve.q_estimate.iter().copied(),
+                    line_colour,
+                    label,
+                    "overestimation",
+                )?;
                 chart
                     .draw_series(DashedLineSeries::new(
                         curve.discounted_return.iter().copied(),
