@@ -150,16 +150,18 @@ impl NoisyLinear {
         }
     }
 
-    /// `values[i][j] = combine(values[i][j], other[i][j], noise[i][j])` over an `(inputs, outputs)` buffer pair,
-    /// with noise[i][j] = f(ε_i)·f(ε_j).
-    fn with_weight_noise(&self, values: &mut [f32], other: &[f32], combine: impl Fn(f32, f32, f32) -> f32) {
+    /// A new `(inputs, outputs)` buffer with `[i][j] = combine(first[i][j], second[i][j], noise[i][j])`, noise[i][j] =
+    /// f(ε_i)·f(ε_j). Written in one pass: copying `first` and then changing the copy cost a second pass over a
+    /// matrix that, in a Rainbow head, is larger than the products' other operands.
+    fn combined_with_noise(&self, first: &[f32], second: &[f32], combine: impl Fn(f32, f32, f32) -> f32) -> Vec<f32> {
         let outputs = self.output_noise.len();
-        let rows = values.chunks_exact_mut(outputs).zip(other.chunks_exact(outputs));
-        for ((row, other_row), input) in rows.zip(&self.input_noise) {
-            for ((value, other), output) in row.iter_mut().zip(other_row).zip(&self.output_noise) {
-                *value = combine(*value, *other, input * output);
-            }
+        let mut combined = Vec::with_capacity(first.len());
+        let rows = first.chunks_exact(outputs).zip(second.chunks_exact(outputs));
+        for ((first_row, second_row), input) in rows.zip(&self.input_noise) {
+            let values = first_row.iter().zip(second_row).zip(&self.output_noise);
+            combined.extend(values.map(|((first, second), output)| combine(*first, *second, input * output)));
         }
+        combined
     }
 
     /// The plain layer this pass uses.
@@ -175,8 +177,7 @@ impl NoisyLinear {
             Noise::Sampled => {
                 // mean + scale ∘ noise in plain loops over the buffers: dfdx's element-wise ops on shared tensors
                 // copy them and walk an N-dimensional index per element (noisy nets then cost twice a plain update).
-                let mut weight = self.weight_mean.to_vec();
-                self.with_weight_noise(&mut weight, &self.weight_scale, |mean, scale, noise| {
+                let weight = self.combined_with_noise(&self.weight_mean, &self.weight_scale, |mean, scale, noise| {
                     mean + scale * noise
                 });
                 let mut bias = self.bias_mean.to_vec();
@@ -295,10 +296,10 @@ impl Dense {
             Dense::Plain(_) => vec![weight_gradient, bias_gradient],
             Dense::Noisy(noisy) => {
                 // weight = mean + scale ∘ noise: ∂/∂mean = ∂/∂weight, ∂/∂scale = ∂/∂weight ∘ noise.
-                let mut weight_scale_gradient = weight_gradient.clone();
-                noisy.with_weight_noise(&mut weight_scale_gradient, &weight_gradient, |_, gradient, noise| {
-                    gradient * noise
-                });
+                let weight_scale_gradient =
+                    noisy.combined_with_noise(&weight_gradient, &weight_gradient, |gradient, _, noise| {
+                        gradient * noise
+                    });
                 let bias_scale_gradient: Vec<f32> = bias_gradient
                     .iter()
                     .zip(&noisy.output_noise)
