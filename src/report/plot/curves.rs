@@ -3,7 +3,7 @@
 
 use plotters::prelude::*;
 
-use super::{colour, draw_labelled_line, draw_legend, house_style, padded_range, plot_error, svg_figure, PlotError};
+use super::{colour, draw_labelled_line, draw_legend, draw_line_axes, padded_range, plot_error, svg_figure, PlotError};
 use crate::stats::estimate::Estimate;
 
 /// A value along the x axis: its estimate and interval.
@@ -41,15 +41,7 @@ pub fn band_chart(
         y_range.unwrap_or_else(|| padded_range(points().flat_map(|point| [point.value.low, point.value.high])));
 
     svg_figure(figure, (760, 360), 64, (x_low..x_high, y_low..y_high), |chart| {
-        house_style(&mut chart.configure_mesh())
-            .x_desc(x_label)
-            .y_desc(y_label)
-            .x_labels(8)
-            .y_labels(6)
-            .x_label_formatter(&|x| compact_number(*x))
-            .y_label_formatter(&|y| compact_number(*y))
-            .draw()
-            .map_err(&error)?;
+        draw_line_axes(chart, (x_label, y_label), &|y| compact_number(*y), figure)?;
         for band in bands {
             let line_colour = colour(band.colour_index);
             let outline: Vec<(f64, f64)> = band

@@ -155,6 +155,25 @@ pub(crate) fn svg_figure(
     Ok(svg)
 }
 
+/// Draws the axes of a line figure: `x_label` and `y_label`, eight compact x labels and six y labels written by
+/// `y_format`, as the learning curves, the overestimation plot and the noise figure all have them.
+pub(crate) fn draw_line_axes<'a, 'b: 'a>(
+    chart: &mut Chart<'a, 'b>,
+    (x_label, y_label): (&str, &str),
+    y_format: &dyn Fn(&f64) -> String,
+    figure: &'static str,
+) -> Result<(), PlotError> {
+    house_style(&mut chart.configure_mesh())
+        .x_desc(x_label)
+        .y_desc(y_label)
+        .x_labels(8)
+        .y_labels(6)
+        .x_label_formatter(&|x| curves::compact_number(*x))
+        .y_label_formatter(y_format)
+        .draw()
+        .map_err(plot_error(figure))
+}
+
 /// Draws `points` as a solid line in `line_colour`, labelled `label` in the legend (with a swatch of the line): a
 /// variant's curve, as every line figure draws it.
 pub(crate) fn draw_labelled_line<'a, 'b: 'a>(

@@ -4,7 +4,7 @@
 use plotters::prelude::*;
 
 use super::curves::compact_number;
-use super::{colour, draw_labelled_line, draw_legend, house_style, padded_range, plot_error, svg_figure, PlotError};
+use super::{colour, draw_labelled_line, draw_legend, draw_line_axes, padded_range, plot_error, svg_figure, PlotError};
 
 /// One variant's two curves over env steps: (step, mean across seeds).
 #[derive(Debug, Clone)]
@@ -32,15 +32,8 @@ pub fn overestimation(curves: &[ValueCurves]) -> Result<String, PlotError> {
         64,
         (0.0..x_high, y_low..y_high),
         |chart| {
-            house_style(&mut chart.configure_mesh())
-                .x_desc("env steps")
-                .y_desc("value of the start state (discounted)")
-                .x_labels(8)
-                .y_labels(6)
-                .x_label_formatter(&|x| compact_number(*x))
-                .y_label_formatter(&|y| compact_number(*y))
-                .draw()
-                .map_err(&error)?;
+            let labels = ("env steps", "value of the start state (discounted)");
+            draw_line_axes(chart, labels, &|y| compact_number(*y), "overestimation")?;
             for curve in curves {
                 let line_colour = colour(curve.colour_index);
                 let label = format!("{}: Q estimate", curve.name);
