@@ -356,8 +356,7 @@ fn median_run_files<'a, T: serde::de::DeserializeOwned>(
             let Some(&run) = runs.get(runs.len() / 2) else {
                 continue;
             };
-            let path = results.root.join(layout::RUNS).join(&run.manifest.id).join(file);
-            let Some(recorded) = std::fs::read_to_string(&path)
+            let Some(recorded) = std::fs::read_to_string(results.run_file(run, file))
                 .ok()
                 .and_then(|text| serde_json::from_str::<T>(&text).ok())
             else {
@@ -657,12 +656,7 @@ fn noise_figure(results: &StoredResults, analysis: &Analysis, env: &str, cells: 
         // step → (sum over runs, runs)
         let mut by_step: std::collections::BTreeMap<usize, (f64, usize)> = std::collections::BTreeMap::new();
         for run in results.complete_runs(env, &cell.variant) {
-            let path = results
-                .root
-                .join(layout::RUNS)
-                .join(&run.manifest.id)
-                .join(layout::TRAIN);
-            let Ok(records) = read_csv::<TrainRecord>(&path) else {
+            let Ok(records) = read_csv::<TrainRecord>(&results.run_file(run, layout::TRAIN)) else {
                 continue;
             };
             for record in records {

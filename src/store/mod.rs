@@ -463,6 +463,11 @@ impl ResultsDir {
 }
 
 impl StoredResults {
+    /// The path of `file` (one of `layout`'s names) in `run`'s folder.
+    pub fn run_file(&self, run: &StoredRun, file: &str) -> PathBuf {
+        self.root.join(layout::RUNS).join(&run.manifest.id).join(file)
+    }
+
     /// The complete runs of `env` × `variant` (each with its final score and area under the curve), in plan order:
     /// what every statistic of a cell rests on.
     pub fn complete_runs(&self, env: &str, variant: &str) -> Vec<&StoredRun> {
