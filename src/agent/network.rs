@@ -286,33 +286,87 @@ impl Dense {
         }
     }
 
-    /// Gradients of the stored parameters (same order as `parameters_mut`) from those of the effective layer.
-    fn parameter_gradients(&self, used: LayerGradients) -> Vec<Vec<f32>> {
-        let LayerGradients {
-            weight: weight_gradient,
-            bias: bias_gradient,
-        } = used;
+    /// A noisy layer's noise of the last draw, f(ε_i) per input and f(ε_j) per output; `None` for a plain layer.
+    fn noise(&self) -> Option<LayerNoise> {
         match self {
-            Dense::Plain(_) => vec![weight_gradient, bias_gradient],
-            Dense::Noisy(noisy) => {
-                // weight = mean + scale ∘ noise: ∂/∂mean = ∂/∂weight, ∂/∂scale = ∂/∂weight ∘ noise.
-                let weight_scale_gradient =
-                    noisy.combined_with_noise(&weight_gradient, &weight_gradient, |gradient, _, noise| {
-                        gradient * noise
-                    });
-                let bias_scale_gradient: Vec<f32> = bias_gradient
-                    .iter()
-                    .zip(&noisy.output_noise)
-                    .map(|(gradient, noise)| gradient * noise)
-                    .collect();
-                vec![
-                    weight_gradient,
-                    weight_scale_gradient,
-                    bias_gradient,
-                    bias_scale_gradient,
-                ]
-            }
+            Dense::Plain(_) => None,
+            Dense::Noisy(noisy) => Some(LayerNoise {
+                input: noisy.input_noise.clone(),
+                output: noisy.output_noise.clone(),
+            }),
         }
+    }
+}
+
+/// A noisy layer's noise of one pass, f(ε_i) per input and f(ε_j) per output, kept beside the gradients it scales.
+#[derive(Debug, Clone)]
+struct LayerNoise {
+    input: Vec<f32>,
+    output: Vec<f32>,
+}
+
+/// One stored parameter's gradient, as the optimiser reads it.
+#[derive(Debug, Clone, Copy)]
+enum ParameterGradient<'a> {
+    /// Value by value.
+    Values(&'a [f32]),
+    /// A noisy layer's scale: `weight = mean + scale ∘ noise`, so ∂/∂scale[i][j] = ∂/∂weight[i][j] · noise[i][j] with
+    /// noise[i][j] = `input_noise[i] · output_noise[j]` (a bias is one row, its input noise 1). Made where Adam reads
+    /// it instead of written out first: in a Rainbow network that buffer is as large as the weights, and writing it
+    /// and reading it back cost a few percent of an update.
+    TimesNoise {
+        gradient: &'a [f32],
+        input_noise: &'a [f32],
+        output_noise: &'a [f32],
+    },
+}
+
+impl ParameterGradient<'_> {
+    /// The gradient written out, value by value (what gradient clipping and the tests read).
+    fn values(&self) -> Vec<f32> {
+        match *self {
+            ParameterGradient::Values(values) => values.to_vec(),
+            ParameterGradient::TimesNoise {
+                gradient,
+                input_noise,
+                output_noise,
+            } => gradient
+                .chunks_exact(output_noise.len())
+                .zip(input_noise)
+                .flat_map(|(row, input)| {
+                    row.iter()
+                        .zip(output_noise)
+                        .map(move |(gradient, output)| gradient * (input * output))
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The input noise of a bias, read as a one-row weight.
+const BIAS_INPUT_NOISE: [f32; 1] = [1.0];
+
+/// The gradients of one layer's stored parameters (the order of `Dense::parameters_mut`) from those of the weight and
+/// bias its pass used and, for a noisy layer, the pass's noise.
+fn parameter_gradients<'a>(used: &'a LayerGradients, noise: Option<&'a LayerNoise>) -> Vec<ParameterGradient<'a>> {
+    let (weight, bias) = (used.weight.as_slice(), used.bias.as_slice());
+    match noise {
+        None => vec![ParameterGradient::Values(weight), ParameterGradient::Values(bias)],
+        // weight = mean + scale ∘ noise: ∂/∂mean = ∂/∂weight, ∂/∂scale = ∂/∂weight ∘ noise (likewise the bias).
+        Some(noise) => vec![
+            ParameterGradient::Values(weight),
+            ParameterGradient::TimesNoise {
+                gradient: weight,
+                input_noise: &noise.input,
+                output_noise: &noise.output,
+            },
+            ParameterGradient::Values(bias),
+            ParameterGradient::TimesNoise {
+                gradient: bias,
+                input_noise: &BIAS_INPUT_NOISE,
+                output_noise: &noise.output,
+            },
+        ],
     }
 }
 
@@ -510,12 +564,21 @@ impl QNetwork {
         input.device().tensor_from_vec(values, *input.shape()).put_tape(tape)
     }
 
-    /// Gradients of every stored parameter (the order of `parameters_mut`), taken from `layers` after `backward`.
+    /// Each layer's noise of the last draw (`None` for a plain layer), in the order of `layers`.
+    fn layer_noise(&self) -> Vec<Option<LayerNoise>> {
+        self.layers().iter().map(|layer| layer.noise()).collect()
+    }
+
+    /// Gradients of every stored parameter (the order of `parameters_mut`), taken from `layers` after `backward`
+    /// and written out.
+    #[cfg(test)]
     fn parameter_gradients(&self, layers: &[PassLayer]) -> Vec<Vec<f32>> {
-        self.layers()
-            .iter()
-            .zip(layers)
-            .flat_map(|(layer, used)| layer.parameter_gradients(used.take_gradients()))
+        let used: Vec<LayerGradients> = layers.iter().map(PassLayer::take_gradients).collect();
+        let noise = self.layer_noise();
+        used.iter()
+            .zip(&noise)
+            .flat_map(|(used, noise)| parameter_gradients(used, noise.as_ref()))
+            .map(|gradient| gradient.values())
             .collect()
     }
 
@@ -625,10 +688,24 @@ impl Learner {
     /// to every parameter, their global norm scaled down to `max_grad_norm` when given, then one Adam step.
     pub fn step(&mut self, pass: Pass, loss: Loss, max_grad_norm: Option<f64>) {
         drop(loss.backward());
-        let mut gradients = self.network.parameter_gradients(&pass.layers);
+        let used: Vec<LayerGradients> = pass.layers.iter().map(PassLayer::take_gradients).collect();
+        // Dropped before the optimiser writes the parameters: the pass's layers share their buffers.
         drop(pass);
-        if let Some(max_norm) = max_grad_norm {
-            clip_gradient_norm(&mut gradients, max_norm);
+        let noise = self.network.layer_noise();
+        let mut gradients: Vec<ParameterGradient> = used
+            .iter()
+            .zip(&noise)
+            .flat_map(|(used, noise)| parameter_gradients(used, noise.as_ref()))
+            .collect();
+        // Clipping scales every value, so the noisy scales' gradients are written out first (scaling the weight's
+        // gradient before multiplying by the noise would round differently).
+        let clipped = max_grad_norm.map(|max_norm| {
+            let mut values: Vec<Vec<f32>> = gradients.iter().map(ParameterGradient::values).collect();
+            clip_gradient_norm(&mut values, max_norm);
+            values
+        });
+        if let Some(clipped) = &clipped {
+            gradients = clipped.iter().map(|values| ParameterGradient::Values(values)).collect();
         }
         self.optimizer.update(&mut self.network, &gradients);
     }
@@ -694,7 +771,7 @@ impl Adam {
     }
 
     /// One Adam step on every parameter of `network` with `gradients` (the order of `parameters_mut`).
-    fn update(&mut self, network: &mut QNetwork, gradients: &[Vec<f32>]) {
+    fn update(&mut self, network: &mut QNetwork, gradients: &[ParameterGradient]) {
         self.step += 1;
         let (beta1, beta2, epsilon) = (self.beta1, self.beta2, self.epsilon);
         let step_size = self.learning_rate / (1.0 - beta1.powi(self.step));
@@ -717,12 +794,12 @@ impl Adam {
             #[cfg(target_arch = "x86_64")]
             if std::arch::is_x86_feature_detected!("avx") {
                 // SAFETY: the CPU has AVX (checked just above).
-                unsafe { adam_step_avx(values, state, gradient, constants) };
+                unsafe { adam_step_avx(values, state, *gradient, constants) };
             } else {
-                adam_step(values, state, gradient, constants);
+                adam_step(values, state, *gradient, constants);
             }
             #[cfg(not(target_arch = "x86_64"))]
-            adam_step(values, state, gradient, constants);
+            adam_step(values, state, *gradient, constants);
         }
     }
 }
@@ -747,7 +824,48 @@ struct AdamConstants {
 /// subnormal at any time). What the flush drops is below 10⁻³⁸: divided by at least ε it moves a parameter by under
 /// 10⁻²⁹, below the last bit of any parameter that is not itself that small, so the trained numbers stay the same.
 #[inline(always)]
-fn adam_step(values: &mut [f32], state: &mut AdamState, gradient: &[f32], constants: AdamConstants) {
+fn adam_step(values: &mut [f32], state: &mut AdamState, gradient: ParameterGradient, constants: AdamConstants) {
+    match gradient {
+        ParameterGradient::Values(gradient) => {
+            let elements = values
+                .iter_mut()
+                .zip(gradient)
+                .zip(state.first.iter_mut().zip(state.second.iter_mut()));
+            for ((value, grad), (first, second)) in elements {
+                adam_element(value, *grad, first, second, constants);
+            }
+        }
+        ParameterGradient::TimesNoise {
+            gradient,
+            input_noise,
+            output_noise,
+        } => {
+            let columns = output_noise.len();
+            let rows = values
+                .chunks_exact_mut(columns)
+                .zip(gradient.chunks_exact(columns))
+                .zip(
+                    state
+                        .first
+                        .chunks_exact_mut(columns)
+                        .zip(state.second.chunks_exact_mut(columns)),
+                );
+            for (((values, gradient), (first, second)), input) in rows.zip(input_noise) {
+                let elements = values
+                    .iter_mut()
+                    .zip(gradient.iter().zip(output_noise))
+                    .zip(first.iter_mut().zip(second.iter_mut()));
+                for ((value, (grad, output)), (first, second)) in elements {
+                    adam_element(value, grad * (input * output), first, second, constants);
+                }
+            }
+        }
+    }
+}
+
+/// Adam's update of one element from its gradient.
+#[inline(always)]
+fn adam_element(value: &mut f32, grad: f32, first: &mut f32, second: &mut f32, constants: AdamConstants) {
     let AdamConstants {
         beta1,
         beta2,
@@ -755,15 +873,9 @@ fn adam_step(values: &mut [f32], state: &mut AdamState, gradient: &[f32], consta
         step_size,
         bias_correction2,
     } = constants;
-    let elements = values
-        .iter_mut()
-        .zip(gradient)
-        .zip(state.first.iter_mut().zip(state.second.iter_mut()));
-    for ((value, grad), (first, second)) in elements {
-        *first = flush_subnormal(beta1 * *first + (1.0 - beta1) * grad);
-        *second = flush_subnormal(beta2 * *second + (1.0 - beta2) * grad * grad);
-        *value -= step_size * *first / ((*second / bias_correction2).sqrt() + epsilon);
-    }
+    *first = flush_subnormal(beta1 * *first + (1.0 - beta1) * grad);
+    *second = flush_subnormal(beta2 * *second + (1.0 - beta2) * grad * grad);
+    *value -= step_size * *first / ((*second / bias_correction2).sqrt() + epsilon);
 }
 
 /// `number`, or zero with its sign when it is subnormal (a compare and a mask when vectorised: no slow path).
@@ -780,7 +892,12 @@ fn flush_subnormal(number: f32) -> f32 {
 /// IEEE operations on each element (Rust never fuses a multiply and an add on its own), so the same bits.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx")]
-unsafe fn adam_step_avx(values: &mut [f32], state: &mut AdamState, gradient: &[f32], constants: AdamConstants) {
+unsafe fn adam_step_avx(
+    values: &mut [f32],
+    state: &mut AdamState,
+    gradient: ParameterGradient,
+    constants: AdamConstants,
+) {
     adam_step(values, state, gradient, constants)
 }
 
@@ -1296,7 +1413,12 @@ mod tests {
             first: vec![1.2e-38, -1.2e-38, 0.1],
             second: vec![1.176e-38, 1.176e-38, 0.04],
         };
-        adam_step(&mut values, &mut state, &[0.0, 0.0, 0.5], constants);
+        adam_step(
+            &mut values,
+            &mut state,
+            ParameterGradient::Values(&[0.0, 0.0, 0.5]),
+            constants,
+        );
         assert_eq!(state.first[0].to_bits(), 0.0f32.to_bits());
         assert_eq!(
             state.first[1].to_bits(),
@@ -1339,19 +1461,80 @@ mod tests {
             step_size: 0.003,
             bias_correction2: 0.02,
         };
-        let (mut plain, mut avx) = (state.clone(), state);
-        let (mut plain_values, mut avx_values) = (values.clone(), values.clone());
-        adam_step(&mut plain_values, &mut plain, &gradient, constants);
-        // SAFETY: the CPU has AVX (checked above).
-        unsafe { adam_step_avx(&mut avx_values, &mut avx, &gradient, constants) };
-        for (plain, avx) in [
-            (&plain_values, &avx_values),
-            (&plain.first, &avx.first),
-            (&plain.second, &avx.second),
-        ] {
-            assert!(plain.iter().zip(avx).all(|(a, b)| a.to_bits() == b.to_bits()));
+        // The noisy scale's form too: 1,003 = 17 rows × 59 columns.
+        let (input_noise, output_noise) = (draw(&mut rng)[..17].to_vec(), draw(&mut rng)[..59].to_vec());
+        let times_noise = ParameterGradient::TimesNoise {
+            gradient: &gradient,
+            input_noise: &input_noise,
+            output_noise: &output_noise,
+        };
+        for gradient in [ParameterGradient::Values(&gradient), times_noise] {
+            let (mut plain, mut avx) = (state.clone(), state.clone());
+            let (mut plain_values, mut avx_values) = (values.clone(), values.clone());
+            adam_step(&mut plain_values, &mut plain, gradient, constants);
+            // SAFETY: the CPU has AVX (checked above).
+            unsafe { adam_step_avx(&mut avx_values, &mut avx, gradient, constants) };
+            for (plain, avx) in [
+                (&plain_values, &avx_values),
+                (&plain.first, &avx.first),
+                (&plain.second, &avx.second),
+            ] {
+                assert!(plain.iter().zip(avx).all(|(a, b)| a.to_bits() == b.to_bits()));
+            }
+            assert_ne!(plain_values, values, "the step moved the values");
         }
-        assert_ne!(plain_values, values, "the step moved the values");
+    }
+
+    #[test]
+    fn adam_on_a_noisy_scale_reads_the_gradient_times_the_noise_with_the_same_bits() {
+        // The scale's gradient made inside Adam's loop and the same gradient written out first (as gradient
+        // clipping needs it) move the parameters identically, and the written-out values are ∂/∂weight · f_i · f_j.
+        let mut rng = Pcg64::seed_from_u64(12);
+        let (rows, columns) = (5, 7);
+        let gradient = uniform(&mut rng, 2.0, rows * columns);
+        let (input_noise, output_noise) = (uniform(&mut rng, 1.5, rows), uniform(&mut rng, 1.5, columns));
+        let times_noise = ParameterGradient::TimesNoise {
+            gradient: &gradient,
+            input_noise: &input_noise,
+            output_noise: &output_noise,
+        };
+        let written = times_noise.values();
+        for (index, value) in written.iter().enumerate() {
+            let (row, column) = (index / columns, index % columns);
+            let wanted = gradient[index] as f64 * input_noise[row] as f64 * output_noise[column] as f64;
+            assert!((*value as f64 - wanted).abs() < 1e-6, "{index}: {value} vs {wanted}");
+        }
+        let constants = AdamConstants {
+            beta1: 0.9,
+            beta2: 0.999,
+            epsilon: 1e-8,
+            step_size: 0.003,
+            bias_correction2: 0.02,
+        };
+        let start = uniform(&mut rng, 1.0, rows * columns);
+        let fresh = || AdamState {
+            first: vec![0.0; rows * columns],
+            second: vec![0.0; rows * columns],
+        };
+        let (mut fused, mut fused_state) = (start.clone(), fresh());
+        let (mut plain, mut plain_state) = (start.clone(), fresh());
+        for _ in 0..3 {
+            adam_step(&mut fused, &mut fused_state, times_noise, constants);
+            adam_step(
+                &mut plain,
+                &mut plain_state,
+                ParameterGradient::Values(&written),
+                constants,
+            );
+        }
+        for (fused, plain) in [
+            (&fused, &plain),
+            (&fused_state.first, &plain_state.first),
+            (&fused_state.second, &plain_state.second),
+        ] {
+            assert!(fused.iter().zip(plain).all(|(a, b)| a.to_bits() == b.to_bits()));
+        }
+        assert_ne!(fused, start);
     }
 
     #[test]
