@@ -10,6 +10,7 @@ use serde::Serialize;
 use crate::agent::config::{AgentConfig, Distributional, Exploration, Loss, Network, Replay, Target};
 use crate::agent::dqn::{Dqn, ObservationSpace};
 use crate::agent::n_step::EnvStep;
+use crate::agent::network::Noise;
 use crate::agent::products::{multiply, Operand};
 use crate::envs::{make_env, with_history, Env};
 use crate::spec::EnvSpec;
@@ -321,7 +322,19 @@ pub fn acting_throughputs(cases: &[UpdateCase], repetitions: usize) -> Vec<Measu
                 })
                 .collect();
             let name = format!("{}, {}, batch 1", case.network.name, case.trick);
-            Measurement::new("act", name, "actions/s", samples)
+            let mut measurement = Measurement::new("act", name, "actions/s", samples);
+            // trick: noisy nets — acting keeps the noise factorised, reading the scales beside the means.
+            let noise = match case.config.exploration {
+                Exploration::Noisy(_) => Noise::Sampled,
+                Exploration::EpsilonGreedy => Noise::Off,
+            };
+            let bytes = agent.network().parameter_bytes_per_pass(noise) as f64;
+            measurement.note = format!(
+                "{:.2} MB of parameters read per action: {:.1} GB/s",
+                bytes / 1e6,
+                bytes * measurement.median() / 1e9
+            );
+            measurement
         })
         .collect()
 }
@@ -517,6 +530,46 @@ pub fn peak_flops(repetitions: usize) -> Vec<Measurement> {
         let _ = repetitions;
         Vec::new()
     }
+}
+
+/// The read bandwidth of one thread in GB/s: sums over a buffer of 4 MiB (the size of a 2×512 Rainbow network's
+/// weights and noise scales, held by the shared L3 cache once read) and of 256 MiB (main memory), each for
+/// `repetitions` timings of 0.2 s. The other side of the roofline: acting with noisy nets reads every weight and
+/// scale for one row, and Adam streams every parameter and its moments, so neither is bound by the FMA peak. It is
+/// also what drifts on a shared machine while the peak stays: other tenants share the cache and the memory.
+pub fn read_bandwidths(repetitions: usize) -> Vec<Measurement> {
+    [(4usize << 20, "4 MiB (cache)"), (256 << 20, "256 MiB (memory)")]
+        .into_iter()
+        .map(|(bytes, size)| {
+            let values: Vec<f32> = (0..bytes / 4).map(|index| (index % 7) as f32).collect();
+            let samples = (0..repetitions)
+                .map(|_| {
+                    let mut read = 0.0;
+                    let started = Instant::now();
+                    while read == 0.0 || started.elapsed() < Duration::from_millis(200) {
+                        std::hint::black_box(streamed_sum(std::hint::black_box(&values)));
+                        read += bytes as f64;
+                    }
+                    read / started.elapsed().as_secs_f64() / 1e9
+                })
+                .collect();
+            Measurement::new("peak", format!("read f32, {size}, 1 thread"), "GB/s", samples)
+        })
+        .collect()
+}
+
+/// The sum of `values` in 32 running sums: enough independent additions in flight that the loads, not one chain
+/// of additions, set the pace.
+fn streamed_sum(values: &[f32]) -> f32 {
+    let mut lanes = [0.0f32; 32];
+    let chunks = values.chunks_exact(lanes.len());
+    let rest = chunks.remainder();
+    for chunk in chunks {
+        for (lane, value) in lanes.iter_mut().zip(chunk) {
+            *lane += value;
+        }
+    }
+    lanes.iter().sum::<f32>() + rest.iter().sum::<f32>()
 }
 
 /// Independent chains of fused multiply-adds the peak loop keeps in flight, so that the FMA units never wait on a
@@ -895,6 +948,14 @@ mod tests {
         let products = update_matmuls(&[(3, 4, 2)]);
         assert_eq!(products, vec![(3, 4, 2), (3, 2, 4), (4, 3, 2), (3, 4, 2)]);
         assert_eq!(flops(&products), 4.0 * 48.0);
+    }
+
+    #[test]
+    fn the_streamed_sum_adds_every_value_including_a_short_tail() {
+        // 0 + 1 + … + 95 = 4,560 in three full chunks of 32; 0 + … + 99 = 4,950 with a tail of four.
+        let values: Vec<f32> = (0..100).map(|value| value as f32).collect();
+        assert_eq!(streamed_sum(&values[..96]), 4_560.0);
+        assert_eq!(streamed_sum(&values), 4_950.0);
     }
 
     #[test]

@@ -635,9 +635,10 @@ pub enum BenchGroup {
     Env,
     Act,
     Update,
-    /// The Rainbow study's shapes (2×512 MLPs at batch 128, MinAtar's networks at batch 32), with the core's peak.
+    /// The Rainbow study's shapes (2×512 MLPs at batch 128, MinAtar's networks at batch 32), with the core's peak
+    /// FLOP rate and read bandwidth.
     Study,
-    /// The core's peak f32 FLOP rate alone.
+    /// The core's peak f32 FLOP rate and its read bandwidth from cache and from memory, alone.
     Peak,
     /// The Nature DQN network on Atari Breakout's screens at batch 32 (the `atari` feature and the ROM).
     Atari,
@@ -691,6 +692,7 @@ fn bench_command(
         let peak = bench::peak_flops(repetitions);
         let median = peak.first().map(bench::Measurement::median);
         show(peak);
+        show(bench::read_bandwidths(repetitions));
         median
     } else {
         None

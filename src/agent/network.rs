@@ -484,6 +484,24 @@ impl QNetwork {
             .collect()
     }
 
+    /// The bytes of parameters a pass on a few rows reads: every layer's weight and bias, and with `noise` on a
+    /// noisy layer's scales beside its means (such a pass keeps the noise factorised: two products per layer).
+    pub fn parameter_bytes_per_pass(&self, noise: Noise) -> usize {
+        let values: usize = self
+            .layers()
+            .iter()
+            .map(|layer| {
+                let (inputs, outputs) = layer.shape();
+                let matrices = match (layer, noise) {
+                    (Dense::Noisy(_), Noise::Sampled) => 2,
+                    _ => 1,
+                };
+                matrices * (inputs + 1) * outputs
+            })
+            .sum();
+        values * std::mem::size_of::<f32>()
+    }
+
     /// The plain layers a pass with `noise` uses.
     fn pass_layers(&self, noise: Noise) -> PassLayers {
         self.layers()
@@ -1171,6 +1189,21 @@ mod tests {
             .map(|layer| matches!(layer, Dense::Noisy(_)))
             .collect();
         assert_eq!(noisy, [false, true, true, true]);
+    }
+
+    #[test]
+    fn a_pass_on_a_few_rows_reads_the_noisy_layers_scales_only_with_the_noise_on() {
+        // 4 inputs, hidden [8, 8], dueling over 2 actions: layers 4→8 (plain), 8→8, 8→1 and 8→2 (noisy).
+        // Weights and biases: 5·8 = 40 plain; 9·8 + 9·1 + 9·2 = 99 noisy, twice with the noise on. 4 bytes each.
+        let mut rng = Pcg64::seed_from_u64(0);
+        let architecture = Architecture {
+            dueling: true,
+            noisy_sigma0: Some(0.5),
+            ..plain_architecture(&[8, 8])
+        };
+        let network = QNetwork::new(4, &architecture, 2, &mut rng);
+        assert_eq!(network.parameter_bytes_per_pass(Noise::Off), (40 + 99) * 4);
+        assert_eq!(network.parameter_bytes_per_pass(Noise::Sampled), (40 + 2 * 99) * 4);
     }
 
     #[test]
