@@ -48,11 +48,29 @@ impl Support {
     }
 
     /// Q = Σ_i z_i·p_i for each action of `probabilities` (rows of atoms): one value per action.
+    ///
+    /// Each row's sum adds its terms one after another from −0 (as `Iterator::sum` does), and each addition waits
+    /// for the one before; so four rows are summed side by side, atom by atom, which keeps every row's order (and its
+    /// bits) and lets four chains of additions run at once instead of one.
     pub fn expected_values(&self, probabilities: &[f32]) -> Vec<f32> {
-        probabilities
-            .chunks_exact(self.atoms())
-            .map(|row| row.iter().zip(&self.values).map(|(p, z)| p * z).sum())
-            .collect()
+        let atoms = self.atoms();
+        let mut values = Vec::with_capacity(probabilities.len() / atoms);
+        let groups = probabilities.chunks_exact(ROWS_TOGETHER * atoms);
+        let rest = groups.remainder();
+        for group in groups {
+            let mut sums = [-0.0f32; ROWS_TOGETHER];
+            for (atom, z) in self.values.iter().enumerate() {
+                for (row, sum) in sums.iter_mut().enumerate() {
+                    *sum += group[row * atoms + atom] * z;
+                }
+            }
+            values.extend(sums);
+        }
+        values.extend(
+            rest.chunks_exact(atoms)
+                .map(|row| row.iter().zip(&self.values).map(|(p, z)| p * z).sum::<f32>()),
+        );
+        values
     }
 
     /// Q-values from logits: the expected value of each action's softmax distribution.
@@ -66,20 +84,55 @@ impl Support {
     /// after a termination, which puts all the mass at `reward`.
     pub fn project(&self, reward: f32, discount: f32, probabilities: &[f32], target: &mut [f32]) {
         target.fill(0.0);
-        let last = self.atoms() - 1;
         for (z, p) in self.values.iter().zip(probabilities) {
-            let shifted = (reward + discount * z).clamp(self.v_min, self.v_max);
-            // Its position in atoms; within [0, last] up to rounding, which the clamp takes back.
-            let position = ((shifted - self.v_min) / self.spacing).clamp(0.0, last as f32);
-            // Truncation is the floor here (position ≥ 0), without a call to floorf.
-            let below = position as usize;
-            let above_share = position - below as f32;
-            // No branch for an exact landing: the atom above then gets p·0 (and the last atom has none above).
-            target[below] += p * (1.0 - above_share);
-            target[(below + 1).min(last)] += p * above_share;
+            self.give(target, *p, reward + discount * z);
         }
     }
+
+    /// `project` for `ROWS_TOGETHER` samples at once (`rewards[k]`, `discounts[k]`, `probabilities[k]` into
+    /// `targets[k]`), atom by atom across them. Each atom adds to the atom the previous one just wrote, so one
+    /// sample's projection is a chain of read-modify-writes through memory; here four chains run side by side.
+    /// Every sample's additions happen in `project`'s order, so the bits are the same.
+    pub fn project_together(
+        &self,
+        rewards: [f32; ROWS_TOGETHER],
+        discounts: [f32; ROWS_TOGETHER],
+        probabilities: [&[f32]; ROWS_TOGETHER],
+        mut targets: [&mut [f32]; ROWS_TOGETHER],
+    ) {
+        for target in targets.iter_mut() {
+            target.fill(0.0);
+        }
+        for (atom, z) in self.values.iter().enumerate() {
+            for (sample, target) in targets.iter_mut().enumerate() {
+                self.give(
+                    target,
+                    probabilities[sample][atom],
+                    rewards[sample] + discounts[sample] * z,
+                );
+            }
+        }
+    }
+
+    /// Adds mass `p` at return `shifted` (clipped to [v_min, v_max]) to `target`: to the two atoms around it in
+    /// proportion to closeness.
+    #[inline(always)]
+    fn give(&self, target: &mut [f32], p: f32, shifted: f32) {
+        let last = self.atoms() - 1;
+        let shifted = shifted.clamp(self.v_min, self.v_max);
+        // Its position in atoms; within [0, last] up to rounding, which the clamp takes back.
+        let position = ((shifted - self.v_min) / self.spacing).clamp(0.0, last as f32);
+        // Truncation is the floor here (position ≥ 0), without a call to floorf.
+        let below = position as usize;
+        let above_share = position - below as f32;
+        // No branch for an exact landing: the atom above then gets p·0 (and the last atom has none above).
+        target[below] += p * (1.0 - above_share);
+        target[(below + 1).min(last)] += p * above_share;
+    }
 }
+
+/// Rows that `expected_values` and `project_together` work on side by side.
+pub const ROWS_TOGETHER: usize = 4;
 
 /// The softmax of `row`, in place (the largest value subtracted first, so no exponential overflows).
 fn softmax_in_place(row: &mut [f32]) {
@@ -275,6 +328,58 @@ mod tests {
         );
         // A reward beyond the support counts as its end.
         assert_close(&projected(-7.0, 0.0, &[0.2; 5]), &[1.0, 0.0, 0.0, 0.0, 0.0]);
+    }
+
+    #[test]
+    fn four_samples_projected_together_get_the_bits_of_each_projected_alone() {
+        // 101 atoms on [−100, 100] (c51.py's), random distributions, and rewards and discounts that land between
+        // atoms, beyond both ends and on a termination: the side-by-side projection changes no bit of any sample.
+        use rand::Rng;
+        let support = Support::new(101, -100.0, 100.0);
+        let mut rng = Pcg64::seed_from_u64(4);
+        let distribution = |rng: &mut Pcg64| -> Vec<f32> {
+            let weights: Vec<f32> = (0..101).map(|_| rng.gen_range(0.0..1.0)).collect();
+            let total: f32 = weights.iter().sum();
+            weights.iter().map(|weight| weight / total).collect()
+        };
+        let probabilities: [Vec<f32>; 4] = std::array::from_fn(|_| distribution(&mut rng));
+        for (rewards, discounts) in [
+            ([1.0, -0.5, 0.37, 3.0], [0.99, 0.970299, 0.99, 0.99]),
+            ([150.0, -150.0, 1.0, 0.25], [0.99, 0.99, 0.0, 0.5]),
+        ] {
+            let mut together = [[0.0f32; 101]; 4];
+            let [first, second, third, fourth] = &mut together;
+            support.project_together(
+                rewards,
+                discounts,
+                std::array::from_fn(|sample| probabilities[sample].as_slice()),
+                [first, second, third, fourth].map(|target| target.as_mut_slice()),
+            );
+            for sample in 0..4 {
+                let mut alone = [0.0f32; 101];
+                support.project(rewards[sample], discounts[sample], &probabilities[sample], &mut alone);
+                assert!(alone
+                    .iter()
+                    .zip(&together[sample])
+                    .all(|(a, b)| a.to_bits() == b.to_bits()));
+                assert!((alone.iter().sum::<f32>() - 1.0).abs() < 1e-5, "the mass is kept");
+            }
+        }
+    }
+
+    #[test]
+    fn expected_values_of_many_rows_have_the_bits_of_one_row_at_a_time() {
+        // Nine rows: two groups of four and one more. Each value equals the plain sequential sum of its row.
+        use rand::Rng;
+        let support = Support::new(51, -10.0, 10.0);
+        let mut rng = Pcg64::seed_from_u64(9);
+        let rows: Vec<f32> = (0..9 * 51).map(|_| rng.gen_range(0.0..0.05)).collect();
+        let values = support.expected_values(&rows);
+        assert_eq!(values.len(), 9);
+        for (row, value) in rows.chunks_exact(51).zip(&values) {
+            let alone: f32 = row.iter().zip(&support.values).map(|(p, z)| p * z).sum();
+            assert_eq!(alone.to_bits(), value.to_bits());
+        }
     }
 
     #[test]
