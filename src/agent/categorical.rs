@@ -217,17 +217,33 @@ pub fn cross_entropy<T: Tape<f32, Cpu>>(
         let total = sum(probabilities);
         // −Σ m_i·(ℓ_i − largest − ln total) = ln total·Σ m_i − Σ m_i·(ℓ_i − largest): the logits are shifted before
         // they are weighted, so large logits do not cancel.
+        // Atom i goes to lane i mod LANES, in order: whole chunks of LANES atoms (a loop the compiler vectorises),
+        // then the rest, whose k-th atom is again lane k.
         let mut weighted_logits = [0.0f32; LANES];
         let mut target_total = [0.0f32; LANES];
-        for (index, (logit, wanted)) in taken.iter().zip(target).enumerate() {
-            weighted_logits[index % LANES] += wanted * (logit - largest);
-            target_total[index % LANES] += wanted;
+        let (logit_chunks, wanted_chunks) = (taken.chunks_exact(LANES), target.chunks_exact(LANES));
+        let rest = logit_chunks.remainder().iter().zip(wanted_chunks.remainder());
+        for (logits, wanted) in logit_chunks.zip(wanted_chunks) {
+            for lane in 0..LANES {
+                weighted_logits[lane] += wanted[lane] * (logits[lane] - largest);
+                target_total[lane] += wanted[lane];
+            }
+        }
+        for (lane, (logit, wanted)) in rest.enumerate() {
+            weighted_logits[lane] += wanted * (logit - largest);
+            target_total[lane] += wanted;
         }
         losses.push(total.ln() * sum(&target_total) - sum(&weighted_logits));
-        for (probability, wanted) in probabilities.iter_mut().zip(target) {
+        // Two plain loops rather than one that pushes: these vectorise.
+        for probability in probabilities.iter_mut() {
             *probability /= total;
-            differences.push(*probability - wanted);
         }
+        differences.extend(
+            probabilities
+                .iter()
+                .zip(target)
+                .map(|(probability, wanted)| probability - wanted),
+        );
     }
     let device = logits.device().clone();
     let out = device.tensor_from_vec(losses, (rows,));
