@@ -58,13 +58,19 @@ impl Support {
         let groups = probabilities.chunks_exact(ROWS_TOGETHER * atoms);
         let rest = groups.remainder();
         for group in groups {
-            let mut sums = [-0.0f32; ROWS_TOGETHER];
-            for (atom, z) in self.values.iter().enumerate() {
-                for (row, sum) in sums.iter_mut().enumerate() {
-                    *sum += group[row * atoms + atom] * z;
-                }
+            // Four named sums, not an array: they stay in registers.
+            let (first, rest) = group.split_at(atoms);
+            let (second, rest) = rest.split_at(atoms);
+            let (third, fourth) = rest.split_at(atoms);
+            let (mut sum0, mut sum1, mut sum2, mut sum3) = (-0.0f32, -0.0f32, -0.0f32, -0.0f32);
+            let rows = first.iter().zip(second).zip(third.iter().zip(fourth));
+            for (z, ((p0, p1), (p2, p3))) in self.values.iter().zip(rows) {
+                sum0 += p0 * z;
+                sum1 += p1 * z;
+                sum2 += p2 * z;
+                sum3 += p3 * z;
             }
-            values.extend(sums);
+            values.extend([sum0, sum1, sum2, sum3]);
         }
         values.extend(
             rest.chunks_exact(atoms)
@@ -133,6 +139,8 @@ impl Support {
 
 /// Rows that `expected_values` and `project_together` work on side by side.
 pub const ROWS_TOGETHER: usize = 4;
+// `expected_values` names its four sums one by one.
+const _: () = assert!(ROWS_TOGETHER == 4);
 
 /// The softmax of `row`, in place (the largest value subtracted first, so no exponential overflows).
 fn softmax_in_place(row: &mut [f32]) {
