@@ -90,56 +90,23 @@ impl Support {
     /// after a termination, which puts all the mass at `reward`.
     pub fn project(&self, reward: f32, discount: f32, probabilities: &[f32], target: &mut [f32]) {
         target.fill(0.0);
-        for (z, p) in self.values.iter().zip(probabilities) {
-            self.give(target, *p, reward + discount * z);
-        }
-    }
-
-    /// `project` for `ROWS_TOGETHER` samples at once (`rewards[k]`, `discounts[k]`, `probabilities[k]` into
-    /// `targets[k]`), atom by atom across them. Each atom adds to the atom the previous one just wrote, so one
-    /// sample's projection is a chain of read-modify-writes through memory; here four chains run side by side.
-    /// Every sample's additions happen in `project`'s order, so the bits are the same.
-    pub fn project_together(
-        &self,
-        rewards: [f32; ROWS_TOGETHER],
-        discounts: [f32; ROWS_TOGETHER],
-        probabilities: [&[f32]; ROWS_TOGETHER],
-        mut targets: [&mut [f32]; ROWS_TOGETHER],
-    ) {
-        for target in targets.iter_mut() {
-            target.fill(0.0);
-        }
-        for (atom, z) in self.values.iter().enumerate() {
-            for (sample, target) in targets.iter_mut().enumerate() {
-                self.give(
-                    target,
-                    probabilities[sample][atom],
-                    rewards[sample] + discounts[sample] * z,
-                );
-            }
-        }
-    }
-
-    /// Adds mass `p` at return `shifted` (clipped to [v_min, v_max]) to `target`: to the two atoms around it in
-    /// proportion to closeness.
-    #[inline(always)]
-    fn give(&self, target: &mut [f32], p: f32, shifted: f32) {
         let last = self.atoms() - 1;
-        let shifted = shifted.clamp(self.v_min, self.v_max);
-        // Its position in atoms; within [0, last] up to rounding, which the clamp takes back.
-        let position = ((shifted - self.v_min) / self.spacing).clamp(0.0, last as f32);
-        // Truncation is the floor here (position ≥ 0), without a call to floorf.
-        let below = position as usize;
-        let above_share = position - below as f32;
-        // No branch for an exact landing: the atom above then gets p·0 (and the last atom has none above).
-        target[below] += p * (1.0 - above_share);
-        target[(below + 1).min(last)] += p * above_share;
+        for (z, p) in self.values.iter().zip(probabilities) {
+            let shifted = (reward + discount * z).clamp(self.v_min, self.v_max);
+            // Its position in atoms; within [0, last] up to rounding, which the clamp takes back.
+            let position = ((shifted - self.v_min) / self.spacing).clamp(0.0, last as f32);
+            // Truncation is the floor here (position ≥ 0), without a call to floorf.
+            let below = position as usize;
+            let above_share = position - below as f32;
+            // No branch for an exact landing: the atom above then gets p·0 (and the last atom has none above).
+            target[below] += p * (1.0 - above_share);
+            target[(below + 1).min(last)] += p * above_share;
+        }
     }
 }
 
-/// Rows that `expected_values` and `project_together` work on side by side.
-pub const ROWS_TOGETHER: usize = 4;
-// `expected_values` names its four sums one by one.
+/// Rows that `expected_values` sums side by side (it names their four sums one by one).
+const ROWS_TOGETHER: usize = 4;
 const _: () = assert!(ROWS_TOGETHER == 4);
 
 /// The softmax of `row`, in place (the largest value subtracted first, so no exponential overflows).
@@ -352,43 +319,6 @@ mod tests {
         );
         // A reward beyond the support counts as its end.
         assert_close(&projected(-7.0, 0.0, &[0.2; 5]), &[1.0, 0.0, 0.0, 0.0, 0.0]);
-    }
-
-    #[test]
-    fn four_samples_projected_together_get_the_bits_of_each_projected_alone() {
-        // 101 atoms on [−100, 100] (c51.py's), random distributions, and rewards and discounts that land between
-        // atoms, beyond both ends and on a termination: the side-by-side projection changes no bit of any sample.
-        use rand::Rng;
-        let support = Support::new(101, -100.0, 100.0);
-        let mut rng = Pcg64::seed_from_u64(4);
-        let distribution = |rng: &mut Pcg64| -> Vec<f32> {
-            let weights: Vec<f32> = (0..101).map(|_| rng.gen_range(0.0..1.0)).collect();
-            let total: f32 = weights.iter().sum();
-            weights.iter().map(|weight| weight / total).collect()
-        };
-        let probabilities: [Vec<f32>; 4] = std::array::from_fn(|_| distribution(&mut rng));
-        for (rewards, discounts) in [
-            ([1.0, -0.5, 0.37, 3.0], [0.99, 0.970299, 0.99, 0.99]),
-            ([150.0, -150.0, 1.0, 0.25], [0.99, 0.99, 0.0, 0.5]),
-        ] {
-            let mut together = [[0.0f32; 101]; 4];
-            let [first, second, third, fourth] = &mut together;
-            support.project_together(
-                rewards,
-                discounts,
-                std::array::from_fn(|sample| probabilities[sample].as_slice()),
-                [first, second, third, fourth].map(|target| target.as_mut_slice()),
-            );
-            for sample in 0..4 {
-                let mut alone = [0.0f32; 101];
-                support.project(rewards[sample], discounts[sample], &probabilities[sample], &mut alone);
-                assert!(alone
-                    .iter()
-                    .zip(&together[sample])
-                    .all(|(a, b)| a.to_bits() == b.to_bits()));
-                assert!((alone.iter().sum::<f32>() - 1.0).abs() < 1e-5, "the mass is kept");
-            }
-        }
     }
 
     #[test]

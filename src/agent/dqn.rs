@@ -10,7 +10,7 @@ use rand::Rng;
 use rand_pcg::Pcg64;
 
 use crate::agent::allocation::AllocationError;
-use crate::agent::categorical::{cross_entropy, Support, ROWS_TOGETHER};
+use crate::agent::categorical::{cross_entropy, Support};
 use crate::agent::config::{AgentConfig, Distributional, Exploration, Loss, NoiseDraws, Priority, Replay, Target};
 use crate::agent::convolution::convolutions_of;
 use crate::agent::frames::{Encoding, FrameId};
@@ -406,30 +406,16 @@ pub fn distribution_targets(
 ) -> Vec<f32> {
     let atoms = support.atoms();
     let action_count = next_probabilities.len() / (atoms * next_actions.len().max(1));
-    let discount = |row: usize| batch.discounts[row] * (1.0 - batch.terminated[row]);
-    let next = |row: usize| {
-        let start = (row * action_count + next_actions[row]) * atoms;
-        &next_probabilities[start..start + atoms]
-    };
     let mut targets = vec![0.0; next_actions.len() * atoms];
-    // Four samples at a time (the same bits as one at a time, see `project_together`), then the rest.
-    let mut groups = targets.chunks_exact_mut(ROWS_TOGETHER * atoms);
-    let mut row = 0;
-    for group in &mut groups {
-        let rows: [usize; ROWS_TOGETHER] = std::array::from_fn(|offset| row + offset);
-        let mut parts = group.chunks_exact_mut(atoms);
-        let parts = rows.map(|_| parts.next().expect("a group holds its rows"));
-        support.project_together(
-            rows.map(|row| batch.rewards[row]),
-            rows.map(discount),
-            rows.map(next),
-            parts,
+    for ((row, action), target) in next_actions.iter().enumerate().zip(targets.chunks_exact_mut(atoms)) {
+        let start = (row * action_count + action) * atoms;
+        let discount = batch.discounts[row] * (1.0 - batch.terminated[row]);
+        support.project(
+            batch.rewards[row],
+            discount,
+            &next_probabilities[start..start + atoms],
+            target,
         );
-        row += ROWS_TOGETHER;
-    }
-    for (offset, target) in groups.into_remainder().chunks_exact_mut(atoms).enumerate() {
-        let row = row + offset;
-        support.project(batch.rewards[row], discount(row), next(row), target);
     }
     targets
 }
