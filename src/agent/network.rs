@@ -346,9 +346,20 @@ impl ParameterGradient<'_> {
 /// The input noise of a bias, read as a one-row weight.
 const BIAS_INPUT_NOISE: [f32; 1] = [1.0];
 
-/// The gradients of one layer's stored parameters (the order of `Dense::parameters_mut`) from those of the weight and
-/// bias its pass used and, for a noisy layer, the pass's noise.
-fn parameter_gradients<'a>(used: &'a LayerGradients, noise: Option<&'a LayerNoise>) -> Vec<ParameterGradient<'a>> {
+/// The gradients of every stored parameter (the order of `QNetwork::parameters_mut`) from, per layer, those of the
+/// weight and bias its pass used and, for a noisy layer, the pass's noise.
+fn parameter_gradients<'a>(used: &'a [LayerGradients], noise: &'a [Option<LayerNoise>]) -> Vec<ParameterGradient<'a>> {
+    used.iter()
+        .zip(noise)
+        .flat_map(|(used, noise)| layer_parameter_gradients(used, noise.as_ref()))
+        .collect()
+}
+
+/// One layer's part of `parameter_gradients`, in the order of `Dense::parameters_mut`.
+fn layer_parameter_gradients<'a>(
+    used: &'a LayerGradients,
+    noise: Option<&'a LayerNoise>,
+) -> Vec<ParameterGradient<'a>> {
     let (weight, bias) = (used.weight.as_slice(), used.bias.as_slice());
     match noise {
         None => vec![ParameterGradient::Values(weight), ParameterGradient::Values(bias)],
@@ -593,10 +604,9 @@ impl QNetwork {
     fn parameter_gradients(&self, layers: &[PassLayer]) -> Vec<Vec<f32>> {
         let used: Vec<LayerGradients> = layers.iter().map(PassLayer::take_gradients).collect();
         let noise = self.layer_noise();
-        used.iter()
-            .zip(&noise)
-            .flat_map(|(used, noise)| parameter_gradients(used, noise.as_ref()))
-            .map(|gradient| gradient.values())
+        parameter_gradients(&used, &noise)
+            .iter()
+            .map(ParameterGradient::values)
             .collect()
     }
 
@@ -710,11 +720,7 @@ impl Learner {
         // Dropped before the optimiser writes the parameters: the pass's layers share their buffers.
         drop(pass);
         let noise = self.network.layer_noise();
-        let mut gradients: Vec<ParameterGradient> = used
-            .iter()
-            .zip(&noise)
-            .flat_map(|(used, noise)| parameter_gradients(used, noise.as_ref()))
-            .collect();
+        let mut gradients = parameter_gradients(&used, &noise);
         // Clipping scales every value, so the noisy scales' gradients are written out first (scaling the weight's
         // gradient before multiplying by the noise would round differently).
         let clipped = max_grad_norm.map(|max_norm| {
@@ -1174,15 +1180,20 @@ mod tests {
             .any(|(noisy, mean)| (noisy - mean).abs() > 1e-3));
     }
 
-    #[test]
-    fn noisy_nets_make_the_last_hidden_layer_and_the_head_noisy() {
+    /// 4 inputs, hidden [8, 8], a dueling head over 2 actions, noisy nets (σ0 0.5) on their default layers.
+    fn dueling_noisy_network() -> QNetwork {
         let mut rng = Pcg64::seed_from_u64(0);
         let architecture = Architecture {
             dueling: true,
             noisy_sigma0: Some(0.5),
             ..plain_architecture(&[8, 8])
         };
-        let network = QNetwork::new(4, &architecture, 2, &mut rng);
+        QNetwork::new(4, &architecture, 2, &mut rng)
+    }
+
+    #[test]
+    fn noisy_nets_make_the_last_hidden_layer_and_the_head_noisy() {
+        let network = dueling_noisy_network();
         let noisy: Vec<bool> = network
             .layers()
             .iter()
@@ -1195,13 +1206,7 @@ mod tests {
     fn a_pass_on_a_few_rows_reads_the_noisy_layers_scales_only_with_the_noise_on() {
         // 4 inputs, hidden [8, 8], dueling over 2 actions: layers 4→8 (plain), 8→8, 8→1 and 8→2 (noisy).
         // Weights and biases: 5·8 = 40 plain; 9·8 + 9·1 + 9·2 = 99 noisy, twice with the noise on. 4 bytes each.
-        let mut rng = Pcg64::seed_from_u64(0);
-        let architecture = Architecture {
-            dueling: true,
-            noisy_sigma0: Some(0.5),
-            ..plain_architecture(&[8, 8])
-        };
-        let network = QNetwork::new(4, &architecture, 2, &mut rng);
+        let network = dueling_noisy_network();
         assert_eq!(network.parameter_bytes_per_pass(Noise::Off), (40 + 99) * 4);
         assert_eq!(network.parameter_bytes_per_pass(Noise::Sampled), (40 + 2 * 99) * 4);
     }
