@@ -9,6 +9,7 @@ use dfdx::prelude::*;
 
 use crate::agent::exponential::exp;
 use crate::agent::network::{contiguous_values, Matrix, Vector};
+use crate::agent::wide_vectors::wide_vectors;
 
 /// The returns z_0 < … < z_{n−1} a distribution is over, evenly spaced from `v_min` to `v_max`.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,9 +42,7 @@ impl Support {
     /// The softmax over each action's atoms of `logits` (rows of actions × atoms, action-major).
     pub fn probabilities(&self, logits: &[f32]) -> Vec<f32> {
         let mut probabilities = logits.to_vec();
-        for row in probabilities.chunks_exact_mut(self.atoms()) {
-            softmax_in_place(row);
-        }
+        softmax_rows(&mut probabilities, self.atoms());
         probabilities
     }
 
@@ -53,30 +52,7 @@ impl Support {
     /// for the one before; so four rows are summed side by side, atom by atom, which keeps every row's order (and its
     /// bits) and lets four chains of additions run at once instead of one.
     pub fn expected_values(&self, probabilities: &[f32]) -> Vec<f32> {
-        let atoms = self.atoms();
-        let mut values = Vec::with_capacity(probabilities.len() / atoms);
-        let groups = probabilities.chunks_exact(ROWS_TOGETHER * atoms);
-        let rest = groups.remainder();
-        for group in groups {
-            // Four named sums, not an array: they stay in registers.
-            let (first, rest) = group.split_at(atoms);
-            let (second, rest) = rest.split_at(atoms);
-            let (third, fourth) = rest.split_at(atoms);
-            let (mut sum0, mut sum1, mut sum2, mut sum3) = (-0.0f32, -0.0f32, -0.0f32, -0.0f32);
-            let rows = first.iter().zip(second).zip(third.iter().zip(fourth));
-            for (z, ((p0, p1), (p2, p3))) in self.values.iter().zip(rows) {
-                sum0 += p0 * z;
-                sum1 += p1 * z;
-                sum2 += p2 * z;
-                sum3 += p3 * z;
-            }
-            values.extend([sum0, sum1, sum2, sum3]);
-        }
-        values.extend(
-            rest.chunks_exact(atoms)
-                .map(|row| row.iter().zip(&self.values).map(|(p, z)| p * z).sum::<f32>()),
-        );
-        values
+        expected_values(&self.values, probabilities)
     }
 
     /// Q-values from logits: the expected value of each action's softmax distribution.
@@ -88,21 +64,84 @@ impl Support {
     /// atoms, projected back onto them: each atom's shifted value, clipped to [v_min, v_max], gives its mass to the
     /// two atoms around it in proportion to closeness (all of it to an atom it lands on). `discount` is γ^k, or 0
     /// after a termination, which puts all the mass at `reward`.
+    #[inline(always)]
     pub fn project(&self, reward: f32, discount: f32, probabilities: &[f32], target: &mut [f32]) {
         target.fill(0.0);
         let last = self.atoms() - 1;
-        for (z, p) in self.values.iter().zip(probabilities) {
-            let shifted = (reward + discount * z).clamp(self.v_min, self.v_max);
-            // Its position in atoms; within [0, last] up to rounding, which the clamp takes back.
-            let position = ((shifted - self.v_min) / self.spacing).clamp(0.0, last as f32);
-            // Truncation is the floor here (position ≥ 0), without a call to floorf.
-            let below = position as usize;
-            let above_share = position - below as f32;
-            // No branch for an exact landing: the atom above then gets p·0 (and the last atom has none above).
-            target[below] += p * (1.0 - above_share);
-            target[(below + 1).min(last)] += p * above_share;
+        // Two passes over each chunk of atoms: where each one lands (the same arithmetic on every atom, a loop that
+        // vectorises), then its mass added to the two atoms around it (one atom after another, in atom order).
+        let mut below = [0i32; PROJECTION_CHUNK];
+        let mut above_share = [0.0f32; PROJECTION_CHUNK];
+        let chunks = self
+            .values
+            .chunks(PROJECTION_CHUNK)
+            .zip(probabilities.chunks(PROJECTION_CHUNK));
+        for (values, probabilities) in chunks {
+            for ((z, below), above_share) in values.iter().zip(&mut below).zip(&mut above_share) {
+                let shifted = (reward + discount * z).clamp(self.v_min, self.v_max);
+                // Its position in atoms; within [0, last] up to rounding, which the clamp takes back.
+                let position = ((shifted - self.v_min) / self.spacing).clamp(0.0, last as f32);
+                // Truncation is the floor here (position ≥ 0); to i32, which vector instructions convert (to usize
+                // they cannot).
+                *below = position as i32;
+                *above_share = position - *below as f32;
+            }
+            for ((p, below), above_share) in probabilities.iter().zip(&below).zip(&above_share) {
+                let below = *below as usize;
+                // No branch for an exact landing: the atom above then gets p·0 (and the last atom has none above).
+                target[below] += p * (1.0 - above_share);
+                target[(below + 1).min(last)] += p * above_share;
+            }
         }
     }
+}
+
+/// Atoms that `Support::project` places at a time (on the stack) before it adds their masses.
+const PROJECTION_CHUNK: usize = 64;
+
+wide_vectors! {
+    /// The softmax of each row of `atoms` values in `values`, in place.
+    fn softmax_rows(values: &mut [f32], atoms: usize) = softmax_rows_here;
+}
+
+#[inline(always)]
+fn softmax_rows_here(values: &mut [f32], atoms: usize) {
+    for row in values.chunks_exact_mut(atoms) {
+        softmax_in_place(row);
+    }
+}
+
+wide_vectors! {
+    /// `Support::expected_values` for the atoms `support`.
+    fn expected_values(support: &[f32], probabilities: &[f32]) -> Vec<f32> = expected_values_here;
+}
+
+#[inline(always)]
+fn expected_values_here(support: &[f32], probabilities: &[f32]) -> Vec<f32> {
+    let atoms = support.len();
+    let mut values = Vec::with_capacity(probabilities.len() / atoms);
+    let groups = probabilities.chunks_exact(ROWS_TOGETHER * atoms);
+    let rest = groups.remainder();
+    for group in groups {
+        // Four named sums, not an array: they stay in registers.
+        let (first, rest) = group.split_at(atoms);
+        let (second, rest) = rest.split_at(atoms);
+        let (third, fourth) = rest.split_at(atoms);
+        let (mut sum0, mut sum1, mut sum2, mut sum3) = (-0.0f32, -0.0f32, -0.0f32, -0.0f32);
+        let rows = first.iter().zip(second).zip(third.iter().zip(fourth));
+        for (z, ((p0, p1), (p2, p3))) in support.iter().zip(rows) {
+            sum0 += p0 * z;
+            sum1 += p1 * z;
+            sum2 += p2 * z;
+            sum3 += p3 * z;
+        }
+        values.extend([sum0, sum1, sum2, sum3]);
+    }
+    values.extend(
+        rest.chunks_exact(atoms)
+            .map(|row| row.iter().zip(support).map(|(p, z)| p * z).sum::<f32>()),
+    );
+    values
 }
 
 /// Rows that `expected_values` sums side by side (it names their four sums one by one).
@@ -110,6 +149,7 @@ const ROWS_TOGETHER: usize = 4;
 const _: () = assert!(ROWS_TOGETHER == 4);
 
 /// The softmax of `row`, in place (the largest value subtracted first, so no exponential overflows).
+#[inline(always)]
 fn softmax_in_place(row: &mut [f32]) {
     let largest = largest(row);
     for value in row.iter_mut() {
@@ -126,6 +166,7 @@ fn softmax_in_place(row: &mut [f32]) {
 const LANES: usize = 8;
 
 /// The largest of `values` (−∞ for none; logits are never NaN).
+#[inline(always)]
 fn largest(values: &[f32]) -> f32 {
     let mut lanes = [f32::NEG_INFINITY; LANES];
     let chunks = values.chunks_exact(LANES);
@@ -148,6 +189,7 @@ fn largest(values: &[f32]) -> f32 {
 }
 
 /// The sum of `values`, in 8 running sums (an order of additions of its own, the same on every call).
+#[inline(always)]
 fn sum(values: &[f32]) -> f32 {
     let mut lanes = [0.0f32; LANES];
     let chunks = values.chunks_exact(LANES);
@@ -178,6 +220,54 @@ pub fn cross_entropy<T: Tape<f32, Cpu>>(
     let mut predicted = vec![0.0; rows * atoms];
     let mut differences = Vec::with_capacity(rows * atoms);
     let mut losses = Vec::with_capacity(rows);
+    cross_entropy_rows(
+        &values,
+        columns,
+        actions,
+        targets,
+        &mut predicted,
+        &mut differences,
+        &mut losses,
+    );
+    let device = logits.device().clone();
+    let out = device.tensor_from_vec(losses, (rows,));
+    let actions = actions.to_vec();
+    let (logits, result) = (logits.ghost(), out.ghost());
+    tape.add_backward_op(move |gradients| {
+        let loss_gradient: Vec<f32> = gradients.get_or_alloc_mut(&result)?.to_vec();
+        let logit_gradient = gradients.get_or_alloc_mut(&logits)?;
+        add_cross_entropy_gradients(logit_gradient, columns, &actions, &differences, &loss_gradient);
+        Ok(())
+    });
+    (out.put_tape(tape), predicted)
+}
+
+wide_vectors! {
+    /// `cross_entropy`'s forward pass over the rows of `values` (`columns` logits each): each sample's loss pushed to
+    /// `losses`, the taken action's softmax written to `predicted` and its difference from the target pushed to
+    /// `differences` (both rows of atoms).
+    fn cross_entropy_rows(
+        values: &[f32],
+        columns: usize,
+        actions: &[usize],
+        targets: &[f32],
+        predicted: &mut [f32],
+        differences: &mut Vec<f32>,
+        losses: &mut Vec<f32>,
+    ) = cross_entropy_rows_here;
+}
+
+#[inline(always)]
+fn cross_entropy_rows_here(
+    values: &[f32],
+    columns: usize,
+    actions: &[usize],
+    targets: &[f32],
+    predicted: &mut [f32],
+    differences: &mut Vec<f32>,
+    losses: &mut Vec<f32>,
+) {
+    let atoms = predicted.len() / actions.len().max(1);
     for (((row, action), target), probabilities) in values
         .chunks_exact(columns)
         .zip(actions)
@@ -220,27 +310,40 @@ pub fn cross_entropy<T: Tape<f32, Cpu>>(
                 .map(|(probability, wanted)| probability - wanted),
         );
     }
-    let device = logits.device().clone();
-    let out = device.tensor_from_vec(losses, (rows,));
-    let actions = actions.to_vec();
-    let (logits, result) = (logits.ghost(), out.ghost());
-    tape.add_backward_op(move |gradients| {
-        let loss_gradient: Vec<f32> = gradients.get_or_alloc_mut(&result)?.to_vec();
-        let logit_gradient = gradients.get_or_alloc_mut(&logits)?;
-        for (row, ((action, difference), scale)) in actions
-            .iter()
-            .zip(differences.chunks_exact(atoms))
-            .zip(&loss_gradient)
-            .enumerate()
-        {
-            let start = row * columns + action * atoms;
-            for (gradient, difference) in logit_gradient[start..start + atoms].iter_mut().zip(difference) {
-                *gradient += scale * difference;
-            }
+}
+
+wide_vectors! {
+    /// `cross_entropy`'s backward pass: adds g_b·(softmax(ℓ)_i − m_i) (`loss_gradient[b]` times the row b of
+    /// `differences`) to the gradient of the taken action's logits in row b of `logit_gradient`.
+    fn add_cross_entropy_gradients(
+        logit_gradient: &mut [f32],
+        columns: usize,
+        actions: &[usize],
+        differences: &[f32],
+        loss_gradient: &[f32],
+    ) = add_cross_entropy_gradients_here;
+}
+
+#[inline(always)]
+fn add_cross_entropy_gradients_here(
+    logit_gradient: &mut [f32],
+    columns: usize,
+    actions: &[usize],
+    differences: &[f32],
+    loss_gradient: &[f32],
+) {
+    let atoms = differences.len() / actions.len().max(1);
+    for (row, ((action, difference), scale)) in actions
+        .iter()
+        .zip(differences.chunks_exact(atoms))
+        .zip(loss_gradient)
+        .enumerate()
+    {
+        let start = row * columns + action * atoms;
+        for (gradient, difference) in logit_gradient[start..start + atoms].iter_mut().zip(difference) {
+            *gradient += scale * difference;
         }
-        Ok(())
-    });
-    (out.put_tape(tape), predicted)
+    }
 }
 
 #[cfg(test)]
@@ -426,5 +529,68 @@ mod tests {
         assert_close(&got, &want);
         // The returned distributions are the taken action's softmax, which here is each row's only action.
         assert_close(&predicted, &p);
+    }
+
+    /// Every element of `baseline` and `wide` has the same bits.
+    fn assert_same_bits(baseline: &[f32], wide: &[f32]) {
+        assert_eq!(baseline.len(), wide.len());
+        for (index, (baseline, wide)) in baseline.iter().zip(wide).enumerate() {
+            assert_eq!(
+                baseline.to_bits(),
+                wide.to_bits(),
+                "element {index}: {baseline} vs {wide}"
+            );
+        }
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn the_wide_loops_give_the_same_bits_as_the_baseline_ones() {
+        use rand::Rng;
+        if !std::arch::is_x86_feature_detected!("avx2") {
+            return;
+        }
+        // 37 samples (not a multiple of the four rows summed together), 3 actions, 51 atoms (six chunks of eight
+        // lanes and a remainder). Each `*_here` is inlined here, in the baseline build; its namesake dispatches.
+        let (rows, actions, atoms) = (37, 3, 51);
+        let mut rng = Pcg64::seed_from_u64(21);
+        let mut draw =
+            |count: usize, bound: f32| -> Vec<f32> { (0..count).map(|_| rng.gen_range(-bound..bound)).collect() };
+        let logits = draw(rows * actions * atoms, 8.0);
+        let (mut baseline, mut wide) = (logits.clone(), logits.clone());
+        softmax_rows_here(&mut baseline, atoms);
+        softmax_rows(&mut wide, atoms);
+        assert_same_bits(&baseline, &wide);
+        let support = Support::new(atoms, -10.0, 10.0);
+        assert_same_bits(
+            &expected_values_here(&support.values, &wide),
+            &expected_values(&support.values, &wide),
+        );
+
+        let mut targets = draw(rows * atoms, 4.0);
+        softmax_rows_here(&mut targets, atoms);
+        let taken: Vec<usize> = (0..rows).map(|row| row % actions).collect();
+        let columns = actions * atoms;
+        let forward = |wide: bool| {
+            let mut predicted = vec![0.0; rows * atoms];
+            let (mut differences, mut losses) = (Vec::new(), Vec::new());
+            let outputs = (&mut predicted, &mut differences, &mut losses);
+            if wide {
+                cross_entropy_rows(&logits, columns, &taken, &targets, outputs.0, outputs.1, outputs.2);
+            } else {
+                cross_entropy_rows_here(&logits, columns, &taken, &targets, outputs.0, outputs.1, outputs.2);
+            }
+            [predicted, differences, losses]
+        };
+        let (baseline, wide) = (forward(false), forward(true));
+        for (baseline, wide) in baseline.iter().zip(&wide) {
+            assert_same_bits(baseline, wide);
+        }
+        let (start, loss_gradient) = (draw(rows * columns, 1.0), draw(rows, 1.0));
+        let (mut baseline_gradient, mut wide_gradient) = (start.clone(), start);
+        let differences = &wide[1];
+        add_cross_entropy_gradients_here(&mut baseline_gradient, columns, &taken, differences, &loss_gradient);
+        add_cross_entropy_gradients(&mut wide_gradient, columns, &taken, differences, &loss_gradient);
+        assert_same_bits(&baseline_gradient, &wide_gradient);
     }
 }

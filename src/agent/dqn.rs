@@ -17,6 +17,7 @@ use crate::agent::frames::{Encoding, FrameId};
 use crate::agent::n_step::{EnvStep, NStepReturns};
 use crate::agent::network::{contiguous_values, Architecture, Learner, Noise, QNetwork};
 use crate::agent::replay::{Batch, BufferShape, ReplayBuffer};
+use crate::agent::wide_vectors::wide_vectors;
 use crate::envs::{Env, ObservationValues};
 use crate::seeding::{stream_rng, Stream};
 
@@ -395,10 +396,20 @@ pub fn next_actions(batch: &Batch, choosing_q: &[f32], action_count: usize) -> V
         .collect()
 }
 
-/// C51's target distributions of a batch (rows of atoms): for each transition, the distribution of
-/// r + γ^k · (1 − terminated) · Z with Z the bootstrap network's return distribution at s' for a* (`next_probabilities`,
-/// rows of actions × atoms), projected onto the support.
-pub fn distribution_targets(
+wide_vectors! {
+    /// C51's target distributions of a batch (rows of atoms): for each transition, the distribution of
+    /// r + γ^k · (1 − terminated) · Z with Z the bootstrap network's return distribution at s' for a*
+    /// (`next_probabilities`, rows of actions × atoms), projected onto the support.
+    pub fn distribution_targets(
+        support: &Support,
+        batch: &Batch,
+        next_probabilities: &[f32],
+        next_actions: &[usize],
+    ) -> Vec<f32> = distribution_targets_here;
+}
+
+#[inline(always)]
+fn distribution_targets_here(
     support: &Support,
     batch: &Batch,
     next_probabilities: &[f32],
@@ -711,5 +722,39 @@ mod tests {
     fn argmax_takes_the_first_of_ties() {
         assert_eq!(argmax(&[1.0, 3.0, 3.0]), 1);
         assert_eq!(argmax(&[-1.0]), 0);
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn the_wide_projection_gives_the_same_bits_as_the_baseline_one() {
+        if !std::arch::is_x86_feature_detected!("avx2") {
+            return;
+        }
+        // 101 atoms (a whole chunk of the projection and a part one), 29 transitions with rewards and discounts that
+        // land between atoms, on them and beyond both ends (terminations too), 2 actions.
+        let (rows, atoms) = (29, 101);
+        let support = Support::new(atoms, -10.0, 10.0);
+        let mut rng = <Pcg64 as rand::SeedableRng>::seed_from_u64(8);
+        let batch = Batch {
+            rewards: (0..rows).map(|_| rng.gen_range(-15.0..15.0)).collect(),
+            discounts: (0..rows).map(|row| [0.99, 0.5, 1.0][row % 3]).collect(),
+            terminated: (0..rows).map(|row| if row % 7 == 0 { 1.0 } else { 0.0 }).collect(),
+            ..Batch::default()
+        };
+        let mut next_probabilities: Vec<f32> = (0..rows * 2 * atoms).map(|_| rng.gen_range(0.0..1.0)).collect();
+        for row in next_probabilities.chunks_exact_mut(atoms) {
+            let total: f32 = row.iter().sum();
+            row.iter_mut().for_each(|value| *value /= total);
+        }
+        let chosen: Vec<usize> = (0..rows).map(|row| row % 2).collect();
+        let baseline = distribution_targets_here(&support, &batch, &next_probabilities, &chosen);
+        let wide = distribution_targets(&support, &batch, &next_probabilities, &chosen);
+        assert!(baseline
+            .iter()
+            .zip(&wide)
+            .all(|(baseline, wide)| baseline.to_bits() == wide.to_bits()));
+        assert!(baseline
+            .chunks_exact(atoms)
+            .all(|row| (row.iter().sum::<f32>() - 1.0).abs() < 1e-4));
     }
 }

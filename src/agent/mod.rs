@@ -1,6 +1,6 @@
 //! The DQN agent and its parts: configuration, Q-network (its convolutions and matrix products), C51's categorical
-//! returns (and the exponential its softmaxes use), replay buffer (its frames, sum-tree and n-step window), and the
-//! update.
+//! returns (and the exponential its softmaxes use), replay buffer (its frames, sum-tree and n-step window), the
+//! update, and the hot loops' AVX2 build.
 
 pub mod allocation;
 pub mod categorical;
@@ -14,3 +14,4 @@ pub mod network;
 pub mod products;
 pub mod replay;
 pub mod sum_tree;
+pub mod wide_vectors;

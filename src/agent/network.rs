@@ -25,6 +25,7 @@ use rand_pcg::Pcg64;
 use crate::agent::config::{Initialization, NoisyLayers};
 use crate::agent::convolution::Convolution;
 use crate::agent::products::{dense, Activation, FactorisedNoise, LayerGradients, PassLayer};
+use crate::agent::wide_vectors::wide_vectors;
 
 /// A batch of rows on dfdx's CPU device.
 pub type Matrix<T = NoneTape> = Tensor<(usize, usize), f32, Cpu, T>;
@@ -815,14 +816,6 @@ impl Adam {
         {
             // Copies the buffer only while a target network or a pass still shares it.
             let values = Arc::make_mut(parameter);
-            #[cfg(target_arch = "x86_64")]
-            if std::arch::is_x86_feature_detected!("avx") {
-                // SAFETY: the CPU has AVX (checked just above).
-                unsafe { adam_step_avx(values, state, *gradient, constants) };
-            } else {
-                adam_step(values, state, *gradient, constants);
-            }
-            #[cfg(not(target_arch = "x86_64"))]
             adam_step(values, state, *gradient, constants);
         }
     }
@@ -838,6 +831,12 @@ struct AdamConstants {
     bias_correction2: f32,
 }
 
+wide_vectors! {
+    /// `adam_step_here` with AVX2's eight lanes where the CPU has them (for the divisions and square roots most).
+    fn adam_step(values: &mut [f32], state: &mut AdamState, gradient: ParameterGradient, constants: AdamConstants)
+        = adam_step_here;
+}
+
 /// Adam's element-wise update of one parameter tensor. Zipped iterators, not indexing: no bounds checks, so the loop
 /// vectorises.
 ///
@@ -848,7 +847,7 @@ struct AdamConstants {
 /// subnormal at any time). What the flush drops is below 10⁻³⁸: divided by at least ε it moves a parameter by under
 /// 10⁻²⁹, below the last bit of any parameter that is not itself that small, so the trained numbers stay the same.
 #[inline(always)]
-fn adam_step(values: &mut [f32], state: &mut AdamState, gradient: ParameterGradient, constants: AdamConstants) {
+fn adam_step_here(values: &mut [f32], state: &mut AdamState, gradient: ParameterGradient, constants: AdamConstants) {
     match gradient {
         ParameterGradient::Values(gradient) => {
             let elements = values
@@ -910,19 +909,6 @@ fn flush_subnormal(number: f32) -> f32 {
     } else {
         number
     }
-}
-
-/// `adam_step` compiled for AVX: eight lanes instead of SSE's four for the divisions and square roots. The same
-/// IEEE operations on each element (Rust never fuses a multiply and an add on its own), so the same bits.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx")]
-unsafe fn adam_step_avx(
-    values: &mut [f32],
-    state: &mut AdamState,
-    gradient: ParameterGradient,
-    constants: AdamConstants,
-) {
-    adam_step(values, state, gradient, constants)
 }
 
 /// A plain MLP of `hidden` widths: no dueling, noise, convolution or bounds, one output per action, PyTorch's
@@ -1479,8 +1465,8 @@ mod tests {
 
     #[cfg(target_arch = "x86_64")]
     #[test]
-    fn adams_avx_step_gives_the_same_bits_as_the_plain_one() {
-        if !std::arch::is_x86_feature_detected!("avx") {
+    fn adams_wide_step_gives_the_same_bits_as_the_baseline_one() {
+        if !std::arch::is_x86_feature_detected!("avx2") {
             return;
         }
         let mut rng = Pcg64::seed_from_u64(11);
@@ -1507,17 +1493,16 @@ mod tests {
             output_noise: &output_noise,
         };
         for gradient in [ParameterGradient::Values(&gradient), times_noise] {
-            let (mut plain, mut avx) = (state.clone(), state.clone());
-            let (mut plain_values, mut avx_values) = (values.clone(), values.clone());
-            adam_step(&mut plain_values, &mut plain, gradient, constants);
-            // SAFETY: the CPU has AVX (checked above).
-            unsafe { adam_step_avx(&mut avx_values, &mut avx, gradient, constants) };
-            for (plain, avx) in [
-                (&plain_values, &avx_values),
-                (&plain.first, &avx.first),
-                (&plain.second, &avx.second),
+            let (mut plain, mut wide) = (state.clone(), state.clone());
+            let (mut plain_values, mut wide_values) = (values.clone(), values.clone());
+            adam_step_here(&mut plain_values, &mut plain, gradient, constants);
+            adam_step(&mut wide_values, &mut wide, gradient, constants);
+            for (plain, wide) in [
+                (&plain_values, &wide_values),
+                (&plain.first, &wide.first),
+                (&plain.second, &wide.second),
             ] {
-                assert!(plain.iter().zip(avx).all(|(a, b)| a.to_bits() == b.to_bits()));
+                assert!(plain.iter().zip(wide).all(|(a, b)| a.to_bits() == b.to_bits()));
             }
             assert_ne!(plain_values, values, "the step moved the values");
         }
