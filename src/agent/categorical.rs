@@ -52,7 +52,30 @@ impl Support {
     /// for the one before; so four rows are summed side by side, atom by atom, which keeps every row's order (and its
     /// bits) and lets four chains of additions run at once instead of one.
     pub fn expected_values(&self, probabilities: &[f32]) -> Vec<f32> {
-        expected_values(&self.values, probabilities)
+        let atoms = self.atoms();
+        let mut values = Vec::with_capacity(probabilities.len() / atoms);
+        let groups = probabilities.chunks_exact(ROWS_TOGETHER * atoms);
+        let rest = groups.remainder();
+        for group in groups {
+            // Four named sums, not an array: they stay in registers.
+            let (first, rest) = group.split_at(atoms);
+            let (second, rest) = rest.split_at(atoms);
+            let (third, fourth) = rest.split_at(atoms);
+            let (mut sum0, mut sum1, mut sum2, mut sum3) = (-0.0f32, -0.0f32, -0.0f32, -0.0f32);
+            let rows = first.iter().zip(second).zip(third.iter().zip(fourth));
+            for (z, ((p0, p1), (p2, p3))) in self.values.iter().zip(rows) {
+                sum0 += p0 * z;
+                sum1 += p1 * z;
+                sum2 += p2 * z;
+                sum3 += p3 * z;
+            }
+            values.extend([sum0, sum1, sum2, sum3]);
+        }
+        values.extend(
+            rest.chunks_exact(atoms)
+                .map(|row| row.iter().zip(&self.values).map(|(p, z)| p * z).sum::<f32>()),
+        );
+        values
     }
 
     /// Q-values from logits: the expected value of each action's softmax distribution.
@@ -109,39 +132,6 @@ fn softmax_rows_here(values: &mut [f32], atoms: usize) {
     for row in values.chunks_exact_mut(atoms) {
         softmax_in_place(row);
     }
-}
-
-wide_vectors! {
-    /// `Support::expected_values` for the atoms `support`.
-    fn expected_values(support: &[f32], probabilities: &[f32]) -> Vec<f32> = expected_values_here;
-}
-
-#[inline(always)]
-fn expected_values_here(support: &[f32], probabilities: &[f32]) -> Vec<f32> {
-    let atoms = support.len();
-    let mut values = Vec::with_capacity(probabilities.len() / atoms);
-    let groups = probabilities.chunks_exact(ROWS_TOGETHER * atoms);
-    let rest = groups.remainder();
-    for group in groups {
-        // Four named sums, not an array: they stay in registers.
-        let (first, rest) = group.split_at(atoms);
-        let (second, rest) = rest.split_at(atoms);
-        let (third, fourth) = rest.split_at(atoms);
-        let (mut sum0, mut sum1, mut sum2, mut sum3) = (-0.0f32, -0.0f32, -0.0f32, -0.0f32);
-        let rows = first.iter().zip(second).zip(third.iter().zip(fourth));
-        for (z, ((p0, p1), (p2, p3))) in support.iter().zip(rows) {
-            sum0 += p0 * z;
-            sum1 += p1 * z;
-            sum2 += p2 * z;
-            sum3 += p3 * z;
-        }
-        values.extend([sum0, sum1, sum2, sum3]);
-    }
-    values.extend(
-        rest.chunks_exact(atoms)
-            .map(|row| row.iter().zip(support).map(|(p, z)| p * z).sum::<f32>()),
-    );
-    values
 }
 
 /// Rows that `expected_values` sums side by side (it names their four sums one by one).
@@ -562,10 +552,6 @@ mod tests {
         softmax_rows(&mut wide, atoms);
         assert_same_bits(&baseline, &wide);
         let support = Support::new(atoms, -10.0, 10.0);
-        assert_same_bits(
-            &expected_values_here(&support.values, &wide),
-            &expected_values(&support.values, &wide),
-        );
 
         let mut targets = draw(rows * atoms, 4.0);
         softmax_rows_here(&mut targets, atoms);
