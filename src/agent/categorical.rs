@@ -551,7 +551,6 @@ mod tests {
         softmax_rows_here(&mut baseline, atoms);
         softmax_rows(&mut wide, atoms);
         assert_same_bits(&baseline, &wide);
-        let support = Support::new(atoms, -10.0, 10.0);
 
         let mut targets = draw(rows * atoms, 4.0);
         softmax_rows_here(&mut targets, atoms);
