@@ -39,11 +39,11 @@ impl Support {
         self.values.len()
     }
 
-    /// The softmax over each action's atoms of `logits` (rows of actions × atoms, action-major).
-    pub fn probabilities(&self, logits: &[f32]) -> Vec<f32> {
-        let mut probabilities = logits.to_vec();
-        softmax_rows(&mut probabilities, self.atoms());
-        probabilities
+    /// The softmax over each action's atoms of `logits` (rows of actions × atoms, action-major), in the logits'
+    /// own buffer.
+    pub fn probabilities(&self, mut logits: Vec<f32>) -> Vec<f32> {
+        softmax_rows(&mut logits, self.atoms());
+        logits
     }
 
     /// Q = Σ_i z_i·p_i for each action of `probabilities` (rows of atoms): one value per action.
@@ -79,7 +79,7 @@ impl Support {
     }
 
     /// Q-values from logits: the expected value of each action's softmax distribution.
-    pub fn q_values(&self, logits: &[f32]) -> Vec<f32> {
+    pub fn q_values(&self, logits: Vec<f32>) -> Vec<f32> {
         self.expected_values(&self.probabilities(logits))
     }
 
@@ -435,15 +435,15 @@ mod tests {
         // Action 1: logits all −∞ but the top → Q = 2.
         let two = 2.0f32.ln();
         let logits = [0.0, 0.0, two, 0.0, 0.0, -100.0, -100.0, -100.0, -100.0, 0.0];
-        let probabilities = five().probabilities(&logits);
+        let probabilities = five().probabilities(logits.to_vec());
         assert_close(
             &probabilities[..5],
             &[1.0 / 6.0, 1.0 / 6.0, 2.0 / 6.0, 1.0 / 6.0, 1.0 / 6.0],
         );
-        assert_close(&five().q_values(&logits), &[0.0, 2.0]);
+        assert_close(&five().q_values(logits.to_vec()), &[0.0, 2.0]);
         // Large logits do not overflow.
         assert_close(
-            &five().probabilities(&[1000.0, 1000.0, 0.0, 0.0, 0.0]),
+            &five().probabilities(vec![1000.0, 1000.0, 0.0, 0.0, 0.0]),
             &[0.5, 0.5, 0.0, 0.0, 0.0],
         );
     }
@@ -465,7 +465,7 @@ mod tests {
         let (weight, bias) = (head.weight.to_vec(), head.bias.to_vec());
         let (x, action, target) = (1.5f32, 1usize, [0.2f32, 0.7, 0.1]);
         let logits: Vec<f32> = (0..6).map(|output| x * weight[output] + bias[output]).collect();
-        let probabilities = Support::new(3, -1.0, 1.0).probabilities(&logits);
+        let probabilities = Support::new(3, -1.0, 1.0).probabilities(logits.clone());
         let mut loss_by_hand = 0.0;
         let mut want_weight = vec![0.0; 6];
         let mut want_bias = vec![0.0; 6];
@@ -512,7 +512,7 @@ mod tests {
         let gradients = (losses * weights).sum().backward();
         let got = gradients.get(&traced).as_vec();
         let support = Support::new(3, 0.0, 1.0);
-        let p = support.probabilities(&[0.0, 1.0, 2.0, 0.5, 0.5, 0.0]);
+        let p = support.probabilities(vec![0.0, 1.0, 2.0, 0.5, 0.5, 0.0]);
         let want: Vec<f32> = (0..6)
             .map(|index| [3.0, 0.5][index / 3] * (p[index] - targets[index]))
             .collect();

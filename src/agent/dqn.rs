@@ -188,7 +188,7 @@ impl Dqn {
     fn q_values_of(&self, outputs: Vec<f32>) -> Vec<f32> {
         match &self.support {
             None => outputs,
-            Some(support) => support.q_values(&outputs),
+            Some(support) => support.q_values(outputs),
         }
     }
 
@@ -322,7 +322,7 @@ impl Dqn {
             // trick: distributional (C51) — the target is the bootstrap network's distribution at s' for a*, moved to
             // r + γ^k z and projected back onto the atoms; the loss is its cross-entropy with the taken action's.
             Some(support) => {
-                let next_probabilities = support.probabilities(&next_outputs);
+                let next_probabilities = support.probabilities(next_outputs);
                 let next_q = support.expected_values(&next_probabilities);
                 let choosing = online_next_q.as_deref().unwrap_or(&next_q);
                 let next_actions = next_actions(batch, choosing, self.action_count);
