@@ -260,10 +260,10 @@ pub fn affine_op<T: Tape<f32, Cpu>>(
     tape.add_backward_op(move |gradients| {
         let mut pre_gradient: Vec<f32> = gradients.get_or_alloc_mut(&result)?.to_vec();
         if !passed.is_empty() {
+            // A select, not a branch: whether a unit passed is a coin flip the branch predictor kept missing (this
+            // loop was 8% of a CleanRL-settings run); as a select it vectorises.
             for (gradient, passed) in pre_gradient.iter_mut().zip(&passed) {
-                if !passed {
-                    *gradient = 0.0;
-                }
+                *gradient = if *passed { *gradient } else { 0.0 };
             }
         }
         {
