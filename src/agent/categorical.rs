@@ -91,10 +91,17 @@ impl Support {
     pub fn project(&self, reward: f32, discount: f32, probabilities: &[f32], target: &mut [f32]) {
         target.fill(0.0);
         let last = self.atoms() - 1;
-        // Two passes over each chunk of atoms: where each one lands (the same arithmetic on every atom, a loop that
-        // vectorises), then its mass added to the two atoms around it (one atom after another, in atom order).
+        // Where each atom lands: `below`, the atom at or below its shifted value, and the share of its mass that goes
+        // to the atom above. Placed a chunk of atoms at a time (the same arithmetic on every atom, a loop that
+        // vectorises), then their masses are added in atom order.
         let mut below = [0i32; PROJECTION_CHUNK];
         let mut above_share = [0.0f32; PROJECTION_CHUNK];
+        // With discount ≥ 0 (always, from the agent) r + discount·z grows with z, and so does every rounded step
+        // after it: the landing atom never goes down from one atom to the next. So the two atoms being added to are
+        // kept in registers and written once the landing moves on, instead of each addition waiting on the store of
+        // the one before. Every atom still receives its additions in the same order, from the same 0: the same bits
+        // as adding into `target` one atom after another, which a negative or NaN discount still does.
+        let mut landing = Landing::new(discount >= 0.0);
         let chunks = self
             .values
             .chunks(PROJECTION_CHUNK)
@@ -110,10 +117,75 @@ impl Support {
                 *above_share = position - *below as f32;
             }
             for ((p, below), above_share) in probabilities.iter().zip(&below).zip(&above_share) {
-                let below = *below as usize;
                 // No branch for an exact landing: the atom above then gets p·0 (and the last atom has none above).
-                target[below] += p * (1.0 - above_share);
-                target[(below + 1).min(last)] += p * above_share;
+                landing.add(target, *below as usize, p * (1.0 - above_share), p * above_share);
+            }
+        }
+        landing.finish(target);
+    }
+}
+
+/// The two atoms of a projection's target that the current landing adds to, held in registers (see
+/// `Support::project`), or nothing held when the landings may go down.
+struct Landing {
+    held: bool,
+    /// The atom at or below the current landing; `None` before the first.
+    below: Option<usize>,
+    /// What that atom and the one above it have received so far.
+    below_mass: f32,
+    above_mass: f32,
+}
+
+impl Landing {
+    fn new(held: bool) -> Self {
+        Landing {
+            held,
+            below: None,
+            below_mass: 0.0,
+            above_mass: 0.0,
+        }
+    }
+
+    /// Adds `lower` to atom `below` of `target` and `upper` to the atom above it (to `below` itself for the last
+    /// atom), in that order.
+    #[inline(always)]
+    fn add(&mut self, target: &mut [f32], below: usize, lower: f32, upper: f32) {
+        let last = target.len() - 1;
+        if !self.held {
+            target[below] += lower;
+            target[(below + 1).min(last)] += upper;
+            return;
+        }
+        match self.below {
+            Some(current) if current == below => {}
+            // One atom on: the atom above becomes the one below, with what it has received.
+            Some(current) if current + 1 == below => {
+                target[current] = self.below_mass;
+                self.below_mass = self.above_mass;
+                self.above_mass = 0.0;
+            }
+            _ => {
+                self.finish(target);
+                self.below_mass = 0.0;
+                self.above_mass = 0.0;
+            }
+        }
+        self.below = Some(below);
+        self.below_mass += lower;
+        if below == last {
+            self.below_mass += upper;
+        } else {
+            self.above_mass += upper;
+        }
+    }
+
+    /// Writes the held atoms into `target`.
+    #[inline(always)]
+    fn finish(&self, target: &mut [f32]) {
+        if let (true, Some(below)) = (self.held, self.below) {
+            target[below] = self.below_mass;
+            if below < target.len() - 1 {
+                target[below + 1] = self.above_mass;
             }
         }
     }
@@ -519,6 +591,43 @@ mod tests {
         assert_close(&got, &want);
         // The returned distributions are the taken action's softmax, which here is each row's only action.
         assert_close(&predicted, &p);
+    }
+
+    /// The projection as first written: each atom's two masses added straight into the target, atom after atom.
+    fn projected_atom_by_atom(support: &Support, reward: f32, discount: f32, probabilities: &[f32]) -> Vec<f32> {
+        let last = support.atoms() - 1;
+        let mut target = vec![0.0; support.atoms()];
+        for (z, p) in support.values.iter().zip(probabilities) {
+            let shifted = (reward + discount * z).clamp(support.v_min, support.v_max);
+            let position = ((shifted - support.v_min) / support.spacing).clamp(0.0, last as f32);
+            let below = position as usize;
+            let above_share = position - below as f32;
+            target[below] += p * (1.0 - above_share);
+            target[(below + 1).min(last)] += p * above_share;
+        }
+        target
+    }
+
+    #[test]
+    fn the_projection_gives_the_same_bits_as_adding_atom_after_atom() {
+        use rand::Rng;
+        // 101 atoms (a whole chunk and a part one). Rewards within and beyond the support; discounts that spread the
+        // atoms less than their spacing (several land between the same two atoms), about as much, more (landings
+        // skip atoms), 0 (all on one atom), and negative (landings go down: added atom after atom).
+        let support = Support::new(101, -10.0, 10.0);
+        let mut rng = Pcg64::seed_from_u64(17);
+        for discount in [0.3, 0.99, 1.0, 2.5, 0.0, -0.7] {
+            for _ in 0..50 {
+                let reward = rng.gen_range(-25.0..25.0);
+                let mut probabilities: Vec<f32> = (0..101).map(|_| rng.gen_range(0.0..1.0)).collect();
+                let total: f32 = probabilities.iter().sum();
+                probabilities.iter_mut().for_each(|p| *p /= total);
+                let mut target = vec![f32::NAN; 101];
+                support.project(reward, discount, &probabilities, &mut target);
+                let want = projected_atom_by_atom(&support, reward, discount, &probabilities);
+                assert_same_bits(&want, &target);
+            }
+        }
     }
 
     /// Every element of `baseline` and `wide` has the same bits.
