@@ -611,14 +611,15 @@ mod tests {
     #[test]
     fn the_projection_gives_the_same_bits_as_adding_atom_after_atom() {
         use rand::Rng;
-        // 101 atoms (a whole chunk and a part one). Rewards within and beyond the support; discounts that spread the
-        // atoms less than their spacing (several land between the same two atoms), about as much, more (landings
-        // skip atoms), 0 (all on one atom), and negative (landings go down: added atom after atom).
-        let support = Support::new(101, -10.0, 10.0);
+        // 101 atoms (a whole chunk and a part one) from −50 to 50, one of them exactly 0. Rewards within and beyond
+        // the support; discounts that spread the atoms less than their spacing (several land between the same two
+        // atoms), about as much, more (landings skip atoms), 0 (all on one atom), negative (landings go down: added
+        // atom after atom) and infinite (∞·0 is NaN, which lands on atom 0, as the atoms below 0 do).
+        let support = Support::new(101, -50.0, 50.0);
         let mut rng = Pcg64::seed_from_u64(17);
-        for discount in [0.3, 0.99, 1.0, 2.5, 0.0, -0.7] {
+        for discount in [0.3, 0.99, 1.0, 2.5, 0.0, -0.7, f32::INFINITY] {
             for _ in 0..50 {
-                let reward = rng.gen_range(-25.0..25.0);
+                let reward = rng.gen_range(-120.0..120.0);
                 let mut probabilities: Vec<f32> = (0..101).map(|_| rng.gen_range(0.0..1.0)).collect();
                 let total: f32 = probabilities.iter().sum();
                 probabilities.iter_mut().for_each(|p| *p /= total);
