@@ -265,90 +265,61 @@ fn sum(values: &[f32]) -> f32 {
 }
 
 /// Per sample b, the cross-entropy −Σ_i m_i·log softmax(ℓ)_i between the target distribution m = `targets[b]` and
-/// the predicted one of the taken action, ℓ = `logits[b]`'s atoms of action `actions[b]`; as one graph op whose
-/// backward pass gives that action's logits ∂/∂ℓ_i = g_b·(softmax(ℓ)_i − m_i) and the other actions' 0.
-/// (dfdx's select, log-softmax and sum would give the same, each walking an N-dimensional index per element.)
-/// Also returns the predicted distributions softmax(ℓ) (rows of atoms), which the TD errors read.
-pub fn cross_entropy<T: Tape<f32, Cpu>>(
-    logits: Matrix<T>,
-    actions: &[usize],
-    targets: &[f32],
-    atoms: usize,
-) -> (Vector<T>, Vec<f32>) {
+/// the predicted one of the taken action, ℓ = `logits[b]` (the taken action's logits: rows of atoms); as one graph
+/// op whose backward pass gives ∂/∂ℓ_i = g_b·(softmax(ℓ)_i − m_i). (dfdx's log-softmax and sum would give the same,
+/// each walking an N-dimensional index per element.) Also returns the predicted distributions softmax(ℓ) (rows of
+/// atoms), which the TD errors read.
+pub fn cross_entropy<T: Tape<f32, Cpu>>(logits: Matrix<T>, targets: &[f32]) -> (Vector<T>, Vec<f32>) {
     let (logits, mut tape) = logits.split_tape();
-    let (rows, columns) = *logits.shape();
+    let (rows, atoms) = *logits.shape();
+    assert_eq!(targets.len(), rows * atoms, "one target distribution per row");
     let values = contiguous_values(&logits);
-    // The taken action's softmax(ℓ) per sample, and softmax(ℓ) − m kept for the backward pass.
-    let mut predicted = vec![0.0; rows * atoms];
-    let mut differences = Vec::with_capacity(rows * atoms);
-    let mut losses = Vec::with_capacity(rows);
-    cross_entropy_rows(
-        &values,
-        columns,
-        actions,
-        targets,
-        &mut predicted,
-        &mut differences,
-        &mut losses,
-    );
+    // softmax(ℓ) per sample, and softmax(ℓ) − m kept for the backward pass.
+    let mut predicted = values;
+    let mut differences = vec![0.0; rows * atoms];
+    let mut losses = vec![0.0; rows];
+    cross_entropy_rows(&mut predicted, targets, &mut differences, &mut losses);
     let device = logits.device().clone();
     let out = device.tensor_from_vec(losses, (rows,));
-    let actions = actions.to_vec();
     let (logits, result) = (logits.ghost(), out.ghost());
     tape.add_backward_op(move |gradients| {
         let loss_gradient: Vec<f32> = gradients.get_or_alloc_mut(&result)?.to_vec();
         let logit_gradient = gradients.get_or_alloc_mut(&logits)?;
-        add_cross_entropy_gradients(logit_gradient, columns, &actions, &differences, &loss_gradient);
+        add_cross_entropy_gradients(logit_gradient, &differences, &loss_gradient);
         Ok(())
     });
     (out.put_tape(tape), predicted)
 }
 
 wide_vectors! {
-    /// `cross_entropy`'s forward pass over the rows of `values` (`columns` logits each): each sample's loss pushed to
-    /// `losses`, the taken action's softmax written to `predicted` and its difference from the target pushed to
-    /// `differences` (both rows of atoms).
+    /// `cross_entropy`'s forward pass over the rows of atoms of `values` (the logits, turned into their softmax in
+    /// place) and `targets`: each row's loss written to `losses` and the softmax's difference from the target to
+    /// `differences`.
     fn cross_entropy_rows(
-        values: &[f32],
-        columns: usize,
-        actions: &[usize],
+        values: &mut [f32],
         targets: &[f32],
-        predicted: &mut [f32],
-        differences: &mut Vec<f32>,
-        losses: &mut Vec<f32>,
+        differences: &mut [f32],
+        losses: &mut [f32],
     ) = cross_entropy_rows_here;
 }
 
 #[inline(always)]
-fn cross_entropy_rows_here(
-    values: &[f32],
-    columns: usize,
-    actions: &[usize],
-    targets: &[f32],
-    predicted: &mut [f32],
-    differences: &mut Vec<f32>,
-    losses: &mut Vec<f32>,
-) {
-    let atoms = predicted.len() / actions.len().max(1);
-    for (((row, action), target), probabilities) in values
-        .chunks_exact(columns)
-        .zip(actions)
+fn cross_entropy_rows_here(values: &mut [f32], targets: &[f32], differences: &mut [f32], losses: &mut [f32]) {
+    let atoms = values.len() / losses.len().max(1);
+    for (((row, target), difference), loss) in values
+        .chunks_exact_mut(atoms)
         .zip(targets.chunks_exact(atoms))
-        .zip(predicted.chunks_exact_mut(atoms))
+        .zip(differences.chunks_exact_mut(atoms))
+        .zip(losses.iter_mut())
     {
-        let taken = &row[action * atoms..(action + 1) * atoms];
-        let largest = largest(taken);
-        for (probability, logit) in probabilities.iter_mut().zip(taken) {
-            *probability = exp(logit - largest);
-        }
-        let total = sum(probabilities);
+        let largest = largest(row);
         // −Σ m_i·(ℓ_i − largest − ln total) = ln total·Σ m_i − Σ m_i·(ℓ_i − largest): the logits are shifted before
         // they are weighted, so large logits do not cancel.
         // Atom i goes to lane i mod LANES, in order: whole chunks of LANES atoms (a loop the compiler vectorises),
         // then the rest, whose k-th atom is again lane k.
         let mut weighted_logits = [0.0f32; LANES];
         let mut target_total = [0.0f32; LANES];
-        let (logit_chunks, wanted_chunks) = (taken.chunks_exact(LANES), target.chunks_exact(LANES));
+        let (logit_chunks, wanted_chunks) = (row.chunks_exact(LANES), target.chunks_exact(LANES));
         let rest = logit_chunks.remainder().iter().zip(wanted_chunks.remainder());
         for (logits, wanted) in logit_chunks.zip(wanted_chunks) {
             for lane in 0..LANES {
@@ -360,49 +331,39 @@ fn cross_entropy_rows_here(
             weighted_logits[lane] += wanted * (logit - largest);
             target_total[lane] += wanted;
         }
-        losses.push(total.ln() * sum(&target_total) - sum(&weighted_logits));
-        // Two plain loops rather than one that pushes: these vectorise.
-        for probability in probabilities.iter_mut() {
+        for value in row.iter_mut() {
+            *value = exp(*value - largest);
+        }
+        let total = sum(row);
+        *loss = total.ln() * sum(&target_total) - sum(&weighted_logits);
+        // Plain loops over the row: these vectorise.
+        for probability in row.iter_mut() {
             *probability /= total;
         }
-        differences.extend(
-            probabilities
-                .iter()
-                .zip(target)
-                .map(|(probability, wanted)| probability - wanted),
-        );
+        for ((difference, probability), wanted) in difference.iter_mut().zip(row.iter()).zip(target) {
+            *difference = probability - wanted;
+        }
     }
 }
 
 wide_vectors! {
     /// `cross_entropy`'s backward pass: adds g_b·(softmax(ℓ)_i − m_i) (`loss_gradient[b]` times the row b of
-    /// `differences`) to the gradient of the taken action's logits in row b of `logit_gradient`.
+    /// `differences`) to row b of `logit_gradient`.
     fn add_cross_entropy_gradients(
         logit_gradient: &mut [f32],
-        columns: usize,
-        actions: &[usize],
         differences: &[f32],
         loss_gradient: &[f32],
     ) = add_cross_entropy_gradients_here;
 }
 
 #[inline(always)]
-fn add_cross_entropy_gradients_here(
-    logit_gradient: &mut [f32],
-    columns: usize,
-    actions: &[usize],
-    differences: &[f32],
-    loss_gradient: &[f32],
-) {
-    let atoms = differences.len() / actions.len().max(1);
-    for (row, ((action, difference), scale)) in actions
-        .iter()
-        .zip(differences.chunks_exact(atoms))
-        .zip(loss_gradient)
-        .enumerate()
-    {
-        let start = row * columns + action * atoms;
-        for (gradient, difference) in logit_gradient[start..start + atoms].iter_mut().zip(difference) {
+fn add_cross_entropy_gradients_here(logit_gradient: &mut [f32], differences: &[f32], loss_gradient: &[f32]) {
+    let atoms = differences.len() / loss_gradient.len().max(1);
+    let rows = logit_gradient
+        .chunks_exact_mut(atoms)
+        .zip(differences.chunks_exact(atoms));
+    for ((gradient_row, difference_row), scale) in rows.zip(loss_gradient) {
+        for (gradient, difference) in gradient_row.iter_mut().zip(difference_row) {
             *gradient += scale * difference;
         }
     }
@@ -412,6 +373,7 @@ fn add_cross_entropy_gradients_here(
 mod tests {
     use super::*;
     use crate::agent::network::{gradients_of, plain_architecture, Architecture, Dense, Head, Noise, QNetwork};
+    use crate::agent::taken::Taken;
     use rand::SeedableRng;
     use rand_pcg::Pcg64;
 
@@ -549,9 +511,13 @@ mod tests {
         }
         let mut loss = 0.0;
         let mut predicted = Vec::new();
-        let gradients = gradients_of(&network, &[x], Noise::Off, |outputs| {
+        let taken = Taken {
+            actions: &[action],
+            width: 3,
+        };
+        let gradients = gradients_of(&network, &[x], Noise::Off, Some(taken), |outputs| {
             let losses;
-            (losses, predicted) = cross_entropy(outputs, &[action], &target, 3);
+            (losses, predicted) = cross_entropy(outputs, &target);
             loss = contiguous_values(&losses)[0];
             losses.sum()
         });
@@ -567,7 +533,7 @@ mod tests {
         // Weighting the unshifted logits would subtract two numbers near 1000 and keep only about 4 digits.
         let device = Cpu::default();
         let logits: Matrix = device.tensor_from_vec(vec![1000.0, 1000.0, 0.0], (1, 3));
-        let (losses, _) = cross_entropy(logits, &[0], &[0.5, 0.5, 0.0], 3);
+        let (losses, _) = cross_entropy(logits, &[0.5, 0.5, 0.0]);
         let loss = contiguous_values(&losses)[0];
         assert!((loss - std::f32::consts::LN_2).abs() < 1e-6, "{loss}");
     }
@@ -579,7 +545,7 @@ mod tests {
         let logits = device.tensor_from_vec(vec![0.0, 1.0, 2.0, 0.5, 0.5, 0.0], (2, 3));
         let traced: Matrix<OwnedTape<f32, Cpu>> = logits.leaky_traced();
         let targets = [0.0, 1.0, 0.0, 0.5, 0.5, 0.0];
-        let (losses, predicted) = cross_entropy(traced.retaped(), &[0, 0], &targets, 3);
+        let (losses, predicted) = cross_entropy(traced.retaped(), &targets);
         let weights = device.tensor_from_vec(vec![3.0, 0.5], (2,));
         let gradients = (losses * weights).sum().backward();
         let got = gradients.get(&traced).as_vec();
@@ -589,7 +555,7 @@ mod tests {
             .map(|index| [3.0, 0.5][index / 3] * (p[index] - targets[index]))
             .collect();
         assert_close(&got, &want);
-        // The returned distributions are the taken action's softmax, which here is each row's only action.
+        // The returned distributions are each row's softmax.
         assert_close(&predicted, &p);
     }
 
@@ -664,16 +630,15 @@ mod tests {
 
         let mut targets = draw(rows * atoms, 4.0);
         softmax_rows_here(&mut targets, atoms);
-        let taken: Vec<usize> = (0..rows).map(|row| row % actions).collect();
-        let columns = actions * atoms;
+        // The taken action's logits: the first rows × atoms of the draw.
+        let taken_logits = &logits[..rows * atoms];
         let forward = |wide: bool| {
-            let mut predicted = vec![0.0; rows * atoms];
-            let (mut differences, mut losses) = (Vec::new(), Vec::new());
-            let outputs = (&mut predicted, &mut differences, &mut losses);
+            let mut predicted = taken_logits.to_vec();
+            let (mut differences, mut losses) = (vec![0.0; rows * atoms], vec![0.0; rows]);
             if wide {
-                cross_entropy_rows(&logits, columns, &taken, &targets, outputs.0, outputs.1, outputs.2);
+                cross_entropy_rows(&mut predicted, &targets, &mut differences, &mut losses);
             } else {
-                cross_entropy_rows_here(&logits, columns, &taken, &targets, outputs.0, outputs.1, outputs.2);
+                cross_entropy_rows_here(&mut predicted, &targets, &mut differences, &mut losses);
             }
             [predicted, differences, losses]
         };
@@ -681,11 +646,11 @@ mod tests {
         for (baseline, wide) in baseline.iter().zip(&wide) {
             assert_same_bits(baseline, wide);
         }
-        let (start, loss_gradient) = (draw(rows * columns, 1.0), draw(rows, 1.0));
+        let (start, loss_gradient) = (draw(rows * atoms, 1.0), draw(rows, 1.0));
         let (mut baseline_gradient, mut wide_gradient) = (start.clone(), start);
         let differences = &wide[1];
-        add_cross_entropy_gradients_here(&mut baseline_gradient, columns, &taken, differences, &loss_gradient);
-        add_cross_entropy_gradients(&mut wide_gradient, columns, &taken, differences, &loss_gradient);
+        add_cross_entropy_gradients_here(&mut baseline_gradient, differences, &loss_gradient);
+        add_cross_entropy_gradients(&mut wide_gradient, differences, &loss_gradient);
         assert_same_bits(&baseline_gradient, &wide_gradient);
     }
 }

@@ -17,6 +17,7 @@ use crate::agent::frames::{Encoding, FrameId};
 use crate::agent::n_step::{EnvStep, NStepReturns};
 use crate::agent::network::{contiguous_values, Architecture, Learner, Noise, QNetwork};
 use crate::agent::replay::{Batch, BufferShape, ReplayBuffer};
+use crate::agent::taken::Taken;
 use crate::agent::wide_vectors::wide_vectors;
 use crate::envs::{Env, ObservationValues};
 use crate::seeding::{stream_rng, Stream};
@@ -285,9 +286,14 @@ impl Dqn {
         let next_observations = self.device.tensor_from_vec(batch.next_observations.clone(), shape);
         let next_outputs = contiguous_values(&bootstrap_network.forward(next_observations.clone(), Noise::Sampled));
 
-        // The online network's outputs at s, with a graph for the gradient.
+        // The online network's outputs at s for the taken actions (all the loss reads), with a graph for the
+        // gradient.
         let observations = self.device.tensor_from_vec(batch.observations.clone(), shape);
-        let (outputs, pass) = self.online.forward_traced(observations, Noise::Sampled);
+        let taken = Taken {
+            actions: &batch.actions,
+            width: self.support.as_ref().map_or(1, Support::atoms),
+        };
+        let (outputs, pass) = self.online.forward_traced(observations, Noise::Sampled, Some(taken));
         // trick: double DQN — the online network picks a* = argmax_a' Q_online(s', a'), the target evaluates it.
         let online_next_q = self.config.double.then(|| {
             let outputs = contiguous_values(&self.online.forward_again(&pass, next_observations));
@@ -296,8 +302,7 @@ impl Dqn {
         let (per_sample, priorities, mean_abs_td_error) = match &self.support {
             None => {
                 let targets = td_targets(batch, &next_outputs, online_next_q.as_deref(), self.action_count);
-                let actions = self.device.tensor_from_vec(batch.actions.clone(), (batch_size,));
-                let q_taken = outputs.select(actions);
+                let q_taken = outputs.reshape_like(&(batch_size,));
                 let td_errors: Vec<f32> = contiguous_values(&q_taken)
                     .iter()
                     .zip(&targets)
@@ -327,7 +332,7 @@ impl Dqn {
                 let choosing = online_next_q.as_deref().unwrap_or(&next_q);
                 let next_actions = next_actions(batch, choosing, self.action_count);
                 let targets = distribution_targets(support, batch, &next_probabilities, &next_actions);
-                let (per_sample, predicted) = cross_entropy(outputs, &batch.actions, &targets, support.atoms());
+                let (per_sample, predicted) = cross_entropy(outputs, &targets);
                 // The TD error in expected values: E[target] − Q(s, a).
                 let td_errors: Vec<f32> = support
                     .expected_values(&targets)

@@ -14,4 +14,5 @@ pub mod network;
 pub mod products;
 pub mod replay;
 pub mod sum_tree;
+pub mod taken;
 pub mod wide_vectors;

@@ -25,6 +25,7 @@ use rand_pcg::Pcg64;
 use crate::agent::config::{Initialization, NoisyLayers};
 use crate::agent::convolution::Convolution;
 use crate::agent::products::{dense, Activation, FactorisedNoise, LayerGradients, PassLayer};
+use crate::agent::taken::{taken_columns, taken_dense, Taken};
 use crate::agent::wide_vectors::wide_vectors;
 
 /// A batch of rows on dfdx's CPU device.
@@ -532,12 +533,18 @@ impl QNetwork {
         } else {
             self.pass_layers(noise)
         };
-        self.forward_with(&layers, input)
+        self.forward_with(&layers, input, None)
     }
 
-    /// The outputs through `layers` (from `pass_layers`). With an `OwnedTape` input the result carries the graph for
-    /// `backward`; with `NoneTape` it is a plain evaluation.
-    fn forward_with<T: Tape<f32, Cpu> + Merge<T>>(&self, layers: &[PassLayer], input: Matrix<T>) -> Matrix<T> {
+    /// The outputs through `layers` (from `pass_layers`): all of them, or with `taken` only each row's taken
+    /// action's. With an `OwnedTape` input the result carries the graph for `backward`; with `NoneTape` it is a plain
+    /// evaluation.
+    fn forward_with<T: Tape<f32, Cpu> + Merge<T>>(
+        &self,
+        layers: &[PassLayer],
+        input: Matrix<T>,
+        taken: Option<Taken>,
+    ) -> Matrix<T> {
         let (mut hidden, head) = layers.split_at(self.hidden.len());
         let mut features = self.bounded(input);
         // The observation needs no gradient; every layer after the first passes one back to the layer before it.
@@ -553,7 +560,10 @@ impl QNetwork {
             input_gradient = true;
         }
         match head {
-            [output] => dense(features, output, Activation::Identity, input_gradient),
+            [output] => match taken {
+                Some(taken) => taken_dense(features, output, taken, input_gradient),
+                None => dense(features, output, Activation::Identity, input_gradient),
+            },
             [value, advantage] => {
                 // trick: dueling — Q = V + A − mean(A); both streams read the same features. With C51, per atom:
                 // logit(a, i) = V(i) + A(a, i) − mean over actions of A(·, i).
@@ -574,7 +584,11 @@ impl QNetwork {
                 let value = value.broadcast_like::<_, Axis<1>>(&shape);
                 let logits =
                     value + advantage.put_tape(advantage_tape) - advantage_mean.broadcast_like::<_, Axis<1>>(&shape);
-                logits.reshape_like(&(batch, actions * atoms))
+                let logits = logits.reshape_like(&(batch, actions * atoms));
+                match taken {
+                    Some(taken) => taken_columns(logits, taken),
+                    None => logits,
+                }
             }
             _ => unreachable!("a head has one or two layers"),
         }
@@ -699,10 +713,17 @@ impl Learner {
         self.network.resample_noise(rng);
     }
 
-    /// The network's outputs for `input` with a graph for learning, and the pass that made them.
-    pub fn forward_traced(&self, input: Matrix, noise: Noise) -> (Matrix<OwnedTape<f32, Cpu>>, Pass) {
+    /// The network's outputs for `input` with a graph for learning, and the pass that made them: all of them, or with
+    /// `taken` only each row's taken action's (`rows × taken.width`), all a loss at s reads (a single head then
+    /// computes no other action's outputs).
+    pub fn forward_traced(
+        &self,
+        input: Matrix,
+        noise: Noise,
+        taken: Option<Taken>,
+    ) -> (Matrix<OwnedTape<f32, Cpu>>, Pass) {
         let layers = self.network.pass_layers(noise);
-        let outputs = self.network.forward_with(&layers, input.leaky_traced());
+        let outputs = self.network.forward_with(&layers, input.leaky_traced(), taken);
         (outputs, Pass { layers })
     }
 
@@ -710,7 +731,7 @@ impl Learner {
     /// double DQN's online Q at s' reuses the noisy layers' weights of the traced pass at s instead of making them
     /// again.
     pub fn forward_again(&self, pass: &Pass, input: Matrix) -> Matrix {
-        self.network.forward_with(&pass.layers, input)
+        self.network.forward_with(&pass.layers, input, None)
     }
 
     /// `loss.backward(); optimizer.step()`: the gradients of `loss` (built from the outputs of `pass`) with respect
@@ -928,18 +949,20 @@ pub fn plain_architecture(hidden: &[usize]) -> Architecture {
 }
 
 /// The gradients of every stored parameter (the order of `parameters_mut`) of the loss `loss_of` builds from the
-/// network's traced outputs for one observation: what a test of a loss compares with its derivative by hand.
+/// network's traced outputs for one observation (all of them, or with `taken` the taken action's): what a test of a
+/// loss compares with its derivative by hand.
 #[cfg(test)]
 pub fn gradients_of(
     network: &QNetwork,
     observation: &[f32],
     noise: Noise,
+    taken: Option<Taken>,
     loss_of: impl FnOnce(Matrix<OwnedTape<f32, Cpu>>) -> Loss,
 ) -> Vec<Vec<f32>> {
     let device = Cpu::default();
     let input = device.tensor_from_vec(observation.to_vec(), (1, observation.len()));
     let layers = network.pass_layers(noise);
-    let outputs = network.forward_with(&layers, input.leaky_traced());
+    let outputs = network.forward_with(&layers, input.leaky_traced(), taken);
     drop(loss_of(outputs).backward());
     network.parameter_gradients(&layers)
 }
@@ -971,7 +994,7 @@ mod tests {
 
     /// Gradients of `mse(w·x + b, target)` for one sample, through dfdx's autodiff, mapped to the parameters.
     fn gradients_at(device: &Cpu, network: &QNetwork, input: f32, target: f32) -> Vec<Vec<f32>> {
-        gradients_of(network, &[input], Noise::Sampled, |output| {
+        gradients_of(network, &[input], Noise::Sampled, None, |output| {
             mse_loss(output.reshape_like(&(1,)), device.tensor_from_vec(vec![target], (1,)))
         })
     }
@@ -1000,7 +1023,7 @@ mod tests {
         let network = QNetwork::new(2, &plain_architecture(&[]), 2, &mut rng);
         let input = device.tensor_from_vec(vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0], (3, 2));
         let layers = network.pass_layers(Noise::Off);
-        let output = network.forward_with(&layers, input.leaky_traced());
+        let output = network.forward_with(&layers, input.leaky_traced(), None);
         drop(output.sum::<(), _>().backward());
         let gradients = network.parameter_gradients(&layers);
         assert_eq!(gradients, vec![vec![9.0, 9.0, 12.0, 12.0], vec![3.0, 3.0]]);
@@ -1030,7 +1053,7 @@ mod tests {
 
         // The gradient reaches both streams: d Q_0(x=1) / d value bias = 1, d / d advantage bias = (2/3, −1/3, −1/3).
         let layers = network.pass_layers(Noise::Off);
-        let q = network.forward_with(&layers, input.slice((0..1, ..)).leaky_traced());
+        let q = network.forward_with(&layers, input.slice((0..1, ..)).leaky_traced(), None);
         let picked = q.select(device.tensor_from_vec(vec![0usize], (1,)));
         drop(picked.sum::<(), _>().backward());
         let gradients = network.parameter_gradients(&layers);
@@ -1355,7 +1378,7 @@ mod tests {
             let q = network.forward(input, Noise::Off).as_vec();
             f64::from(q[0]) - 2.0 * f64::from(q[1])
         };
-        let gradients = gradients_of(&network, &observation, Noise::Off, |output| {
+        let gradients = gradients_of(&network, &observation, Noise::Off, None, |output| {
             (output * weights.clone()).sum()
         });
         // Every weight and bias of both convolutions (parameters 0 to 3).
@@ -1572,7 +1595,8 @@ mod tests {
         let target = [0.2_f32, 0.5, 0.3];
         let mut per_sample = Vec::new();
         for _ in 0..400 {
-            let (logits, pass) = learner.forward_traced(device.tensor_from_vec(vec![1.0, 1.0], (2, 1)), Noise::Off);
+            let (logits, pass) =
+                learner.forward_traced(device.tensor_from_vec(vec![1.0, 1.0], (2, 1)), Noise::Off, None);
             let targets = device.tensor_from_vec([target, target].concat(), (2, 3));
             let losses = (logits.log_softmax::<Axis<1>>() * targets)
                 .sum::<(usize,), Axis<1>>()
@@ -1618,7 +1642,7 @@ mod tests {
         };
         for step in 1..=3 {
             let (outputs, pass) =
-                learner.forward_traced(device.tensor_from_vec(vec![input as f32], (1, 1)), Noise::Off);
+                learner.forward_traced(device.tensor_from_vec(vec![input as f32], (1, 1)), Noise::Off, None);
             let loss = mse_loss(
                 outputs.reshape_like(&(1,)),
                 device.tensor_from_vec(vec![target as f32], (1,)),

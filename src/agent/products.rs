@@ -14,11 +14,15 @@ use crate::agent::convolution::Convolution;
 use crate::agent::network::{contiguous_values, Linear, Matrix, Values};
 
 /// One operand of a product: `rows × columns` values, stored row-major, or stored as its transpose (row-major
-/// `columns × rows`), which is how the backward pass reads the layer's input and weight.
+/// `columns × rows`), which is how the backward pass reads the layer's input and weight; or a block of consecutive
+/// columns of a wider row-major matrix (or that block's transpose), which is how the taken action's head reads its
+/// action's columns of the weight.
 #[derive(Debug, Clone, Copy)]
 pub struct Operand<'a> {
     pub values: &'a [f32],
     pub transposed: bool,
+    /// `Some((stored columns, first column))` for a block of the stored matrix's columns.
+    block: Option<(usize, usize)>,
 }
 
 impl<'a> Operand<'a> {
@@ -27,6 +31,7 @@ impl<'a> Operand<'a> {
         Operand {
             values,
             transposed: false,
+            block: None,
         }
     }
 
@@ -35,15 +40,49 @@ impl<'a> Operand<'a> {
         Operand {
             values,
             transposed: true,
+            block: None,
         }
     }
 
-    /// (row stride, column stride) of a `rows × columns` view.
-    fn strides(&self, rows: usize, columns: usize) -> (isize, isize) {
-        if self.transposed {
-            (1, rows as isize)
+    /// The columns from `first` on of a row-major matrix of `stored_columns` columns (as many as the product
+    /// reads), read in place.
+    pub fn columns_of(values: &'a [f32], stored_columns: usize, first: usize) -> Self {
+        Operand {
+            block: Some((stored_columns, first)),
+            ..Operand::plain(values)
+        }
+    }
+
+    /// The transpose of the block `columns_of` would read, read in place.
+    pub fn transposed_columns_of(values: &'a [f32], stored_columns: usize, first: usize) -> Self {
+        Operand {
+            block: Some((stored_columns, first)),
+            ..Operand::transpose_of(values)
+        }
+    }
+
+    /// Where a `rows × columns` view starts in `values`, and its (row stride, column stride); panics where the
+    /// stored matrix does not hold the view.
+    fn view(&self, rows: usize, columns: usize) -> (*const f32, isize, isize) {
+        // The stored matrix is row-major; as stored, the view is `rows × columns`, or `columns × rows` transposed.
+        let (stored_rows, used_columns) = if self.transposed {
+            (columns, rows)
         } else {
-            (columns as isize, 1)
+            (rows, columns)
+        };
+        let (stored_columns, first) = self.block.unwrap_or((used_columns, 0));
+        assert!(
+            first + used_columns <= stored_columns && self.values.len() == stored_rows * stored_columns,
+            "an operand of {stored_rows} stored rows of {stored_columns} values, columns {first}..{} read, given {} values",
+            first + used_columns,
+            self.values.len()
+        );
+        let pointer = self.values[first..].as_ptr();
+        let stored_columns = stored_columns as isize;
+        if self.transposed {
+            (pointer, 1, stored_columns)
+        } else {
+            (pointer, stored_columns, 1)
         }
     }
 }
@@ -57,21 +96,30 @@ pub fn multiply(
     out: &mut [f32],
     accumulate: bool,
 ) {
-    assert_eq!(
-        left.values.len(),
-        rows * inner,
-        "left operand of a {rows}×{inner} product"
-    );
-    assert_eq!(
-        right.values.len(),
-        inner * columns,
-        "right operand of a {inner}×{columns} product"
-    );
     assert_eq!(out.len(), rows * columns, "result of a {rows}×{columns} product");
-    let (left_row_stride, left_column_stride) = left.strides(rows, inner);
-    let (right_row_stride, right_column_stride) = right.strides(inner, columns);
-    // SAFETY: the three buffers hold exactly the matrices the strides describe (asserted above), and `out` is
-    // borrowed mutably, so it aliases neither operand.
+    multiply_into((rows, inner, columns), left, right, out, columns, accumulate);
+}
+
+/// `multiply` into the first `columns` columns of a row-major matrix of `stored_columns` columns (`out` starts at
+/// the block's first value): the taken action's head writes its action's block of the weight's gradient in place.
+pub fn multiply_into(
+    (rows, inner, columns): (usize, usize, usize),
+    left: Operand,
+    right: Operand,
+    out: &mut [f32],
+    stored_columns: usize,
+    accumulate: bool,
+) {
+    let (left, left_row_stride, left_column_stride) = left.view(rows, inner);
+    let (right, right_row_stride, right_column_stride) = right.view(inner, columns);
+    assert!(
+        columns <= stored_columns && (rows == 0 || out.len() >= (rows - 1) * stored_columns + columns),
+        "result of a {rows}×{columns} product in rows of {stored_columns} values, given {} values",
+        out.len()
+    );
+    // SAFETY: `view` checked that each operand's buffer holds the matrix its pointer and strides describe, the
+    // assertion above that `out` holds the result's rows, and `out` is borrowed mutably, so it aliases neither
+    // operand.
     unsafe {
         gemm::gemm(
             rows,
@@ -79,12 +127,12 @@ pub fn multiply(
             inner,
             out.as_mut_ptr(),
             1,
-            columns as isize,
+            stored_columns as isize,
             accumulate,
-            left.values.as_ptr(),
+            left,
             left_column_stride,
             left_row_stride,
-            right.values.as_ptr(),
+            right,
             right_column_stride,
             right_row_stride,
             1.0,
@@ -153,12 +201,44 @@ impl PassLayer {
         }
     }
 
+    /// Where a backward pass through this layer adds its gradients (its op's closure keeps it).
+    pub fn gradient_sink(&self) -> GradientSink {
+        GradientSink {
+            gradients: self.gradients.clone(),
+            sizes: (self.linear.weight.len(), self.linear.bias.len()),
+        }
+    }
+
+    /// Whether the layer is a noisy layer kept factorised (no backward pass).
+    pub fn is_factorised(&self) -> bool {
+        self.noise.is_some()
+    }
+
     /// The gradients the backward pass left (zero where it reached nothing), taken out of the pass.
     pub fn take_gradients(&self) -> LayerGradients {
         let mut gradients = std::mem::take(&mut *self.gradients.lock().expect("no backward pass panicked"));
         gradients.weight.resize(self.linear.weight.len(), 0.0);
         gradients.bias.resize(self.linear.bias.len(), 0.0);
         gradients
+    }
+}
+
+/// A pass layer's gradients as its ops' backward passes see them.
+pub struct GradientSink {
+    gradients: Arc<Mutex<LayerGradients>>,
+    /// The weight's and the bias's number of values.
+    sizes: (usize, usize),
+}
+
+impl GradientSink {
+    /// Calls `add` with the layer's gradients, sized (zeros at first), and whether they already hold an earlier
+    /// use's (the first use of the layer in the pass writes its gradients, a later one adds to them).
+    pub fn add(&self, add: impl FnOnce(&mut LayerGradients, bool)) {
+        let mut gradients = self.gradients.lock().expect("no backward pass panicked");
+        let accumulate = !gradients.weight.is_empty();
+        gradients.weight.resize(self.sizes.0, 0.0);
+        gradients.bias.resize(self.sizes.1, 0.0);
+        add(&mut gradients, accumulate);
     }
 }
 
@@ -250,7 +330,7 @@ pub fn affine_op<T: Tape<f32, Cpu>>(
         return out.put_tape(tape);
     }
     let result = out.ghost();
-    let (weight, layer_gradients) = (layer.linear.weight.clone(), layer.gradients.clone());
+    let (weight, sink) = (layer.linear.weight.clone(), layer.gradient_sink());
     // Only the input's identity is kept: its values are not needed for its gradient.
     let (input, fold) = match destination {
         GradientDestination::Nowhere => (None, None),
@@ -266,18 +346,9 @@ pub fn affine_op<T: Tape<f32, Cpu>>(
                 *gradient = if *passed { *gradient } else { 0.0 };
             }
         }
-        {
-            let mut layer_gradients = layer_gradients.lock().expect("no backward pass panicked");
-            let LayerGradients {
-                weight: weight_gradient,
-                bias: bias_gradient,
-            } = &mut *layer_gradients;
-            // The first use of the layer in the pass writes its gradients, a later one adds to them.
-            let accumulate = !weight_gradient.is_empty();
-            weight_gradient.resize(inputs * outputs, 0.0);
-            bias_gradient.resize(outputs, 0.0);
+        sink.add(|gradients, accumulate| {
             for row in pre_gradient.chunks_exact(outputs) {
-                for (gradient, pre) in bias_gradient.iter_mut().zip(row) {
+                for (gradient, pre) in gradients.bias.iter_mut().zip(row) {
                     *gradient += pre;
                 }
             }
@@ -285,10 +356,10 @@ pub fn affine_op<T: Tape<f32, Cpu>>(
                 (inputs, rows, outputs),
                 Operand::transpose_of(&input_values),
                 Operand::plain(&pre_gradient),
-                weight_gradient,
+                &mut gradients.weight,
                 accumulate,
             );
-        }
+        });
         let input_gradient_of = |out: &mut [f32], accumulate: bool| {
             multiply(
                 (rows, outputs, inputs),
