@@ -23,6 +23,8 @@ pub struct Support {
 impl Support {
     /// `atoms` (at least 2) returns from `v_min` to `v_max`, both included.
     pub fn new(atoms: usize, v_min: f64, v_max: f64) -> Self {
+        // At most i32::MAX atoms: `project` places them as i32.
+        assert!((2..=i32::MAX as usize).contains(&atoms), "a support of {atoms} atoms");
         let spacing = (v_max - v_min) / (atoms - 1) as f64;
         Support {
             values: (0..atoms)
@@ -101,7 +103,8 @@ impl Support {
         // kept in registers and written once the landing moves on, instead of each addition waiting on the store of
         // the one before. Every atom still receives its additions in the same order, from the same 0: the same bits
         // as adding into `target` one atom after another, which a negative or NaN discount still does.
-        let mut landing = Landing::new(discount >= 0.0);
+        let held = discount >= 0.0;
+        let mut landing: Option<Landing> = None;
         let chunks = self
             .values
             .chunks(PROJECTION_CHUNK)
@@ -109,84 +112,82 @@ impl Support {
         for (values, probabilities) in chunks {
             for ((z, below), above_share) in values.iter().zip(&mut below).zip(&mut above_share) {
                 let shifted = (reward + discount * z).clamp(self.v_min, self.v_max);
-                // Its position in atoms; within [0, last] up to rounding, which the clamp takes back.
-                let position = ((shifted - self.v_min) / self.spacing).clamp(0.0, last as f32);
-                // Truncation is the floor here (position ≥ 0); to i32, which vector instructions convert (to usize
-                // they cannot).
-                *below = position as i32;
+                // Its position in atoms, within [0, last] (rounding can step outside; a NaN, from an infinite
+                // discount times the atom 0, lands on atom 0).
+                let position = ((shifted - self.v_min) / self.spacing).max(0.0).min(last as f32);
+                // SAFETY: `position` is a number in [0, last], which an i32 holds (`Support::new` asserts at most
+                // i32::MAX atoms). Truncation is the floor here; a checked conversion would not vectorise.
+                *below = unsafe { position.to_int_unchecked::<i32>() };
                 *above_share = position - *below as f32;
             }
-            for ((p, below), above_share) in probabilities.iter().zip(&below).zip(&above_share) {
-                // No branch for an exact landing: the atom above then gets p·0 (and the last atom has none above).
-                landing.add(target, *below as usize, p * (1.0 - above_share), p * above_share);
+            let placed = probabilities.iter().zip(&below).zip(&above_share);
+            // No branch for an exact landing: the atom above then gets p·0 (and the last atom has none above).
+            if held {
+                let landing = landing.get_or_insert(Landing::at(below[0] as usize));
+                for ((p, below), above_share) in placed {
+                    landing.add(target, *below as usize, p * (1.0 - above_share), p * above_share);
+                }
+            } else {
+                for ((p, below), above_share) in placed {
+                    let below = *below as usize;
+                    target[below] += p * (1.0 - above_share);
+                    target[(below + 1).min(last)] += p * above_share;
+                }
             }
         }
-        landing.finish(target);
+        if let Some(landing) = landing {
+            landing.finish(target);
+        }
     }
 }
 
-/// The two atoms of a projection's target that the current landing adds to, held in registers (see
-/// `Support::project`), or nothing held when the landings may go down.
+/// The two atoms of a projection's target that the current landing adds to, held in registers while the landings
+/// go up (see `Support::project`).
 struct Landing {
-    held: bool,
-    /// The atom at or below the current landing; `None` before the first.
-    below: Option<usize>,
+    /// The atom at or below the current landing.
+    below: usize,
     /// What that atom and the one above it have received so far.
     below_mass: f32,
     above_mass: f32,
 }
 
 impl Landing {
-    fn new(held: bool) -> Self {
+    /// Nothing received yet, the first landing at atom `below`.
+    fn at(below: usize) -> Self {
         Landing {
-            held,
-            below: None,
+            below,
             below_mass: 0.0,
             above_mass: 0.0,
         }
     }
 
-    /// Adds `lower` to atom `below` of `target` and `upper` to the atom above it (to `below` itself for the last
-    /// atom), in that order.
+    /// Adds `lower` to atom `below` of `target` and `upper` to the atom above it; `below` is never below the last
+    /// landing's. At the last atom `upper` is p·0 (the position is clamped there) and there is no atom above: it is
+    /// held and never written.
     #[inline(always)]
     fn add(&mut self, target: &mut [f32], below: usize, lower: f32, upper: f32) {
-        let last = target.len() - 1;
-        if !self.held {
-            target[below] += lower;
-            target[(below + 1).min(last)] += upper;
-            return;
-        }
-        match self.below {
-            Some(current) if current == below => {}
-            // One atom on: the atom above becomes the one below, with what it has received.
-            Some(current) if current + 1 == below => {
-                target[current] = self.below_mass;
+        if below != self.below {
+            if below == self.below + 1 {
+                // One atom on: the atom above becomes the one below, with what it has received.
+                target[self.below] = self.below_mass;
                 self.below_mass = self.above_mass;
-                self.above_mass = 0.0;
-            }
-            _ => {
+            } else {
                 self.finish(target);
                 self.below_mass = 0.0;
-                self.above_mass = 0.0;
             }
+            self.above_mass = 0.0;
+            self.below = below;
         }
-        self.below = Some(below);
         self.below_mass += lower;
-        if below == last {
-            self.below_mass += upper;
-        } else {
-            self.above_mass += upper;
-        }
+        self.above_mass += upper;
     }
 
     /// Writes the held atoms into `target`.
     #[inline(always)]
     fn finish(&self, target: &mut [f32]) {
-        if let (true, Some(below)) = (self.held, self.below) {
-            target[below] = self.below_mass;
-            if below < target.len() - 1 {
-                target[below + 1] = self.above_mass;
-            }
+        target[self.below] = self.below_mass;
+        if self.below + 1 < target.len() {
+            target[self.below + 1] = self.above_mass;
         }
     }
 }
@@ -565,7 +566,8 @@ mod tests {
         let mut target = vec![0.0; support.atoms()];
         for (z, p) in support.values.iter().zip(probabilities) {
             let shifted = (reward + discount * z).clamp(support.v_min, support.v_max);
-            let position = ((shifted - support.v_min) / support.spacing).clamp(0.0, last as f32);
+            // A NaN (∞·0) lands on atom 0.
+            let position = ((shifted - support.v_min) / support.spacing).max(0.0).min(last as f32);
             let below = position as usize;
             let above_share = position - below as f32;
             target[below] += p * (1.0 - above_share);
@@ -580,7 +582,7 @@ mod tests {
         // 101 atoms (a whole chunk and a part one) from −50 to 50, one of them exactly 0. Rewards within and beyond
         // the support; discounts that spread the atoms less than their spacing (several land between the same two
         // atoms), about as much, more (landings skip atoms), 0 (all on one atom), negative (landings go down: added
-        // atom after atom) and infinite (∞·0 is NaN, which lands on atom 0, as the atoms below 0 do).
+        // atom after atom) and infinite (∞·0 is NaN, which lands whole on atom 0, as the atoms below 0 do).
         let support = Support::new(101, -50.0, 50.0);
         let mut rng = Pcg64::seed_from_u64(17);
         for discount in [0.3, 0.99, 1.0, 2.5, 0.0, -0.7, f32::INFINITY] {
