@@ -7,6 +7,7 @@ pub mod categorical;
 pub mod config;
 pub mod convolution;
 pub mod dqn;
+pub mod dueling;
 pub mod exponential;
 pub mod frames;
 pub mod n_step;

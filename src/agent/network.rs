@@ -24,8 +24,9 @@ use rand_pcg::Pcg64;
 
 use crate::agent::config::{Initialization, NoisyLayers};
 use crate::agent::convolution::Convolution;
+use crate::agent::dueling::dueling;
 use crate::agent::products::{dense, Activation, FactorisedNoise, LayerGradients, PassLayer};
-use crate::agent::taken::{taken_columns, taken_dense, Taken};
+use crate::agent::taken::{taken_dense, Taken};
 use crate::agent::wide_vectors::wide_vectors;
 
 /// A batch of rows on dfdx's CPU device.
@@ -575,20 +576,7 @@ impl QNetwork {
                     input_gradient,
                 );
                 let advantage = dense(features.retaped::<T>(), advantage, Activation::Identity, input_gradient);
-                let (batch, atoms) = *value.shape();
-                let actions = advantage.shape().1 / atoms;
-                let shape = (batch, actions, atoms);
-                let advantage = advantage.reshape_like(&shape);
-                let (advantage, advantage_tape) = advantage.split_tape();
-                let advantage_mean = advantage.retaped::<T>().mean::<(usize, usize), Axis<1>>();
-                let value = value.broadcast_like::<_, Axis<1>>(&shape);
-                let logits =
-                    value + advantage.put_tape(advantage_tape) - advantage_mean.broadcast_like::<_, Axis<1>>(&shape);
-                let logits = logits.reshape_like(&(batch, actions * atoms));
-                match taken {
-                    Some(taken) => taken_columns(logits, taken),
-                    None => logits,
-                }
+                dueling(value, advantage, taken)
             }
             _ => unreachable!("a head has one or two layers"),
         }

@@ -1,6 +1,6 @@
 //! The taken action's outputs, all that the loss at s reads: a head layer's product restricted to each row's action
-//! (with A actions, 1/A of the head's forward product and of both its backward products), and the same outputs
-//! picked out of a whole head's (the dueling head, where every output depends on every action's advantage).
+//! (with A actions, 1/A of the head's forward product and of both its backward products). The dueling head, where
+//! every output depends on every action's advantage, picks them in its combination (`dueling`).
 
 use dfdx::prelude::*;
 
@@ -163,35 +163,6 @@ pub fn taken_dense<T: Tape<f32, Cpu>>(
     out.put_tape(tape)
 }
 
-/// Each row's taken action's outputs picked out of a head's whole `outputs` (`rows × width`), as one dfdx op whose
-/// backward pass adds each picked output's gradient back to the output it was read from.
-pub fn taken_columns<T: Tape<f32, Cpu>>(outputs: Matrix<T>, taken: Taken) -> Matrix<T> {
-    let (outputs, mut tape) = outputs.split_tape();
-    let (rows, columns) = *outputs.shape();
-    let width = taken.width;
-    assert_eq!(taken.actions.len(), rows, "one taken action per row");
-    let values = contiguous_values(&outputs);
-    let mut picked = Vec::with_capacity(rows * width);
-    for (row, action) in values.chunks_exact(columns).zip(taken.actions) {
-        picked.extend_from_slice(&row[action * width..(action + 1) * width]);
-    }
-    let out = outputs.device().tensor_from_vec(picked, (rows, width));
-    let (outputs, result) = (outputs.ghost(), out.ghost());
-    let actions = taken.actions.to_vec();
-    tape.add_backward_op(move |gradients| {
-        let picked_gradient: Vec<f32> = gradients.get_or_alloc_mut(&result)?.to_vec();
-        let outputs_gradient = gradients.get_or_alloc_mut(&outputs)?;
-        let rows = outputs_gradient.chunks_exact_mut(columns).zip(&actions);
-        for ((row, action), row_picked) in rows.zip(picked_gradient.chunks_exact(width)) {
-            for (gradient, value) in row[action * width..(action + 1) * width].iter_mut().zip(row_picked) {
-                *gradient += value;
-            }
-        }
-        Ok(())
-    });
-    out.put_tape(tape)
-}
-
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;
@@ -273,15 +244,11 @@ mod tests {
             let actions = Cpu::default().tensor_from_vec(taken.actions.to_vec(), (rows,));
             outputs.reshape_like(&(rows, 4, 7)).select(actions)
         });
-        let picked =
-            taking(|input, layer, taken| taken_columns(dense(input, layer, Activation::Identity, true), taken));
         let restricted = taking(|input, layer, taken| taken_dense(input, layer, taken, true));
-        for (name, got) in [("picked", &picked), ("restricted", &restricted)] {
-            assert_same_bits(&format!("{name} outputs"), &whole.outputs, &got.outputs);
-            assert_same_bits(&format!("{name} weight gradient"), &whole.weight, &got.weight);
-            assert_same_bits(&format!("{name} bias gradient"), &whole.bias, &got.bias);
-            assert_same_bits(&format!("{name} input gradient"), &whole.input, &got.input);
-        }
+        assert_same_bits("outputs", &whole.outputs, &restricted.outputs);
+        assert_same_bits("weight gradient", &whole.weight, &restricted.weight);
+        assert_same_bits("bias gradient", &whole.bias, &restricted.bias);
+        assert_same_bits("input gradient", &whole.input, &restricted.input);
         // No row took action 3: its columns get no gradient, and the others do.
         let columns_of =
             |action: usize| (0..13).flat_map(move |input| (0..7).map(move |i| input * 28 + action * 7 + i));
