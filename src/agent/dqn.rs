@@ -286,14 +286,15 @@ impl Dqn {
         let next_observations = self.device.tensor_from_vec(batch.next_observations.clone(), shape);
         let next_outputs = contiguous_values(&bootstrap_network.forward(next_observations.clone(), Noise::Sampled));
 
-        // The online network's outputs at s for the taken actions (all the loss reads), with a graph for the
-        // gradient.
+        // The online network's outputs at s, with a graph for the gradient. With C51 only the taken actions' atoms
+        // (all the loss reads: a single head then multiplies each row by its action's columns alone); a Q-value
+        // head is too narrow for that to pay for gathering the rows by action, so its outputs are picked after.
         let observations = self.device.tensor_from_vec(batch.observations.clone(), shape);
-        let taken = Taken {
+        let taken = self.support.as_ref().map(|support| Taken {
             actions: &batch.actions,
-            width: self.support.as_ref().map_or(1, Support::atoms),
-        };
-        let (outputs, pass) = self.online.forward_traced(observations, Noise::Sampled, Some(taken));
+            width: support.atoms(),
+        });
+        let (outputs, pass) = self.online.forward_traced(observations, Noise::Sampled, taken);
         // trick: double DQN — the online network picks a* = argmax_a' Q_online(s', a'), the target evaluates it.
         let online_next_q = self.config.double.then(|| {
             let outputs = contiguous_values(&self.online.forward_again(&pass, next_observations));
@@ -302,7 +303,8 @@ impl Dqn {
         let (per_sample, priorities, mean_abs_td_error) = match &self.support {
             None => {
                 let targets = td_targets(batch, &next_outputs, online_next_q.as_deref(), self.action_count);
-                let q_taken = outputs.reshape_like(&(batch_size,));
+                let actions = self.device.tensor_from_vec(batch.actions.clone(), (batch_size,));
+                let q_taken = outputs.select(actions);
                 let td_errors: Vec<f32> = contiguous_values(&q_taken)
                     .iter()
                     .zip(&targets)
