@@ -56,7 +56,9 @@ fn padded_rows(taken_rows: usize, inputs: usize) -> usize {
 ///
 /// Every value is the sum the whole head's product would give, less terms that are exactly 0, in the same order: a
 /// gemm output is one chain of multiply-adds along the inner dimension, which a 0 term leaves as it is. So the bits are
-/// those of the whole product followed by picking the columns (tested against it).
+/// those of the whole product followed by picking the columns (tested against it at the Rainbow study's and Atari's
+/// sizes) as long as the head has at most 512 inputs; beyond, gemm cuts the chain into blocks whose size depends on
+/// the product's shape, and the values agree up to rounding (MinAtar's paper network, 1,600 inputs).
 pub fn taken_dense<T: Tape<f32, Cpu>>(
     input: Matrix<T>,
     layer: &PassLayer,
@@ -190,10 +192,25 @@ mod tests {
         }
     }
 
-    /// A head of 13 inputs and 4 actions × 7 outputs on 40 rows (enough that the whole head's products take gemm's
-    /// general path), its loss weights, and the actions taken (action 3 by none, action 1 by one row).
-    fn case() -> (Linear, Vec<f32>, Vec<f32>, Vec<usize>) {
-        let (inputs, outputs, rows) = (13, 4 * 7, 40);
+    /// A head's size and the rows it reads.
+    #[derive(Clone, Copy)]
+    struct Size {
+        inputs: usize,
+        actions: usize,
+        width: usize,
+        rows: usize,
+    }
+
+    /// A head of `size` with drawn weights, inputs and loss weights, and the actions taken: the last action by no
+    /// row, action 1 by row 4 alone.
+    fn case(size: Size) -> (Linear, Vec<f32>, Vec<f32>, Vec<usize>) {
+        let Size {
+            inputs,
+            actions,
+            width,
+            rows,
+        } = size;
+        let outputs = actions * width;
         let mut rng = Pcg64::seed_from_u64(5);
         let mut draw = |count: usize| -> Vec<f32> { (0..count).map(|_| rng.gen_range(-2.0..2.0)).collect() };
         let layer = Linear {
@@ -202,29 +219,34 @@ mod tests {
             weight: Arc::new(draw(inputs * outputs)),
             bias: Arc::new(draw(outputs)),
         };
-        let (input, loss_weights) = (draw(rows * inputs), draw(rows * 7));
-        let actions = (0..rows)
-            .map(|row| if row == 4 { 1 } else { [0, 2, 2, 0, 2][row % 5] })
+        let (input, loss_weights) = (draw(rows * inputs), draw(rows * width));
+        let taken = (0..rows)
+            .map(|row| match (row, row * 5 % (actions - 1)) {
+                (4, _) => 1,
+                (_, 1) => 0,
+                (_, action) => action,
+            })
             .collect();
-        (layer, input, loss_weights, actions)
+        (layer, input, loss_weights, taken)
     }
 
     /// Runs `take` (the head's taken outputs from the traced input) and the loss's backward pass.
     fn taking(
+        size: Size,
         take: impl FnOnce(Matrix<OwnedTape<f32, Cpu>>, &PassLayer, Taken) -> Matrix<OwnedTape<f32, Cpu>>,
     ) -> Taking {
-        let (linear, input, loss_weights, actions) = case();
+        let (linear, input, loss_weights, actions) = case(size);
         let device = Cpu::default();
         let rows = actions.len();
         let input = device.tensor_from_vec(input, (rows, linear.inputs));
         let layer = PassLayer::new(linear);
         let taken = Taken {
             actions: &actions,
-            width: 7,
+            width: size.width,
         };
         let outputs = take(input.clone().leaky_traced(), &layer, taken);
         let values = contiguous_values(&outputs);
-        let loss = (outputs * device.tensor_from_vec(loss_weights, (rows, 7))).sum();
+        let loss = (outputs * device.tensor_from_vec(loss_weights, (rows, size.width))).sum();
         let gradients = loss.backward();
         let LayerGradients { weight, bias } = layer.take_gradients();
         Taking {
@@ -235,25 +257,89 @@ mod tests {
         }
     }
 
-    #[test]
-    fn the_taken_head_gives_the_bits_of_the_whole_head_then_dfdxs_select() {
-        // The reference: the whole product, then dfdx's own select of each row's action among (rows, actions, width).
-        let whole = taking(|input, layer, taken| {
+    /// The whole head's products, then dfdx's own select of each row's action among (rows, actions, width); and the
+    /// taken head's.
+    fn whole_and_taken(size: Size) -> (Taking, Taking) {
+        let whole = taking(size, |input, layer, taken| {
             let outputs = dense(input, layer, Activation::Identity, true);
             let rows = taken.actions.len();
             let actions = Cpu::default().tensor_from_vec(taken.actions.to_vec(), (rows,));
-            outputs.reshape_like(&(rows, 4, 7)).select(actions)
+            outputs.reshape_like(&(rows, size.actions, size.width)).select(actions)
         });
-        let restricted = taking(|input, layer, taken| taken_dense(input, layer, taken, true));
+        let restricted = taking(size, |input, layer, taken| taken_dense(input, layer, taken, true));
+        (whole, restricted)
+    }
+
+    fn assert_same_takings(whole: &Taking, restricted: &Taking) {
         assert_same_bits("outputs", &whole.outputs, &restricted.outputs);
         assert_same_bits("weight gradient", &whole.weight, &restricted.weight);
         assert_same_bits("bias gradient", &whole.bias, &restricted.bias);
         assert_same_bits("input gradient", &whole.input, &restricted.input);
+    }
+
+    #[test]
+    fn the_taken_head_gives_the_bits_of_the_whole_head_then_dfdxs_select() {
+        // 40 rows: enough that the whole head's products take gemm's general path, which groups of 1 and about 20
+        // rows would leave unpadded.
+        let size = Size {
+            inputs: 13,
+            actions: 4,
+            width: 7,
+            rows: 40,
+        };
+        let (whole, restricted) = whole_and_taken(size);
+        assert_same_takings(&whole, &restricted);
         // No row took action 3: its columns get no gradient, and the others do.
         let columns_of =
             |action: usize| (0..13).flat_map(move |input| (0..7).map(move |i| input * 28 + action * 7 + i));
         assert!(columns_of(3).all(|index| restricted.weight[index] == 0.0));
         assert!(columns_of(1).all(|index| restricted.weight[index] != 0.0));
         assert!(restricted.bias[21..].iter().all(|gradient| *gradient == 0.0));
+    }
+
+    #[test]
+    fn the_taken_head_gives_the_whole_heads_bits_at_the_studys_and_atari_sizes() {
+        // 512 features to CartPole's 2 actions × 101 atoms, LunarLander's 4 × 51 and a full Atari action set's
+        // 18 × 51 (the whole head's input gradient then sums over 918 outputs) at batch 128.
+        for (actions, width) in [(2, 101), (4, 51), (18, 51)] {
+            let size = Size {
+                inputs: 512,
+                actions,
+                width,
+                rows: 128,
+            };
+            let (whole, restricted) = whole_and_taken(size);
+            assert_same_takings(&whole, &restricted);
+        }
+    }
+
+    #[test]
+    fn past_gemms_inner_block_the_taken_head_agrees_with_the_whole_head_up_to_rounding() {
+        // MinAtar's paper network: 1,600 features straight to 6 actions × 51 atoms at batch 32. gemm sums an inner
+        // dimension beyond 512 in blocks whose size depends on the product's shape, so the smaller products of the
+        // taken head add the same terms in other blocks: the same values up to rounding, not the same bits.
+        let size = Size {
+            inputs: 1600,
+            actions: 6,
+            width: 51,
+            rows: 32,
+        };
+        let (whole, restricted) = whole_and_taken(size);
+        for (what, want, got) in [
+            ("outputs", &whole.outputs, &restricted.outputs),
+            ("weight gradient", &whole.weight, &restricted.weight),
+            ("bias gradient", &whole.bias, &restricted.bias),
+            ("input gradient", &whole.input, &restricted.input),
+        ] {
+            assert_eq!(want.len(), got.len(), "{what}");
+            let scale = want.iter().fold(0.0f32, |largest, value| largest.max(value.abs()));
+            for (index, (want, got)) in want.iter().zip(got.iter()).enumerate() {
+                assert!((want - got).abs() <= 1e-5 * scale, "{what}[{index}]: {want} vs {got}");
+            }
+        }
+        assert_ne!(
+            whole.outputs, restricted.outputs,
+            "the blocks fell alike: test the bits instead"
+        );
     }
 }
