@@ -214,7 +214,13 @@ const _: () = assert!(ROWS_TOGETHER == 4);
 /// The softmax of `row`, in place (the largest value subtracted first, so no exponential overflows).
 #[inline(always)]
 fn softmax_in_place(row: &mut [f32]) {
-    let largest = largest(row);
+    softmax_shifted_by(row, largest(row));
+}
+
+/// The softmax of `row` in place, each value shifted by `largest` (the row's largest) before its exponential;
+/// returns the sum of the exponentials, which the cross-entropy's loss reads.
+#[inline(always)]
+fn softmax_shifted_by(row: &mut [f32], largest: f32) -> f32 {
     for value in row.iter_mut() {
         *value = exp(*value - largest);
     }
@@ -222,6 +228,7 @@ fn softmax_in_place(row: &mut [f32]) {
     for value in row.iter_mut() {
         *value /= total;
     }
+    total
 }
 
 /// Lanes for the reductions below: a row of atoms is reduced in 8 independent running values, combined at the end,
@@ -332,15 +339,8 @@ fn cross_entropy_rows_here(values: &mut [f32], targets: &[f32], differences: &mu
             weighted_logits[lane] += wanted * (logit - largest);
             target_total[lane] += wanted;
         }
-        for value in row.iter_mut() {
-            *value = exp(*value - largest);
-        }
-        let total = sum(row);
+        let total = softmax_shifted_by(row, largest);
         *loss = total.ln() * sum(&target_total) - sum(&weighted_logits);
-        // Plain loops over the row: these vectorise.
-        for probability in row.iter_mut() {
-            *probability /= total;
-        }
         for ((difference, probability), wanted) in difference.iter_mut().zip(row.iter()).zip(target) {
             *difference = probability - wanted;
         }
