@@ -13,9 +13,10 @@
 # 1. Installs c51.py's own environment into target/peer-cleanrl-c51/venv (once). c51.py in cleanrl 1.2.0 still uses
 #    the old `gym` API (env.seed, 4-tuple step, `terminal_observation` in SyncVectorEnv's infos, SB3's ReplayBuffer
 #    with gym spaces), unlike dqn.py, so it cannot share target/peer-cleanrl/venv. The venv holds what the wheel pins:
-#    gym 0.23.1 and stable-baselines3 1.2.0, with numpy < 1.24 (gym 0.23's era), torch, tensorboard, and pygame
-#    (gym 0.23.1's CartPole imports it; the pinned pygame 2.1.0 has no wheel for Python 3.11, so the newest is used,
-#    which only has to import). c51.py itself runs unchanged, from the wheel unpacked by scripts/peer-cleanrl.sh
+#    gym 0.23.1 and stable-baselines3 1.2.0, with numpy 1.23.5 (gym 0.23's era), torch 2.15.0 and tensorboard 2.21.0
+#    (the versions of the last measurement: a newer torch changes CleanRL's speed), and pygame 2.6.1 (gym 0.23.1's
+#    CartPole imports it; the pinned pygame 2.1.0 has no wheel for Python 3.11, and this one only has to import).
+#    `pip freeze` goes to WORK/pip-freeze.txt. c51.py itself runs unchanged, from the wheel unpacked by scripts/peer-cleanrl.sh
 #    (target/peer-cleanrl/cleanrl), or, where that is absent, from the wheel downloaded and unpacked the same way here.
 # 2. Runs both programs seed by seed, interleaved (CleanRL seed k, then knowhow seed k), in JOBS lanes, one thread
 #    each, and times every process. Finished seeds (logs/seed-k.log.done, timing/knowhow-k) are not run again.
@@ -41,10 +42,13 @@ mkdir -p "$root" "$work"
 # --- 1. CleanRL's c51.py ------------------------------------------------------------------------------------------
 if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c '
 import gym, stable_baselines3, torch, tensorboard, pygame
-assert gym.__version__ == "0.23.1" and stable_baselines3.__version__ == "1.2.0"' 2>/dev/null; then
+assert gym.__version__ == "0.23.1" and stable_baselines3.__version__ == "1.2.0"
+assert torch.__version__.split("+")[0] == "2.15.0"' 2>/dev/null; then
     python3 -m venv "$venv"
-    "$venv/bin/pip" install -q torch "gym==0.23.1" "stable-baselines3==1.2.0" "numpy<1.24" tensorboard pygame
+    "$venv/bin/pip" install -q "torch==2.15.0" "gym==0.23.1" "stable-baselines3==1.2.0" "numpy==1.23.5" \
+        "tensorboard==2.21.0" "pygame==2.6.1"
 fi
+"$venv/bin/pip" freeze > "$work/pip-freeze.txt"
 if [ -f target/peer-cleanrl/cleanrl/cleanrl/c51.py ]; then
     cleanrl_c51=$(realpath target/peer-cleanrl/cleanrl/cleanrl/c51.py)
 else

@@ -7,8 +7,8 @@
 #
 # 1. Installs CleanRL into target/peer-cleanrl/venv (once; several GB: torch comes with its CUDA libraries from PyPI).
 #    cleanrl 1.2.0's wheel declares Python < 3.11, so the wheel is downloaded for 3.10 without its dependencies and
-#    unpacked; dqn.py runs on this machine's Python with torch, gymnasium 0.29.1 (dqn.py crashes on truncation with
-#    1.x), numpy < 2, stable-baselines3 and tensorboard.
+#    unpacked; dqn.py runs on this machine's Python with torch 2.15.0, gymnasium 0.29.1 (dqn.py crashes on truncation
+#    with 1.x), numpy 1.26.4, stable-baselines3 2.9.2 and tensorboard 2.21.0 (the versions of the last measurement).
 # 2. Runs both programs seed by seed, interleaved (CleanRL seed k, then knowhow seed k), in JOBS lanes, one thread
 #    each, and times every process: the speed ratio comes from the same sitting, under the same load.
 # 3. Imports CleanRL's printed logs into knowhow's results folder as the variant `cleanrl-dqn` and writes the report
@@ -27,10 +27,17 @@ venv=$root/venv
 mkdir -p "$root" "$work"
 
 # --- 1. CleanRL ---------------------------------------------------------------------------------------------------
-if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import torch, gymnasium, stable_baselines3, tensorboard' 2>/dev/null; then
+# Pinned to the versions measured in the README's Speed section (a newer torch changes CleanRL's speed, and so the
+# ratio); a venv holding other versions is reinstalled. `pip freeze` goes to WORK/pip-freeze.txt.
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c '
+import torch, gymnasium, stable_baselines3, tensorboard
+assert torch.__version__.split("+")[0] == "2.15.0" and gymnasium.__version__ == "0.29.1"
+assert stable_baselines3.__version__ == "2.9.2"' 2>/dev/null; then
     python3 -m venv "$venv"
-    "$venv/bin/pip" install -q torch "gymnasium==0.29.1" "numpy<2" stable-baselines3 tensorboard
+    "$venv/bin/pip" install -q "torch==2.15.0" "gymnasium==0.29.1" "numpy==1.26.4" "stable-baselines3==2.9.2" \
+        "tensorboard==2.21.0"
 fi
+"$venv/bin/pip" freeze > "$work/pip-freeze.txt"
 if [ ! -f "$root/cleanrl/cleanrl/dqn.py" ]; then
     "$venv/bin/pip" download -q cleanrl==1.2.0 --python-version 3.10 --only-binary=:all: --no-deps -d "$root/wheel"
     "$venv/bin/python" -m zipfile -e "$root"/wheel/cleanrl-1.2.0-py3-none-any.whl "$root/cleanrl"
