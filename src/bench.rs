@@ -48,7 +48,8 @@ pub fn cleanrl_cartpole() -> (EnvSpec, AgentConfig) {
 /// One benchmark's repeated measurements.
 #[derive(Debug, Clone)]
 pub struct Measurement {
-    /// Which part of the suite: `env`, `act`, `update`, `roofline`, `whole run`, `scaling`, `memory`.
+    /// Which part of the suite: `env`, `act`, `update`, `roofline`, `whole run`, `scaling`, `memory`, and `machine`
+    /// (what else ran meanwhile).
     pub group: &'static str,
     pub name: String,
     pub unit: &'static str,
@@ -113,6 +114,34 @@ pub struct BenchRow {
     pub max: f64,
     pub repetitions: usize,
     pub note: String,
+}
+
+/// What else the machine did between two snapshots (`machine_load`): other processes' CPU use in cores and the
+/// fraction of CPU time the host stole, as two rows of the `machine` group (none where `/proc` is not there).
+pub fn machine_load_between(
+    before: Option<&crate::machine_load::Snapshot>,
+    after: Option<&crate::machine_load::Snapshot>,
+) -> Vec<Measurement> {
+    let Some(load) = before
+        .zip(after)
+        .and_then(|(before, after)| crate::machine_load::load_between(before, after))
+    else {
+        return Vec::new();
+    };
+    vec![
+        Measurement::new(
+            "machine",
+            "other processes' CPU use meanwhile".to_string(),
+            "cores",
+            vec![load.other_cores],
+        ),
+        Measurement::new(
+            "machine",
+            "CPU time stolen by the host meanwhile".to_string(),
+            "fraction",
+            vec![load.stolen_fraction],
+        ),
+    ]
 }
 
 /// A one-thread rayon pool: dfdx's matrix products then run on the calling thread alone, as in a batch's run.

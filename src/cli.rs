@@ -135,7 +135,8 @@ pub enum Command {
     },
     /// Measure speed on one thread: envs alone, acting, updates per network × batch × trick with their roofline,
     /// the Rainbow study's shapes, the core's peak, whole runs at CleanRL's CartPole settings, two-job scaling,
-    /// replay memory. Prints a table, writes a CSV.
+    /// replay memory; after each group, other processes' CPU use and the time the host stole meanwhile. Prints a
+    /// table, writes a CSV.
     Bench {
         /// Repetitions of each measurement (the median, min and max are reported).
         #[arg(long, default_value_t = 5)]
@@ -657,7 +658,11 @@ fn bench_command(
     let repetitions = repetitions.max(1);
     let wanted = |group: BenchGroup| only.is_empty() || only.contains(&group);
     let mut measurements = Vec::new();
-    let mut show = |group: Vec<bench::Measurement>| {
+    // After each group, what else the machine did while it ran: a figure from a busy or stolen spell says so.
+    let mut since = crate::machine_load::Snapshot::now();
+    let mut show = |mut group: Vec<bench::Measurement>| {
+        let now = crate::machine_load::Snapshot::now();
+        group.extend(bench::machine_load_between(since.as_ref(), now.as_ref()));
         for measurement in &group {
             let value = |value: f64| {
                 if value >= 100.0 {
@@ -678,6 +683,8 @@ fn bench_command(
             );
         }
         measurements.extend(group);
+        // Not the time spent printing and storing rows: the next group's load starts here.
+        since = crate::machine_load::Snapshot::now();
     };
     if wanted(BenchGroup::Env) {
         show(bench::env_throughputs(200_000, repetitions));

@@ -25,6 +25,7 @@ mod analysis;
 mod bench;
 mod check;
 mod import;
+mod machine_load;
 mod memory;
 mod report;
 mod scores;
