@@ -16,8 +16,9 @@
 #    gym 0.23.1 and stable-baselines3 1.2.0, with numpy 1.23.5 (gym 0.23's era), torch 2.15.0 and tensorboard 2.21.0
 #    (the versions of the last measurement: a newer torch changes CleanRL's speed), and pygame 2.6.1 (gym 0.23.1's
 #    CartPole imports it; the pinned pygame 2.1.0 has no wheel for Python 3.11, and this one only has to import).
-#    `pip freeze` goes to WORK/pip-freeze.txt. c51.py itself runs unchanged, from the wheel unpacked by scripts/peer-cleanrl.sh
-#    (target/peer-cleanrl/cleanrl), or, where that is absent, from the wheel downloaded and unpacked the same way here.
+#    `pip freeze` goes to WORK/pip-freeze.txt. c51.py itself runs unchanged, from the wheel unpacked by
+#    scripts/peer-cleanrl.sh (target/peer-cleanrl/cleanrl), or, where that is absent, from the wheel downloaded and
+#    unpacked the same way here.
 # 2. Runs both programs seed by seed, interleaved (CleanRL seed k, then knowhow seed k), in JOBS lanes, one thread
 #    each, and times every process. Finished seeds (logs/seed-k.log.done, timing/knowhow-k) are not run again.
 # 3. Imports CleanRL's printed logs into knowhow's results folder as the variant `cleanrl-c51` and writes the report
